@@ -1,0 +1,164 @@
+//! The command line, declared with clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pruv",
+    version,
+    about = "Prove what happened to a system: verifiable chains of state transitions.",
+    after_help = "Exit codes: 0 ok, 1 internal error, 2 verification failed, 3 policy or schema violation, \
+                  4 approval required, 5 drift detected, 6 invalid input, 7 missing dependency, \
+                  8 unsafe operation blocked."
+)]
+pub struct Cli {
+    /// The store directory (default: $PRUV_STORE, else the nearest .pruv/ upward).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// When to colour text output (NO_COLOR is honoured with `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a store (.pruv/ in DIR, default the current directory; or --store DIR).
+    Init {
+        /// Where to create .pruv/.
+        dir: Option<PathBuf>,
+    },
+    /// Create, extend, inspect, export and import chains.
+    #[command(subcommand)]
+    Chain(ChainCommand),
+    /// Manage Ed25519 signing keys.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Verify an exported chain offline, with no store.
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChainCommand {
+    /// Create an empty chain; prints its id.
+    New { name: String },
+    /// List the chains in the store.
+    List,
+    /// Append an entry: the before state is the head's after state.
+    Append(AppendArgs),
+    /// Show a chain's entries.
+    Show {
+        /// Chain name or id.
+        chain: String,
+    },
+    /// Write a chain as a self-contained JSON document (pruv.chain/1, xycore's shape).
+    Export {
+        /// Chain name or id.
+        chain: String,
+        /// Write to FILE instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Sign the head with this secret key file, so truncation and edits are detectable.
+        #[arg(long, value_name = "KEYFILE")]
+        sign: Option<PathBuf>,
+    },
+    /// Import an exported chain (pruv's or xycore's) after verifying it.
+    Import {
+        /// The chain document, or - for standard input.
+        file: String,
+        /// Store it under another name.
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AppendArgs {
+    /// Chain name or id.
+    pub chain: String,
+    /// The operation that led to the new state.
+    #[arg(long)]
+    pub op: String,
+    /// The state after the operation: JSON, or @FILE, or @- for standard input.
+    #[arg(long, value_name = "JSON|@FILE")]
+    pub state: Option<String>,
+    /// Outcome of the operation.
+    #[arg(long, value_enum, default_value_t = Status::Success)]
+    pub status: Status,
+    /// Free-form metadata (a JSON object, or @FILE); not covered by the proof hash.
+    #[arg(long, value_name = "JSON|@FILE")]
+    pub metadata: Option<String>,
+    /// Sign the entry with this secret key file.
+    #[arg(long, value_name = "KEYFILE")]
+    pub sign: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Status {
+    Success,
+    Failed,
+    Pending,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Success => "success",
+            Status::Failed => "failed",
+            Status::Pending => "pending",
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Write a new Ed25519 keypair: NAME.key (secret, mode 0600) and NAME.pub.
+    Generate {
+        /// Directory to write into (default: the current directory).
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// File name stem.
+        #[arg(long, default_value = "pruv")]
+        name: String,
+        /// The label written into signed entries (default: the key's fingerprint).
+        #[arg(long)]
+        signer_id: Option<String>,
+        /// Replace existing key files.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The exported chain, or - for standard input.
+    pub file: String,
+    /// Require every signature to be by this key: a key file, or the key in base64 or hex.
+    #[arg(long, value_name = "KEY")]
+    pub public_key: Option<String>,
+    /// Require every entry to be signed.
+    #[arg(long)]
+    pub require_signatures: bool,
+}

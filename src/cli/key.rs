@@ -1,0 +1,47 @@
+//! `pruv key generate`
+
+use super::Context;
+use super::args::{Format, KeyCommand};
+use super::files::write_private;
+use super::output::{emit, emit_json};
+use crate::core::sign::SecretKey;
+use crate::error::{Error, ExitCode, Result};
+
+pub fn run(ctx: &Context, command: &KeyCommand) -> Result<ExitCode> {
+    let KeyCommand::Generate { output, name, signer_id, force } = command;
+    let dir = output.as_ref().map_or_else(|| ctx.cwd.clone(), |d| ctx.cwd.join(d));
+    if name.is_empty() || name.contains(std::path::MAIN_SEPARATOR) {
+        return Err(Error::InvalidInput(format!("--name {name:?} must be a plain file name stem")));
+    }
+    let secret_path = dir.join(format!("{name}.key"));
+    let public_path = dir.join(format!("{name}.pub"));
+    for path in [&secret_path, &public_path] {
+        if path.exists() {
+            if !force {
+                return Err(Error::WouldOverwrite { path: path.clone() });
+            }
+            std::fs::remove_file(path).map_err(|e| Error::io(path, e))?;
+        }
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let key = SecretKey::generate(signer_id.clone())?;
+    let public = key.public();
+    write_private(&secret_path, key.to_file_contents().as_bytes())?;
+    std::fs::write(&public_path, public.to_file_contents(&key.signer_id)).map_err(|e| Error::io(&public_path, e))?;
+    match ctx.format {
+        Format::Json => emit_json(&serde_json::json!({
+            "secret_key_file": secret_path,
+            "public_key_file": public_path,
+            "public_key": public.to_base64(),
+            "signer_id": key.signer_id,
+        }))?,
+        Format::Text => emit(&format!(
+            "wrote secret key {} (mode 0600; keep it private)\nwrote public key {}\npublic key: {}\nsigner id:  {}\n",
+            secret_path.display(),
+            public_path.display(),
+            public.to_base64(),
+            key.signer_id
+        ))?,
+    }
+    Ok(ExitCode::Ok)
+}

@@ -1,0 +1,101 @@
+//! The command line: argument parsing, dispatch and rendering. Everything
+//! it does is in the library; `main` only calls [`run`].
+
+mod args;
+mod chain;
+mod files;
+mod init;
+mod key;
+mod output;
+mod verify;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::Parser as _;
+
+pub use args::{Cli, ColorWhen, Format};
+
+use crate::error::{Error, ExitCode, Result};
+use crate::store::{self, Store};
+
+/// Runs pruv with these arguments (the first is the program name) and
+/// returns the process exit code.
+pub fn run<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return match error.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::Ok.code(),
+                _ => ExitCode::InvalidInput.code(),
+            };
+        }
+    };
+    match cli.color {
+        ColorWhen::Always => anstream::ColorChoice::Always.write_global(),
+        ColorWhen::Never => anstream::ColorChoice::Never.write_global(),
+        ColorWhen::Auto => {}
+    }
+    match dispatch(&cli) {
+        Ok(code) => code.code(),
+        // Output cut short by the reader (`pruv chain show x | head`) is not a failure.
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::Ok.code(),
+        Err(error) => {
+            let mut stderr = anstream::stderr();
+            let _ = std::io::Write::write_fmt(
+                &mut stderr,
+                format_args!("{} {error}\n", output::paint(output::BAD, "error:")),
+            );
+            error.exit_code().code()
+        }
+    }
+}
+
+fn dispatch(cli: &Cli) -> Result<ExitCode> {
+    let ctx = Context::new(cli)?;
+    match &cli.command {
+        args::Command::Init { dir } => init::run(&ctx, dir.as_deref()),
+        args::Command::Chain(command) => chain::run(&ctx, command),
+        args::Command::Key(command) => key::run(&ctx, command),
+        args::Command::Verify(verify_args) => verify::run(&ctx, verify_args),
+    }
+}
+
+/// What every command may need: the output format and how to find the store.
+pub(crate) struct Context {
+    pub format: Format,
+    pub cwd: PathBuf,
+    store_flag: Option<PathBuf>,
+    store_env: Option<OsString>,
+}
+
+impl Context {
+    fn new(cli: &Cli) -> Result<Context> {
+        let cwd = std::env::current_dir().map_err(|e| Error::io(".", e))?;
+        Ok(Context {
+            format: cli.format,
+            cwd,
+            store_flag: cli.store.clone(),
+            store_env: std::env::var_os("PRUV_STORE"),
+        })
+    }
+
+    /// The store named by --store or PRUV_STORE, if any (never searched for).
+    fn named_store(&self) -> Option<PathBuf> {
+        match store::locate(self.store_flag.as_deref(), self.store_env.as_deref(), &self.cwd) {
+            Ok(store::Located::Named(path)) => Some(path),
+            _ => None,
+        }
+    }
+
+    /// Opens the store this command should use, or explains how to make one.
+    fn open_store(&self) -> Result<Store> {
+        let located = store::locate(self.store_flag.as_deref(), self.store_env.as_deref(), &self.cwd)?;
+        Store::open(located.path())
+    }
+}

@@ -1,0 +1,45 @@
+//! Writing results: data to stdout, colour only where anstream allows it
+//! (a TTY, NO_COLOR unset, or --color always).
+
+use std::io::Write as _;
+
+use anstyle::{AnsiColor, Style};
+
+use crate::error::{Error, Result};
+
+pub const OK: Style = AnsiColor::Green.on_default().bold();
+pub const BAD: Style = AnsiColor::Red.on_default().bold();
+pub const WARN: Style = AnsiColor::Yellow.on_default();
+pub const DIM: Style = Style::new().dimmed();
+pub const BOLD: Style = Style::new().bold();
+
+/// `text` wrapped in `style`; anstream strips the codes where colour is off.
+pub fn paint(style: Style, text: impl std::fmt::Display) -> String {
+    format!("{}{text}{}", style.render(), style.render_reset())
+}
+
+/// Writes to stdout. A closed pipe surfaces as an `Io` error of kind
+/// `BrokenPipe`, which `run` turns into a quiet success.
+pub fn emit(text: &str) -> Result<()> {
+    let mut out = anstream::stdout().lock();
+    out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(|e| Error::io("<stdout>", e))
+}
+
+/// Pretty JSON of a serialisable report, newline-terminated.
+pub fn emit_json(value: &impl serde::Serialize) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(value).expect("reports serialise");
+    text.push('\n');
+    emit(&text)
+}
+
+/// A hash shortened for tables.
+pub fn short_hash(hash: &str) -> String {
+    let keep = if hash.starts_with("xy_") { 15 } else { 12 };
+    if hash.len() > keep + 1 { format!("{}…", &hash[..keep]) } else { hash.to_owned() }
+}
+
+/// Pads `text` to `width` columns (by chars; hashes and labels here are narrow).
+pub fn pad(text: &str, width: usize) -> String {
+    let len = text.chars().count();
+    if len >= width { text.to_owned() } else { format!("{text}{}", " ".repeat(width - len)) }
+}

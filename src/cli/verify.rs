@@ -1,0 +1,93 @@
+//! `pruv verify FILE`: offline, no store.
+
+use super::Context;
+use super::args::{Format, VerifyArgs};
+use super::files::read_json;
+use super::output::{BAD, DIM, OK, WARN, emit, emit_json, pad, paint, short_hash};
+use crate::core::chain::ChainDocument;
+use crate::core::sign::PublicKey;
+use crate::core::verify::{Report, VerifyOptions, verify_document};
+use crate::error::{Error, ExitCode, Result};
+
+pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitCode> {
+    let pinned_key = args.public_key.as_deref().map(PublicKey::resolve).transpose()?;
+    let (value, origin) = read_json(&args.file)?;
+    let document = ChainDocument::from_value(&value).map_err(|source| Error::Document { origin, source })?;
+    let options = VerifyOptions { pinned_key, require_signatures: args.require_signatures };
+    let report = verify_document(&document, &options);
+    match ctx.format {
+        Format::Json => emit_json(&report)?,
+        Format::Text => emit(&render_text(&report, document.signed_head.is_some()))?,
+    }
+    Ok(if report.intact { ExitCode::Ok } else { ExitCode::VerificationFailed })
+}
+
+/// The verdict for a person: one line, then what backs it or what broke.
+pub fn render_text(report: &Report, has_signed_head: bool) -> String {
+    let mut out = String::new();
+    let label = match (&report.name, &report.chain_id) {
+        (Some(name), Some(id)) => format!("chain {name:?} ({id})"),
+        (None, Some(id)) => format!("chain {id}"),
+        (Some(name), None) => format!("chain {name:?}"),
+        (None, None) => "chain".to_owned(),
+    };
+    let count = plural(report.entries, "entry", "entries");
+    if report.intact {
+        out +=
+            &format!("{} {label} is intact: {count}, every link, state, proof and index checks out\n", paint(OK, "✓"));
+    } else {
+        let at = report.first_break.map_or_else(|| "the document level".to_owned(), |i| format!("entry {i}"));
+        out += &format!(
+            "{} {label} is {}: {count}, {}\n",
+            paint(BAD, "✗"),
+            paint(BAD, format!("broken at {at}")),
+            plural(report.problems.len(), "problem", "problems")
+        );
+        let width = report.problems.iter().map(|p| p.kind.as_str().len()).max().unwrap_or(0);
+        for problem in &report.problems {
+            let place = problem.index.map_or_else(|| "chain".to_owned(), |i| format!("entry {i}"));
+            out += &format!(
+                "  {}  {}  {}\n",
+                pad(&place, 11),
+                paint(BAD, pad(problem.kind.as_str(), width)),
+                problem.message
+            );
+        }
+    }
+    let s = &report.signatures;
+    if s.signed > 0 {
+        let signers = s.signers.iter().map(|k| short_hash(k)).collect::<Vec<_>>().join(", ");
+        out += &format!("  signatures: {} of {} signed, {} verified", s.signed, count, s.verified);
+        if !signers.is_empty() {
+            out += &format!(" (by {signers})");
+        }
+        out.push('\n');
+    }
+    if s.head_signed {
+        out += "  signed head: verified (length and every entry byte bound)\n";
+    }
+    if !report.head.is_empty() {
+        out += &format!(
+            "  {}\n",
+            paint(DIM, format!("head {}  root {}", report.head, report.root.as_deref().unwrap_or("-")))
+        );
+    }
+    for warning in &report.warnings {
+        let place = warning.index.map_or_else(|| "chain".to_owned(), |i| format!("entry {i}"));
+        out += &format!("  {} {place}: {}\n", paint(WARN, "warning:"), warning.message);
+    }
+    if report.intact && !has_signed_head {
+        out += &format!(
+            "  {}\n",
+            paint(
+                DIM,
+                "note: status, metadata and x_state are outside the xy/1 proof; `pruv chain export --sign` binds them"
+            )
+        );
+    }
+    out
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

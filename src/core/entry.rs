@@ -1,0 +1,182 @@
+//! One state transition: the entry of an `xy/1` chain.
+
+use super::hash::{GENESIS, empty_state_hash, proof_hash, state_hash};
+use super::json::{Map, Number, Value};
+use super::sign::SecretKey;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub index: u64,
+    /// Epoch seconds, kept as parsed: its rendering is part of the proof.
+    pub timestamp: Number,
+    pub operation: String,
+    /// Hash of the state before: the previous entry's `y`, or `GENESIS`.
+    pub x: String,
+    /// Hash of the state after.
+    pub y: String,
+    /// The proof hash binding x, operation, y and timestamp.
+    pub xy: String,
+    pub status: String,
+    pub verified: bool,
+    pub metadata: Value,
+    pub x_state: Option<Value>,
+    pub y_state: Option<Value>,
+    pub signature: Option<String>,
+    pub signer_id: Option<String>,
+    pub public_key: Option<String>,
+}
+
+/// What a caller supplies to add an entry; the rest is derived.
+#[derive(Debug, Clone)]
+pub struct Transition {
+    pub operation: String,
+    pub y_state: Option<Value>,
+    pub status: String,
+    pub metadata: Value,
+    /// `None` takes the time when the entry is made (inside the store's
+    /// write lock, so entry order and time order agree).
+    pub timestamp: Option<Number>,
+}
+
+impl Transition {
+    pub fn new(operation: impl Into<String>, y_state: Option<Value>) -> Transition {
+        Transition {
+            operation: operation.into(),
+            y_state,
+            status: "success".into(),
+            metadata: Value::empty_object(),
+            timestamp: None,
+        }
+    }
+}
+
+/// A field of an entry document that is missing or has the wrong type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl Entry {
+    /// Builds the entry that follows `previous_y` (None for the first entry).
+    pub fn next(index: u64, previous_y: Option<&str>, transition: Transition, key: Option<&SecretKey>) -> Entry {
+        let x = previous_y.unwrap_or(GENESIS).to_owned();
+        let timestamp = transition.timestamp.unwrap_or_else(super::time::now);
+        let y = transition.y_state.as_ref().map_or_else(empty_state_hash, state_hash);
+        let xy = proof_hash(&x, &transition.operation, &y, &timestamp);
+        let mut entry = Entry {
+            index,
+            timestamp,
+            operation: transition.operation,
+            x,
+            y,
+            xy,
+            status: transition.status,
+            verified: true,
+            metadata: transition.metadata,
+            x_state: None,
+            y_state: transition.y_state,
+            signature: None,
+            signer_id: None,
+            public_key: None,
+        };
+        if let Some(key) = key {
+            entry.sign(key);
+        }
+        entry
+    }
+
+    /// What an entry signature covers: `{x}:{operation}:{y}:{xy}`.
+    pub fn signing_message(&self) -> String {
+        format!("{}:{}:{}:{}", self.x, self.operation, self.y, self.xy)
+    }
+
+    pub fn sign(&mut self, key: &SecretKey) {
+        self.signature = Some(key.sign_base64(self.signing_message().as_bytes()));
+        self.public_key = Some(key.public().to_base64());
+        self.signer_id = Some(key.signer_id.clone());
+    }
+
+    /// The document form, fields in the order xycore writes them.
+    pub fn to_value(&self) -> Value {
+        let mut map = Map::new();
+        map.insert("index".into(), self.index.into());
+        map.insert("timestamp".into(), Value::Number(self.timestamp.clone()));
+        map.insert("operation".into(), self.operation.as_str().into());
+        map.insert("x".into(), self.x.as_str().into());
+        map.insert("y".into(), self.y.as_str().into());
+        map.insert("xy".into(), self.xy.as_str().into());
+        map.insert("status".into(), self.status.as_str().into());
+        map.insert("verified".into(), self.verified.into());
+        map.insert("metadata".into(), self.metadata.clone());
+        let optional = [
+            ("x_state", self.x_state.clone()),
+            ("y_state", self.y_state.clone()),
+            ("signature", self.signature.clone().map(Value::String)),
+            ("signer_id", self.signer_id.clone().map(Value::String)),
+            ("public_key", self.public_key.clone().map(Value::String)),
+        ];
+        for (name, value) in optional {
+            if let Some(value) = value {
+                map.insert(name.into(), value);
+            }
+        }
+        Value::Object(map)
+    }
+
+    /// Reads an entry document. Fields xycore requires must be present;
+    /// the others default as xycore's `from_dict` defaults them, and a
+    /// `null` optional field counts as absent.
+    pub fn from_value(value: &Value) -> Result<Entry, FieldError> {
+        let Value::Object(map) = value else {
+            return Err(FieldError { field: "entry", message: format!("expected an object, found {}", value.kind()) });
+        };
+        let present = |field: &'static str| map.get(field).filter(|v| !matches!(v, Value::Null));
+        let required = |field: &'static str| {
+            map.get(field).ok_or_else(|| FieldError { field, message: format!("`{field}` is missing") })
+        };
+        let wrong = |field: &'static str, expected: &str, found: &Value| FieldError {
+            field,
+            message: format!("`{field}` must be {expected}, found {}", found.kind()),
+        };
+        let string = |field: &'static str| -> Result<String, FieldError> {
+            let value = required(field)?;
+            value.as_str().map(str::to_owned).ok_or_else(|| wrong(field, "a string", value))
+        };
+        let optional_string = |field: &'static str| -> Result<Option<String>, FieldError> {
+            present(field)
+                .map(|value| value.as_str().map(str::to_owned).ok_or_else(|| wrong(field, "a string", value)))
+                .transpose()
+        };
+
+        let index_value = required("index")?;
+        let index = index_value
+            .as_number()
+            .and_then(Number::as_u64)
+            .ok_or_else(|| wrong("index", "a non-negative integer", index_value))?;
+        let timestamp_value = required("timestamp")?;
+        let timestamp =
+            timestamp_value.as_number().cloned().ok_or_else(|| wrong("timestamp", "a number", timestamp_value))?;
+        let status = optional_string("status")?.unwrap_or_else(|| "success".into());
+        let verified = match present("verified") {
+            None => true,
+            Some(value) => value.as_bool().ok_or_else(|| wrong("verified", "a boolean", value))?,
+        };
+        Ok(Entry {
+            index,
+            timestamp,
+            operation: string("operation")?,
+            x: string("x")?,
+            y: string("y")?,
+            xy: string("xy")?,
+            status,
+            verified,
+            metadata: map.get("metadata").cloned().unwrap_or_else(Value::empty_object),
+            x_state: present("x_state").cloned(),
+            y_state: present("y_state").cloned(),
+            signature: optional_string("signature")?,
+            signer_id: optional_string("signer_id")?,
+            public_key: optional_string("public_key")?,
+        })
+    }
+}

@@ -1,0 +1,13 @@
+//! pruv: verifiable chains of state transitions.
+//!
+//! - [`core`]: the `xy/1` chain protocol (byte-compatible with Python's
+//!   xycore), canonical JSON, Ed25519 signatures and verification.
+//! - [`store`]: chains persisted in an embedded SQLite database.
+//! - [`cli`]: the command line, callable in-process through [`cli::run`].
+
+pub mod cli;
+pub mod core;
+pub mod error;
+pub mod store;
+
+pub use error::{Error, ExitCode};

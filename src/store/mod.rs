@@ -1,0 +1,385 @@
+//! Chains persisted in an embedded SQLite database (`.pruv/pruv.db`).
+//!
+//! Every write is one transaction. An append takes the write lock first
+//! (`BEGIN IMMEDIATE`), then reads the head and writes the next entry, so
+//! concurrent appenders, in threads or processes, queue up instead of
+//! forking the chain; the `(chain_id, idx)` key makes a fork impossible
+//! even if that logic were wrong. WAL journaling with `synchronous=FULL`
+//! keeps the database consistent across a killed process or a power cut.
+
+mod locate;
+mod schema;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+
+pub use locate::{Located, locate};
+
+use crate::core::chain::Chain;
+use crate::core::entry::{Entry, Transition};
+use crate::core::hash::GENESIS;
+use crate::core::json::{self, Value};
+use crate::core::sign::SecretKey;
+use crate::core::time;
+use crate::error::{Error, Result};
+
+/// The directory name of a store, like `.git`.
+pub const STORE_DIR: &str = ".pruv";
+/// The database file inside it.
+pub const DB_FILE: &str = "pruv.db";
+
+/// How long a writer waits for another to finish before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+const MAX_NAME_CHARS: usize = 200;
+
+pub struct Store {
+    conn: Connection,
+    dir: PathBuf,
+}
+
+/// A chain as listed: what it is and where its head is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChainInfo {
+    pub id: String,
+    pub name: String,
+    pub length: u64,
+    pub head: String,
+    /// RFC 3339 UTC.
+    pub created_at: String,
+    /// RFC 3339 UTC time of the last entry, when there is one.
+    pub last_entry_at: Option<String>,
+}
+
+impl Store {
+    /// Creates a store in `dir` (or opens the one there). Returns whether it was new.
+    pub fn init(dir: &Path) -> Result<(Store, bool)> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let ignore = dir.join(".gitignore");
+        if !ignore.exists() {
+            // The store is local state, like .git: keep it out of `git status`.
+            std::fs::write(&ignore, "# pruv's local store; never committed\n*\n").map_err(|e| Error::io(&ignore, e))?;
+        }
+        let created = !dir.join(DB_FILE).exists();
+        let conn = Connection::open(dir.join(DB_FILE)).map_err(|e| store_error(dir, e))?;
+        let mut store = Store { conn, dir: dir.to_owned() };
+        store.configure()?;
+        store.migrate()?;
+        Ok((store, created))
+    }
+
+    /// Opens the existing store in `dir`.
+    pub fn open(dir: &Path) -> Result<Store> {
+        let db = dir.join(DB_FILE);
+        if !db.is_file() {
+            return Err(Error::NotAStore { path: dir.to_owned() });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&db, flags).map_err(|e| store_error(dir, e))?;
+        let mut store = Store { conn, dir: dir.to_owned() };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn configure(&self) -> Result<()> {
+        self.conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| self.error(e))?;
+        self.conn
+            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+            .map_err(|e| self.error(e))
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| store_error(&self.dir, e))?;
+        let version: i64 =
+            tx.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(|e| store_error(&self.dir, e))?;
+        match version {
+            0 => tx.execute_batch(schema::CREATE).map_err(|e| store_error(&self.dir, e))?,
+            schema::VERSION => {}
+            newer => {
+                return Err(Error::Store {
+                    path: self.dir.clone(),
+                    message: format!(
+                        "written by a newer pruv (schema {newer}, this build reads {}); upgrade pruv",
+                        schema::VERSION
+                    ),
+                });
+            }
+        }
+        tx.commit().map_err(|e| store_error(&self.dir, e))
+    }
+
+    fn error(&self, e: rusqlite::Error) -> Error {
+        store_error(&self.dir, e)
+    }
+
+    /// Creates an empty chain and returns its id.
+    pub fn create_chain(&mut self, name: &str) -> Result<String> {
+        validate_name(name)?;
+        let id = new_chain_id()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| store_error(&self.dir, e))?;
+        if let Some(existing) = find_by_name(&tx, name).map_err(|e| store_error(&self.dir, e))? {
+            return Err(Error::ChainExists { name: name.to_owned(), id: existing });
+        }
+        tx.execute(
+            "INSERT INTO chains (id, name, created_at, auto_redact, auto_checkpoint, checkpoint_interval)
+             VALUES (?1, ?2, ?3, 0, 0, 20)",
+            params![id, name, time::now().render()],
+        )
+        .map_err(|e| store_error(&self.dir, e))?;
+        tx.commit().map_err(|e| store_error(&self.dir, e))?;
+        Ok(id)
+    }
+
+    /// Every chain, by name.
+    pub fn list(&self) -> Result<Vec<ChainInfo>> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT c.id, c.name, c.created_at, h.idx, h.y, h.timestamp
+                 FROM chains c
+                 LEFT JOIN entries h ON h.chain_id = c.id
+                   AND h.idx = (SELECT MAX(idx) FROM entries WHERE chain_id = c.id)
+                 ORDER BY c.name",
+            )
+            .map_err(|e| self.error(e))?;
+        let rows = statement
+            .query_map([], |row| {
+                let last_index: Option<i64> = row.get(3)?;
+                let last_time: Option<String> = row.get(5)?;
+                Ok(ChainInfo {
+                    id: row.get(0)?,
+                    name: row.get(1)?,
+                    created_at: display_time(&row.get::<_, String>(2)?),
+                    length: last_index.map_or(0, |i| i as u64 + 1),
+                    head: row.get::<_, Option<String>>(4)?.unwrap_or_else(|| GENESIS.to_owned()),
+                    last_entry_at: last_time.as_deref().map(display_time),
+                })
+            })
+            .map_err(|e| self.error(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.error(e))
+    }
+
+    /// Finds a chain by id (preferred) or name.
+    pub fn resolve(&self, name_or_id: &str) -> Result<ChainInfo> {
+        self.list()?
+            .into_iter()
+            .filter(|c| c.id == name_or_id || c.name == name_or_id)
+            .min_by_key(|c| c.id != name_or_id)
+            .ok_or_else(|| Error::UnknownChain { name: name_or_id.to_owned(), store: self.dir.clone() })
+    }
+
+    /// Appends the next entry to a chain, atomically with reading its head.
+    pub fn append(&mut self, chain_id: &str, transition: Transition, key: Option<&SecretKey>) -> Result<Entry> {
+        let dir = self.dir.clone();
+        let err = |e| store_error(&dir, e);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
+        let exists: bool = tx
+            .query_row("SELECT EXISTS (SELECT 1 FROM chains WHERE id = ?1)", [chain_id], |row| row.get(0))
+            .map_err(err)?;
+        if !exists {
+            return Err(Error::UnknownChain { name: chain_id.to_owned(), store: dir });
+        }
+        let head: Option<(i64, String)> = tx
+            .query_row("SELECT idx, y FROM entries WHERE chain_id = ?1 ORDER BY idx DESC LIMIT 1", [chain_id], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .optional()
+            .map_err(err)?;
+        let index = head.as_ref().map_or(0, |(i, _)| *i as u64 + 1);
+        let entry = Entry::next(index, head.as_ref().map(|(_, y)| y.as_str()), transition, key);
+        insert_entry(&tx, chain_id, &entry).map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(entry)
+    }
+
+    /// The whole chain.
+    pub fn load(&self, chain_id: &str) -> Result<Chain> {
+        let err = |e| store_error(&self.dir, e);
+        let (name, auto_redact, auto_checkpoint, checkpoint_interval): (String, bool, bool, i64) = self
+            .conn
+            .query_row(
+                "SELECT name, auto_redact, auto_checkpoint, checkpoint_interval FROM chains WHERE id = ?1",
+                [chain_id],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+            )
+            .optional()
+            .map_err(err)?
+            .ok_or_else(|| Error::UnknownChain { name: chain_id.to_owned(), store: self.dir.clone() })?;
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT idx, timestamp, operation, x, y, xy, status, verified, metadata,
+                        x_state, y_state, signature, signer_id, public_key
+                 FROM entries WHERE chain_id = ?1 ORDER BY idx",
+            )
+            .map_err(err)?;
+        let mut rows = statement.query([chain_id]).map_err(err)?;
+        let mut entries = Vec::new();
+        while let Some(row) = rows.next().map_err(err)? {
+            entries.push(self.entry_from_row(row).map_err(err)?.map_err(|message| Error::Store {
+                path: self.dir.clone(),
+                message: format!("chain {chain_id}: {message}"),
+            })?);
+        }
+        Ok(Chain {
+            id: chain_id.to_owned(),
+            name,
+            entries,
+            auto_redact,
+            auto_checkpoint,
+            checkpoint_interval: checkpoint_interval as u64,
+        })
+    }
+
+    fn entry_from_row(&self, row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Entry, String>> {
+        let json_column = |i: usize| -> rusqlite::Result<Result<Option<Value>, String>> {
+            let text: Option<String> = row.get(i)?;
+            Ok(text.map(|t| json::parse(&t).map_err(|e| format!("unreadable JSON in the store: {e}"))).transpose())
+        };
+        let index: i64 = row.get(0)?;
+        let timestamp_text: String = row.get(1)?;
+        let timestamp = match json::parse(&timestamp_text) {
+            Ok(Value::Number(n)) => n,
+            _ => return Ok(Err(format!("entry {index}: unreadable timestamp {timestamp_text:?}"))),
+        };
+        let metadata = match json_column(8)? {
+            Ok(value) => value.unwrap_or_else(Value::empty_object),
+            Err(message) => return Ok(Err(message)),
+        };
+        let (x_state, y_state) = match (json_column(9)?, json_column(10)?) {
+            (Ok(x), Ok(y)) => (x, y),
+            (Err(message), _) | (_, Err(message)) => return Ok(Err(message)),
+        };
+        Ok(Ok(Entry {
+            index: index as u64,
+            timestamp,
+            operation: row.get(2)?,
+            x: row.get(3)?,
+            y: row.get(4)?,
+            xy: row.get(5)?,
+            status: row.get(6)?,
+            verified: row.get(7)?,
+            metadata,
+            x_state,
+            y_state,
+            signature: row.get(11)?,
+            signer_id: row.get(12)?,
+            public_key: row.get(13)?,
+        }))
+    }
+
+    /// Stores a whole chain (already verified by the caller) under its own id.
+    pub fn import(&mut self, chain: &Chain) -> Result<()> {
+        validate_name(&chain.name)?;
+        let dir = self.dir.clone();
+        let err = |e| store_error(&dir, e);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
+        let existing: Option<String> = tx
+            .query_row("SELECT name FROM chains WHERE id = ?1", [&chain.id], |row| row.get(0))
+            .optional()
+            .map_err(err)?;
+        if let Some(name) = existing {
+            return Err(Error::ChainIdExists { id: chain.id.clone(), name });
+        }
+        if let Some(id) = find_by_name(&tx, &chain.name).map_err(err)? {
+            return Err(Error::ChainExists { name: chain.name.clone(), id });
+        }
+        let created_at = chain.entries.first().map_or_else(time::now, |e| e.timestamp.clone());
+        tx.execute(
+            "INSERT INTO chains (id, name, created_at, auto_redact, auto_checkpoint, checkpoint_interval)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                chain.id,
+                chain.name,
+                created_at.render(),
+                chain.auto_redact,
+                chain.auto_checkpoint,
+                chain.checkpoint_interval as i64
+            ],
+        )
+        .map_err(err)?;
+        for entry in &chain.entries {
+            insert_entry(&tx, &chain.id, entry).map_err(err)?;
+        }
+        tx.commit().map_err(err)
+    }
+
+    /// SQLite's own consistency check; `ok` when the file is sound.
+    pub fn integrity_check(&self) -> Result<String> {
+        self.conn.query_row("PRAGMA integrity_check", [], |row| row.get(0)).map_err(|e| self.error(e))
+    }
+}
+
+fn insert_entry(tx: &rusqlite::Transaction<'_>, chain_id: &str, entry: &Entry) -> rusqlite::Result<()> {
+    let mut statement = tx.prepare_cached(
+        "INSERT INTO entries (chain_id, idx, timestamp, operation, x, y, xy, status, verified, metadata,
+                              x_state, y_state, signature, signer_id, public_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    )?;
+    statement.execute(params![
+        chain_id,
+        entry.index as i64,
+        entry.timestamp.render(),
+        entry.operation,
+        entry.x,
+        entry.y,
+        entry.xy,
+        entry.status,
+        entry.verified,
+        json::compact(&entry.metadata),
+        entry.x_state.as_ref().map(json::compact),
+        entry.y_state.as_ref().map(json::compact),
+        entry.signature,
+        entry.signer_id,
+        entry.public_key,
+    ])?;
+    Ok(())
+}
+
+fn find_by_name(tx: &rusqlite::Transaction<'_>, name: &str) -> rusqlite::Result<Option<String>> {
+    tx.query_row("SELECT id FROM chains WHERE name = ?1", [name], |row| row.get(0)).optional()
+}
+
+fn store_error(dir: &Path, e: rusqlite::Error) -> Error {
+    Error::Store { path: dir.to_owned(), message: e.to_string() }
+}
+
+fn validate_name(name: &str) -> Result<()> {
+    if name.trim().is_empty() {
+        return Err(Error::InvalidInput("a chain name must not be empty".into()));
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(Error::InvalidInput(format!("chain name is longer than {MAX_NAME_CHARS} characters")));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(Error::InvalidInput(format!("chain name {name:?} contains control characters")));
+    }
+    Ok(())
+}
+
+/// 12 random hex digits, the shape of xycore's ids.
+fn new_chain_id() -> Result<String> {
+    let mut bytes = [0u8; 6];
+    getrandom::fill(&mut bytes)?;
+    Ok(hex::encode(bytes))
+}
+
+fn display_time(stored: &str) -> String {
+    match json::parse(stored) {
+        Ok(Value::Number(n)) => time::rfc3339(n.as_f64()),
+        _ => stored.to_owned(),
+    }
+}

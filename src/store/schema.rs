@@ -1,0 +1,39 @@
+//! The database layout. `PRAGMA user_version` holds the schema version.
+
+/// The schema this build reads and writes.
+pub const VERSION: i64 = 1;
+
+/// Entries keep every document field, with numbers and states as compact
+/// JSON text so that they re-render byte for byte. `(chain_id, idx)` is
+/// the primary key: two appenders can never both write index n.
+pub const CREATE: &str = "
+CREATE TABLE chains (
+    id                  TEXT PRIMARY KEY,
+    name                TEXT NOT NULL UNIQUE,
+    created_at          TEXT NOT NULL,
+    auto_redact         INTEGER NOT NULL,
+    auto_checkpoint     INTEGER NOT NULL,
+    checkpoint_interval INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE entries (
+    chain_id   TEXT NOT NULL REFERENCES chains(id),
+    idx        INTEGER NOT NULL,
+    timestamp  TEXT NOT NULL,
+    operation  TEXT NOT NULL,
+    x          TEXT NOT NULL,
+    y          TEXT NOT NULL,
+    xy         TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    verified   INTEGER NOT NULL,
+    metadata   TEXT NOT NULL,
+    x_state    TEXT,
+    y_state    TEXT,
+    signature  TEXT,
+    signer_id  TEXT,
+    public_key TEXT,
+    PRIMARY KEY (chain_id, idx)
+) STRICT, WITHOUT ROWID;
+
+PRAGMA user_version = 1;
+";

@@ -1,0 +1,79 @@
+//! Shared by the CLI tests: an isolated directory and a `pruv` command
+//! that cannot see the developer's own store or colour settings.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        Sandbox { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    /// A sandbox with an initialised store.
+    pub fn with_store() -> Sandbox {
+        let sandbox = Sandbox::new();
+        sandbox.pruv().arg("init").assert().success();
+        sandbox
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn pruv(&self) -> Command {
+        let mut command = Command::cargo_bin("pruv").expect("pruv binary");
+        command.current_dir(self.path()).env_remove("PRUV_STORE").env("NO_COLOR", "1");
+        command
+    }
+
+    /// The same, as a std Command, for tests that need to spawn and wait.
+    pub fn std_pruv(&self) -> std::process::Command {
+        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("pruv"));
+        command.current_dir(self.path()).env_remove("PRUV_STORE").env("NO_COLOR", "1");
+        command
+    }
+
+    pub fn write(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.path().join(name);
+        std::fs::write(&path, contents).expect("write");
+        path
+    }
+
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path().join(name)).expect("read")
+    }
+
+    /// Runs pruv, asserts the exit code, returns stdout.
+    pub fn run(&self, args: &[&str], code: i32) -> String {
+        let output = self.pruv().args(args).output().expect("run pruv");
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "pruv {args:?}\nstdout: {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).expect("utf-8 stdout")
+    }
+
+    /// Runs pruv, asserts the exit code, returns stderr.
+    pub fn run_err(&self, args: &[&str], code: i32) -> String {
+        let output = self.pruv().args(args).output().expect("run pruv");
+        assert_eq!(output.status.code(), Some(code), "pruv {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stderr).expect("utf-8 stderr")
+    }
+}
+
+pub fn fixture(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(relative)
+}
+
+pub fn vectors_chain() -> PathBuf {
+    fixture("vectors/xycore-chain.json")
+}
