@@ -141,7 +141,7 @@ fn pinned_key_rejects_another_signer() {
     let attacker = pruv::core::sign::SecretKey::load(&sandbox.path().join("other/pruv.key")).unwrap();
     for i in 0..5 {
         let Value::Object(map) = &entries(&mut forged)[i] else { panic!() };
-        let mut entry = pruv::core::entry::Entry::from_value(&Value::Object(map.clone())).unwrap();
+        let mut entry = pruv::core::entry::Entry::from_value(Value::Object(map.clone())).unwrap();
         entry.sign(&attacker);
         entries(&mut forged)[i] = entry.to_value();
     }
@@ -191,4 +191,16 @@ fn malformed_entry_is_named_not_fatal() {
     let (code, first_break, kinds) = verify(&sandbox, &document);
     assert_eq!((code, first_break), (2, Some(MIDDLE as u64)));
     assert_eq!(kinds, ["malformed"]);
+}
+
+/// Regression: cutting the last entry (leaving `length` and `head` as they
+/// were) used to report the break at the surviving last entry.
+#[test]
+fn cutting_the_last_entry_breaks_at_the_missing_position() {
+    let sandbox = Sandbox::with_store();
+    let mut document = exported_chain(&sandbox);
+    entries(&mut document).pop();
+    let (code, first_break, kinds) = verify(&sandbox, &document);
+    assert_eq!((code, first_break), (2, Some(4)));
+    assert_eq!(kinds, ["summary", "summary"]);
 }

@@ -35,7 +35,7 @@ fn fixture_copies_match_the_shared_vectors() {
 
 #[test]
 fn every_y_and_xy_is_reproduced() {
-    let doc = ChainDocument::from_value(&load(&common::vectors_chain())).unwrap();
+    let doc = ChainDocument::from_value(load(&common::vectors_chain())).unwrap();
     assert_eq!(doc.entries.len(), 6);
     let mut previous_y = GENESIS.to_owned();
     for entry in doc.entries.iter().map(|e| e.as_ref().unwrap()) {
@@ -54,7 +54,7 @@ fn every_y_and_xy_is_reproduced() {
 
 #[test]
 fn the_signed_entry_verifies_and_its_signature_is_reproduced() {
-    let doc = ChainDocument::from_value(&load(&common::vectors_chain())).unwrap();
+    let doc = ChainDocument::from_value(load(&common::vectors_chain())).unwrap();
     let signed: &Entry = doc.entries[3].as_ref().unwrap();
     let key = key();
     assert_eq!(Some(key.public().to_base64()), signed.public_key);
@@ -74,7 +74,7 @@ fn document_round_trips_byte_for_byte() {
     let text = std::fs::read_to_string(common::vectors_chain()).unwrap();
     let value = json::parse(&text).unwrap();
     assert_eq!(json::pretty(&value).trim_end(), text.trim_end());
-    let chain = ChainDocument::from_value(&value).unwrap().into_chain().unwrap();
+    let chain = ChainDocument::from_value(value.clone()).unwrap().into_chain().unwrap();
     let Value::Object(mut exported) = chain.to_document(None) else { panic!() };
     exported.shift_remove("format");
     assert_eq!(json::pretty(&Value::Object(exported)).trim_end(), text.trim_end());

@@ -185,7 +185,7 @@ fn export(
 fn import(ctx: &Context, file: &str, rename: Option<&str>) -> Result<()> {
     let (value, origin) = read_json(file)?;
     let document =
-        ChainDocument::from_value(&value).map_err(|source| Error::Document { origin: origin.clone(), source })?;
+        ChainDocument::from_value(value).map_err(|source| Error::Document { origin: origin.clone(), source })?;
     let report = verify_document(&document, &VerifyOptions::default());
     if !report.intact {
         return Err(Error::Broken {

@@ -12,7 +12,7 @@ use crate::error::{Error, ExitCode, Result};
 pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitCode> {
     let pinned_key = args.public_key.as_deref().map(PublicKey::resolve).transpose()?;
     let (value, origin) = read_json(&args.file)?;
-    let document = ChainDocument::from_value(&value).map_err(|source| Error::Document { origin, source })?;
+    let document = ChainDocument::from_value(value).map_err(|source| Error::Document { origin, source })?;
     let options = VerifyOptions { pinned_key, require_signatures: args.require_signatures };
     let report = verify_document(&document, &options);
     match ctx.format {

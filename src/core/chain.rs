@@ -6,7 +6,7 @@
 //! a `signed_head` that binds every byte of every entry and the length.
 
 use super::entry::{Entry, FieldError, Transition};
-use super::hash::{GENESIS, sha256_hex};
+use super::hash::GENESIS;
 use super::json::{self, Map, Number, Value};
 use super::sign::SecretKey;
 
@@ -55,7 +55,7 @@ impl Chain {
 
     /// The exported document; with a key, it carries a signed head.
     pub fn to_document(&self, head_key: Option<&SecretKey>) -> Value {
-        let entries = Value::Array(self.entries.iter().map(Entry::to_value).collect());
+        let entries: Vec<Value> = self.entries.iter().map(Entry::to_value).collect();
         let mut map = Map::new();
         map.insert("format".into(), CHAIN_FORMAT.into());
         map.insert("id".into(), self.id.as_str().into());
@@ -63,7 +63,7 @@ impl Chain {
         if let Some(key) = head_key {
             map.insert("signed_head".into(), SignedHead::sign(self, &entries, key).to_value());
         }
-        map.insert("entries".into(), entries);
+        map.insert("entries".into(), Value::Array(entries));
         map.insert("auto_redact".into(), self.auto_redact.into());
         map.insert("auto_checkpoint".into(), self.auto_checkpoint.into());
         map.insert("checkpoint_interval".into(), self.checkpoint_interval.into());
@@ -74,9 +74,23 @@ impl Chain {
     }
 }
 
-/// SHA-256 of the canonical JSON of the entries array: every field of every entry.
-pub fn entries_digest(entries: &Value) -> String {
-    sha256_hex(json::canonical(entries).as_bytes())
+/// SHA-256 of the canonical JSON of the entries array: every field of every
+/// entry. Streamed entry by entry, never building the whole text.
+pub fn entries_digest<'a>(entries: impl IntoIterator<Item = &'a Value>) -> String {
+    use sha2::{Digest as _, Sha256};
+    let mut hasher = Sha256::new();
+    let mut buffer = String::new();
+    hasher.update(b"[");
+    for (i, entry) in entries.into_iter().enumerate() {
+        if i > 0 {
+            hasher.update(b",");
+        }
+        buffer.clear();
+        json::canonical_into(entry, &mut buffer);
+        hasher.update(buffer.as_bytes());
+    }
+    hasher.update(b"]");
+    hex::encode(hasher.finalize())
 }
 
 /// A signature over the chain's extent and content, so that cutting
@@ -95,7 +109,7 @@ pub struct SignedHead {
 }
 
 impl SignedHead {
-    fn sign(chain: &Chain, entries: &Value, key: &SecretKey) -> SignedHead {
+    fn sign(chain: &Chain, entries: &[Value], key: &SecretKey) -> SignedHead {
         let mut head = SignedHead {
             chain_id: chain.id.clone(),
             length: chain.entries.len() as u64,
@@ -174,8 +188,8 @@ pub struct ChainDocument {
     pub id: Option<String>,
     pub name: Option<String>,
     pub entries: Vec<Result<Entry, FieldError>>,
-    /// The raw entries array, for the signed head's digest.
-    pub raw_entries: Value,
+    /// The digest of the entries as read, when there is a signed head to check it against.
+    pub entries_digest: Option<String>,
     pub auto_redact: bool,
     pub auto_checkpoint: bool,
     pub checkpoint_interval: u64,
@@ -195,19 +209,22 @@ pub enum DocumentError {
 }
 
 impl ChainDocument {
-    pub fn from_value(value: &Value) -> Result<ChainDocument, DocumentError> {
-        let map = value.as_object().ok_or(DocumentError::NotAnObject(value.kind()))?;
-        let Some(raw_entries @ Value::Array(items)) = map.get("entries") else {
+    /// Reads a document, taking the parsed value apart rather than copying it.
+    pub fn from_value(value: Value) -> Result<ChainDocument, DocumentError> {
+        let Value::Object(mut map) = value else {
+            return Err(DocumentError::NotAnObject(value.kind()));
+        };
+        let Some(Value::Array(items)) = map.swap_remove("entries") else {
             return Err(DocumentError::NoEntries);
         };
+        let signed_head = map.swap_remove("signed_head");
+        let entries_digest = signed_head.as_ref().map(|_| entries_digest(&items));
         let text = |field: &str| map.get(field).and_then(Value::as_str).map(str::to_owned);
         let flag = |field: &str, default: bool| map.get(field).and_then(Value::as_bool).unwrap_or(default);
         Ok(ChainDocument {
             format: text("format"),
             id: text("id"),
             name: text("name"),
-            entries: items.iter().map(Entry::from_value).collect(),
-            raw_entries: raw_entries.clone(),
             auto_redact: flag("auto_redact", true),
             auto_checkpoint: flag("auto_checkpoint", false),
             checkpoint_interval: map
@@ -215,10 +232,12 @@ impl ChainDocument {
                 .and_then(Value::as_number)
                 .and_then(Number::as_u64)
                 .unwrap_or(20),
-            declared_length: map.get("length").cloned(),
-            declared_head: map.get("head").cloned(),
-            declared_root: map.get("root").cloned(),
-            signed_head: map.get("signed_head").cloned(),
+            declared_length: map.swap_remove("length"),
+            declared_head: map.swap_remove("head"),
+            declared_root: map.swap_remove("root"),
+            signed_head,
+            entries_digest,
+            entries: items.into_iter().map(Entry::from_value).collect(),
         })
     }
 

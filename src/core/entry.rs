@@ -124,59 +124,68 @@ impl Entry {
         Value::Object(map)
     }
 
-    /// Reads an entry document. Fields xycore requires must be present;
-    /// the others default as xycore's `from_dict` defaults them, and a
-    /// `null` optional field counts as absent.
-    pub fn from_value(value: &Value) -> Result<Entry, FieldError> {
-        let Value::Object(map) = value else {
+    /// Reads an entry document, taking the value apart. Fields xycore
+    /// requires must be present; the others default as xycore's
+    /// `from_dict` defaults them, and a `null` optional field counts as absent.
+    pub fn from_value(value: Value) -> Result<Entry, FieldError> {
+        let Value::Object(mut map) = value else {
             return Err(FieldError { field: "entry", message: format!("expected an object, found {}", value.kind()) });
         };
-        let present = |field: &'static str| map.get(field).filter(|v| !matches!(v, Value::Null));
-        let required = |field: &'static str| {
-            map.get(field).ok_or_else(|| FieldError { field, message: format!("`{field}` is missing") })
-        };
+        let mut take = |field: &'static str| map.swap_remove(field).filter(|v| !matches!(v, Value::Null));
+        let missing = |field: &'static str| FieldError { field, message: format!("`{field}` is missing") };
         let wrong = |field: &'static str, expected: &str, found: &Value| FieldError {
             field,
             message: format!("`{field}` must be {expected}, found {}", found.kind()),
         };
-        let string = |field: &'static str| -> Result<String, FieldError> {
-            let value = required(field)?;
-            value.as_str().map(str::to_owned).ok_or_else(|| wrong(field, "a string", value))
+        let string = |field: &'static str, value: Option<Value>| -> Result<String, FieldError> {
+            match value {
+                Some(Value::String(s)) => Ok(s),
+                Some(other) => Err(wrong(field, "a string", &other)),
+                None => Err(missing(field)),
+            }
         };
-        let optional_string = |field: &'static str| -> Result<Option<String>, FieldError> {
-            present(field)
-                .map(|value| value.as_str().map(str::to_owned).ok_or_else(|| wrong(field, "a string", value)))
-                .transpose()
+        let optional_string = |field: &'static str, value: Option<Value>| -> Result<Option<String>, FieldError> {
+            value.map(|v| string(field, Some(v))).transpose()
         };
 
-        let index_value = required("index")?;
-        let index = index_value
-            .as_number()
-            .and_then(Number::as_u64)
-            .ok_or_else(|| wrong("index", "a non-negative integer", index_value))?;
-        let timestamp_value = required("timestamp")?;
-        let timestamp =
-            timestamp_value.as_number().cloned().ok_or_else(|| wrong("timestamp", "a number", timestamp_value))?;
-        let status = optional_string("status")?.unwrap_or_else(|| "success".into());
-        let verified = match present("verified") {
-            None => true,
-            Some(value) => value.as_bool().ok_or_else(|| wrong("verified", "a boolean", value))?,
+        let index = match take("index") {
+            Some(Value::Number(n)) if n.as_u64().is_some() => n.as_u64().expect("checked"),
+            Some(other) => return Err(wrong("index", "a non-negative integer", &other)),
+            None => return Err(missing("index")),
         };
+        let timestamp = match take("timestamp") {
+            Some(Value::Number(n)) => n,
+            Some(other) => return Err(wrong("timestamp", "a number", &other)),
+            None => return Err(missing("timestamp")),
+        };
+        let operation = string("operation", take("operation"))?;
+        let x = string("x", take("x"))?;
+        let y = string("y", take("y"))?;
+        let xy = string("xy", take("xy"))?;
+        let status = optional_string("status", take("status"))?.unwrap_or_else(|| "success".into());
+        let verified = match take("verified") {
+            None => true,
+            Some(Value::Bool(b)) => b,
+            Some(other) => return Err(wrong("verified", "a boolean", &other)),
+        };
+        // `metadata: null` is kept as written: xycore re-emits it as null.
+        let metadata = map.swap_remove("metadata").unwrap_or_else(Value::empty_object);
+        let mut take = |field: &'static str| map.swap_remove(field).filter(|v| !matches!(v, Value::Null));
         Ok(Entry {
             index,
             timestamp,
-            operation: string("operation")?,
-            x: string("x")?,
-            y: string("y")?,
-            xy: string("xy")?,
+            operation,
+            x,
+            y,
+            xy,
             status,
             verified,
-            metadata: map.get("metadata").cloned().unwrap_or_else(Value::empty_object),
-            x_state: present("x_state").cloned(),
-            y_state: present("y_state").cloned(),
-            signature: optional_string("signature")?,
-            signer_id: optional_string("signer_id")?,
-            public_key: optional_string("public_key")?,
+            metadata,
+            x_state: take("x_state"),
+            y_state: take("y_state"),
+            signature: optional_string("signature", take("signature"))?,
+            signer_id: optional_string("signer_id", take("signer_id"))?,
+            public_key: optional_string("public_key", take("public_key"))?,
         })
     }
 }

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::chain::{ChainDocument, SignedHead, entries_digest};
+use super::chain::{ChainDocument, SignedHead};
 use super::entry::Entry;
 use super::hash::{GENESIS, proof_hash, state_hash};
 use super::json::{Number, Value};
@@ -325,8 +325,10 @@ impl Checker<'_> {
         if let Some(declared) = &doc.declared_head
             && declared.as_str() != Some(head)
         {
+            // The declared head is not reached: whatever it names would sit
+            // after the last entry present, so that is where the chain breaks.
             self.problem(
-                Some(count.saturating_sub(1)),
+                Some(count),
                 ProblemKind::Summary,
                 format!("the document's head {} is not the last entry's y {}", display(declared), short(head)),
             );
@@ -398,7 +400,7 @@ impl Checker<'_> {
         if signed.chain_id != doc.id.clone().unwrap_or_default() {
             self.problem(None, ProblemKind::SignedHead, format!("the head was signed for chain {:?}", signed.chain_id));
         }
-        if signed.entries_digest != entries_digest(&doc.raw_entries) && signed.length == count {
+        if doc.entries_digest.as_deref() != Some(signed.entries_digest.as_str()) && signed.length == count {
             // One digest covers all entries, so the edited entry cannot be named.
             self.problem(
                 None,

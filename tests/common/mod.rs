@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+pub mod strategies;
+
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
 }

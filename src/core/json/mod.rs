@@ -12,7 +12,7 @@ mod write;
 
 pub use float::python_float_repr;
 pub use parse::{MAX_DEPTH, ParseError, parse};
-pub use write::{canonical, compact, pretty};
+pub use write::{canonical, canonical_into, compact, pretty};
 
 use indexmap::IndexMap;
 

@@ -9,6 +9,11 @@ pub fn canonical(value: &Value) -> String {
     out
 }
 
+/// Appends the canonical form of `value` to `out` (reusing its allocation).
+pub fn canonical_into(value: &Value, out: &mut String) {
+    write_compact(value, true, out);
+}
+
 /// Compact, keys in document order; what the store keeps.
 pub fn compact(value: &Value) -> String {
     let mut out = String::new();
