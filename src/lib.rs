@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod core;
 pub mod error;
+pub mod scan;
 pub mod store;
 
 pub use error::{Error, ExitCode};

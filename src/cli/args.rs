@@ -34,6 +34,12 @@ pub struct Cli {
 pub enum Format {
     Text,
     Json,
+    /// `scan` only: a report for a pull request or a job summary.
+    Markdown,
+    /// `scan` only: the architecture as a mermaid flowchart.
+    Mermaid,
+    /// `scan` only: the architecture as a Graphviz digraph.
+    Dot,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -58,6 +64,26 @@ pub enum Command {
     Key(KeyCommand),
     /// Verify an exported chain offline, with no store.
     Verify(VerifyArgs),
+    /// Map a repository's architecture and hash it into a scan chain.
+    Scan(ScanArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// The tree to scan (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(short = 'j', long, value_name = "N", env = "PRUV_THREADS")]
+    pub threads: Option<usize>,
+    /// Also write the scan chain (one entry per file, then the hashes) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub chain: Option<PathBuf>,
+    /// Do not record the scan in the store.
+    #[arg(long)]
+    pub no_record: bool,
+    /// List every env var with its status and evidence.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]

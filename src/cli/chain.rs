@@ -37,7 +37,7 @@ fn new(ctx: &Context, name: &str) -> Result<()> {
     let id = store.create_chain(name)?;
     match ctx.format {
         Format::Json => emit_json(&Created { id: &id, name }),
-        Format::Text => emit(&format!("{id}\n")),
+        _ => emit(&format!("{id}\n")),
     }
 }
 
@@ -88,9 +88,7 @@ fn append(ctx: &Context, args: &AppendArgs) -> Result<()> {
     let entry = store.append(&chain.id, transition, key.as_ref())?;
     match ctx.format {
         Format::Json => emit(&json::pretty(&entry.to_value())),
-        Format::Text => {
-            emit(&format!("{} entry {} of {}: {}\n", paint(OK, "appended"), entry.index, chain.name, entry.xy))
-        }
+        _ => emit(&format!("{} entry {} of {}: {}\n", paint(OK, "appended"), entry.index, chain.name, entry.xy)),
     }
 }
 
@@ -100,7 +98,7 @@ fn show(ctx: &Context, name_or_id: &str) -> Result<()> {
     let chain = store.load(&info.id)?;
     match ctx.format {
         Format::Json => emit(&json::pretty(&chain.to_document(None))),
-        Format::Text => emit(&render_chain(&chain)),
+        _ => emit(&render_chain(&chain)),
     }
 }
 
@@ -172,7 +170,7 @@ fn export(
         Exported { path, id: &chain.id, entries: chain.entries.len(), head: chain.head(), signed_head: key.is_some() };
     match ctx.format {
         Format::Json => emit_json(&summary),
-        Format::Text => emit(&format!(
+        _ => emit(&format!(
             "exported {} ({} entries{}) to {}\n",
             chain.name,
             chain.entries.len(),
@@ -204,6 +202,6 @@ fn import(ctx: &Context, file: &str, rename: Option<&str>) -> Result<()> {
     store.import(&chain)?;
     match ctx.format {
         Format::Json => emit_json(&Created { id: &chain.id, name: &chain.name }),
-        Format::Text => emit(&format!("{}\n", chain.id)),
+        _ => emit(&format!("{}\n", chain.id)),
     }
 }

@@ -22,8 +22,8 @@ pub fn run(ctx: &Context, dir: Option<&Path>) -> Result<ExitCode> {
             "store": store.dir(),
             "created": created,
         }))?,
-        Format::Text if created => emit(&format!("Initialized empty pruv store in {}\n", store.dir().display()))?,
-        Format::Text => emit(&format!("pruv store already exists in {}\n", store.dir().display()))?,
+        _ if created => emit(&format!("Initialized empty pruv store in {}\n", store.dir().display()))?,
+        _ => emit(&format!("pruv store already exists in {}\n", store.dir().display()))?,
     }
     Ok(ExitCode::Ok)
 }

@@ -35,7 +35,7 @@ pub fn run(ctx: &Context, command: &KeyCommand) -> Result<ExitCode> {
             "public_key": public.to_base64(),
             "signer_id": key.signer_id,
         }))?,
-        Format::Text => emit(&format!(
+        _ => emit(&format!(
             "wrote secret key {} (mode 0600; keep it private)\nwrote public key {}\npublic key: {}\nsigner id:  {}\n",
             secret_path.display(),
             public_path.display(),

@@ -7,6 +7,8 @@ mod files;
 mod init;
 mod key;
 mod output;
+mod scan;
+mod scan_render;
 mod verify;
 
 use std::ffi::OsString;
@@ -58,11 +60,19 @@ where
 
 fn dispatch(cli: &Cli) -> Result<ExitCode> {
     let ctx = Context::new(cli)?;
+    let scan = matches!(cli.command, args::Command::Scan(_));
+    if !scan && !matches!(cli.format, Format::Text | Format::Json) {
+        return Err(Error::InvalidInput(format!(
+            "--format {} is only for `pruv scan`; use text or json here",
+            clap::ValueEnum::to_possible_value(&cli.format).map_or_else(String::new, |v| v.get_name().to_owned())
+        )));
+    }
     match &cli.command {
         args::Command::Init { dir } => init::run(&ctx, dir.as_deref()),
         args::Command::Chain(command) => chain::run(&ctx, command),
         args::Command::Key(command) => key::run(&ctx, command),
         args::Command::Verify(verify_args) => verify::run(&ctx, verify_args),
+        args::Command::Scan(scan_args) => scan::run(&ctx, scan_args),
     }
 }
 
@@ -86,7 +96,7 @@ impl Context {
     }
 
     /// The store named by --store or PRUV_STORE, if any (never searched for).
-    fn named_store(&self) -> Option<PathBuf> {
+    pub(crate) fn named_store(&self) -> Option<PathBuf> {
         match store::locate(self.store_flag.as_deref(), self.store_env.as_deref(), &self.cwd) {
             Ok(store::Located::Named(path)) => Some(path),
             _ => None,

@@ -17,7 +17,7 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitCode> {
     let report = verify_document(&document, &options);
     match ctx.format {
         Format::Json => emit_json(&report)?,
-        Format::Text => emit(&render_text(&report, document.signed_head.is_some()))?,
+        _ => emit(&render_text(&report, document.signed_head.is_some()))?,
     }
     Ok(if report.intact { ExitCode::Ok } else { ExitCode::VerificationFailed })
 }

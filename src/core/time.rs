@@ -30,6 +30,11 @@ pub fn rfc3339(seconds: f64) -> String {
     }
 }
 
+/// RFC 3339 UTC to the second (`2026-11-22T10:00:00Z`).
+pub fn rfc3339_seconds(seconds: f64) -> String {
+    rfc3339(seconds.floor())
+}
+
 /// Days since 1970-01-01 to a proleptic Gregorian date (Hinnant's algorithm).
 fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;

@@ -103,7 +103,10 @@ impl Store {
         let version: i64 =
             tx.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(|e| store_error(&self.dir, e))?;
         match version {
-            0 => tx.execute_batch(schema::CREATE).map_err(|e| store_error(&self.dir, e))?,
+            0 => {
+                tx.execute_batch(&format!("{}{}", schema::CREATE, schema::V2)).map_err(|e| store_error(&self.dir, e))?
+            }
+            1 => tx.execute_batch(schema::V2).map_err(|e| store_error(&self.dir, e))?,
             schema::VERSION => {}
             newer => {
                 return Err(Error::Store {
@@ -315,6 +318,52 @@ impl Store {
             insert_entry(&tx, &chain.id, entry).map_err(err)?;
         }
         tx.commit().map_err(err)
+    }
+
+    /// Records a scan; returns its short id (8 hex digits, unique in the store).
+    pub fn record_scan(&mut self, root: &str, document: &crate::scan::model::ScanDocument) -> Result<String> {
+        let text = serde_json::to_string(document)
+            .map_err(|e| Error::Store { path: self.dir.clone(), message: e.to_string() })?;
+        let dir = self.dir.clone();
+        let err = |e| store_error(&dir, e);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
+        let id = loop {
+            let mut bytes = [0u8; 4];
+            getrandom::fill(&mut bytes)?;
+            let id = hex::encode(bytes);
+            let taken: bool = tx
+                .query_row("SELECT EXISTS (SELECT 1 FROM scans WHERE id = ?1)", [&id], |row| row.get(0))
+                .map_err(err)?;
+            if !taken {
+                break id;
+            }
+        };
+        let services = document.services.iter().filter(|s| !s.kind.is_external()).count() as i64;
+        tx.execute(
+            "INSERT INTO scans (id, root, scanned_at, tree_hash, graph_hash, files, services, document)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                id,
+                root,
+                document.scanned_at,
+                document.tree_hash,
+                document.graph_hash,
+                document.stats.files as i64,
+                services,
+                text
+            ],
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(id)
+    }
+
+    /// How many scans are recorded for `root`.
+    pub fn scan_count(&self, root: &str) -> Result<u64> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM scans WHERE root = ?1", [root], |row| row.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(|e| self.error(e))
     }
 
     /// SQLite's own consistency check; `ok` when the file is sound.

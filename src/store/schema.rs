@@ -1,7 +1,7 @@
 //! The database layout. `PRAGMA user_version` holds the schema version.
 
 /// The schema this build reads and writes.
-pub const VERSION: i64 = 1;
+pub const VERSION: i64 = 2;
 
 /// Entries keep every document field, with numbers and states as compact
 /// JSON text so that they re-render byte for byte. `(chain_id, idx)` is
@@ -36,4 +36,22 @@ CREATE TABLE entries (
 ) STRICT, WITHOUT ROWID;
 
 PRAGMA user_version = 1;
+";
+
+/// Version 2: recorded scans, each with its whole `pruv.scan/1` document.
+pub const V2: &str = "
+CREATE TABLE scans (
+    id          TEXT PRIMARY KEY,
+    root        TEXT NOT NULL,
+    scanned_at  TEXT NOT NULL,
+    tree_hash   TEXT NOT NULL,
+    graph_hash  TEXT NOT NULL,
+    files       INTEGER NOT NULL,
+    services    INTEGER NOT NULL,
+    document    TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX scans_by_root ON scans (root, scanned_at);
+
+PRAGMA user_version = 2;
 ";

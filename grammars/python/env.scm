@@ -1,0 +1,33 @@
+; Environment variable reads in Python.
+; triggers: getenv environ BaseSettings
+
+; os.getenv("X"), getenv("X"), os.environ.get("X"), environ.get("X"), os.environ.setdefault("X", …)
+((call
+   function: [
+     (identifier) @_fn
+     (attribute attribute: (identifier) @_fn)
+   ]
+   arguments: (argument_list . (string (string_content) @name)))
+ (#eq? @_fn "getenv")) @python.env.os-getenv
+
+((call
+   function: (attribute
+     object: [(identifier) @_env (attribute attribute: (identifier) @_env)]
+     attribute: (identifier) @_method)
+   arguments: (argument_list . (string (string_content) @name)))
+ (#eq? @_env "environ")
+ (#any-of? @_method "get" "setdefault" "pop")) @python.env.environ-get
+
+; os.environ["X"], environ["X"]
+((subscript
+   value: [(identifier) @_env (attribute attribute: (identifier) @_env)]
+   subscript: (string (string_content) @name))
+ (#eq? @_env "environ")) @python.env.environ-index
+
+; pydantic settings: class Settings(BaseSettings): database_url: str
+((class_definition
+   superclasses: (argument_list [(identifier) @_base (attribute attribute: (identifier) @_base)])
+   body: (block
+     (expression_statement
+       (assignment left: (identifier) @upper_name type: (type))) @python.env.pydantic-settings))
+ (#eq? @_base "BaseSettings"))

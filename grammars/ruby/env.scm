@@ -1,0 +1,16 @@
+; Environment variable reads in Ruby.
+; triggers: ENV
+
+; ENV["X"], ::ENV["X"]
+((element_reference
+   object: [(constant) @_env (scope_resolution !scope name: (constant) @_env)]
+   . (string . (string_content) @name .) .)
+ (#eq? @_env "ENV")) @ruby.env.index
+
+; ENV.fetch("X"), ENV.fetch("X", default), ENV.fetch("X") { default }, ENV.key?("X")
+((call
+   receiver: [(constant) @_env (scope_resolution !scope name: (constant) @_env)]
+   method: (identifier) @_m
+   arguments: (argument_list . (string . (string_content) @name .)))
+ (#eq? @_env "ENV")
+ (#any-of? @_m "fetch" "key?" "has_key?" "include?" "member?")) @ruby.env.fetch

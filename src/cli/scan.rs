@@ -1,0 +1,82 @@
+//! `pruv scan [PATH]`
+
+use std::io::IsTerminal as _;
+use std::path::Path;
+
+use super::Context;
+use super::args::{Format, ScanArgs};
+use super::files::write_atomic;
+use super::output::{WARN, emit, emit_json, paint};
+use super::scan_render;
+use crate::core::json;
+use crate::error::{Error, ExitCode, Result};
+use crate::scan::{self, ScanOptions};
+use crate::store::{self, STORE_DIR, Store};
+
+/// Warnings shown before the rest are summarised.
+const SHOWN_WARNINGS: usize = 20;
+
+pub fn run(ctx: &Context, args: &ScanArgs) -> Result<ExitCode> {
+    let label = args.path.as_ref().map_or_else(|| ".".to_owned(), |p| p.display().to_string());
+    let root = ctx.cwd.join(args.path.as_deref().unwrap_or(Path::new(".")));
+    let root = root.canonicalize().map_err(|e| Error::io(&root, e))?;
+    let options = ScanOptions { threads: args.threads.unwrap_or(0) };
+    let outcome = scan::scan(&root, &label, &options)?;
+    report_warnings(&outcome.warnings);
+    let document = outcome.document;
+
+    let recorded = if args.no_record { None } else { Some(record(ctx, &root, &document)?) };
+    if let Some(path) = &args.chain {
+        let id = recorded
+            .as_ref()
+            .map_or_else(|| format!("scan-{}", &document.tree_hash[..8]), |(id, _)| format!("scan-{id}"));
+        let chain = scan::chain::scan_chain(&document, &id, crate::core::time::now().as_f64());
+        write_atomic(&ctx.cwd.join(path), json::pretty(&chain.to_document(None)).as_bytes())?;
+    }
+    match ctx.format {
+        Format::Json => emit_json(&document)?,
+        Format::Markdown => emit(&scan_render::markdown(&document))?,
+        Format::Mermaid => emit(&scan_render::mermaid(&document))?,
+        Format::Dot => emit(&scan_render::dot(&document))?,
+        Format::Text => emit(&scan_render::text(&document, args.verbose))?,
+    }
+    if let Some((id, dir)) = recorded
+        && std::io::stderr().is_terminal()
+    {
+        eprintln!("recorded as scan {id} in {}", dir.display());
+    }
+    Ok(ExitCode::Ok)
+}
+
+/// Records the scan in the store found from the scanned root (or named by
+/// --store/PRUV_STORE), creating `ROOT/.pruv/` when there is none.
+fn record(
+    ctx: &Context,
+    root: &Path,
+    document: &crate::scan::model::ScanDocument,
+) -> Result<(String, std::path::PathBuf)> {
+    let mut store = match ctx.named_store() {
+        Some(named) => Store::open(&named)?,
+        None => match store::locate(None, None, root) {
+            Ok(found) => Store::open(found.path())?,
+            Err(Error::NoStore { .. }) => Store::init(&root.join(STORE_DIR))?.0,
+            Err(other) => return Err(other),
+        },
+    };
+    let id = store.record_scan(&root.display().to_string(), document)?;
+    Ok((id, store.dir().to_owned()))
+}
+
+fn report_warnings(warnings: &[String]) {
+    let label = paint(WARN, "warning:");
+    let mut stderr = anstream::stderr();
+    for warning in warnings.iter().take(SHOWN_WARNINGS) {
+        let _ = std::io::Write::write_fmt(&mut stderr, format_args!("{label} {warning}\n"));
+    }
+    if warnings.len() > SHOWN_WARNINGS {
+        let _ = std::io::Write::write_fmt(
+            &mut stderr,
+            format_args!("{label} … and {} more (all counted in stats.skipped)\n", warnings.len() - SHOWN_WARNINGS),
+        );
+    }
+}

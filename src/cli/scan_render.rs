@@ -1,0 +1,217 @@
+//! Renderings of one scan document: the terminal summary, markdown,
+//! mermaid and Graphviz dot. JSON is the document itself.
+
+use std::fmt::Write as _;
+
+use super::output::{BOLD, DIM, OK, WARN, pad, paint};
+use crate::scan::model::{EnvStatus, ScanDocument, Service};
+
+fn builds(document: &ScanDocument) -> impl Iterator<Item = &Service> {
+    document.services.iter().filter(|s| !s.kind.is_external())
+}
+
+fn externals(document: &ScanDocument) -> impl Iterator<Item = &Service> {
+    document.services.iter().filter(|s| s.kind.is_external())
+}
+
+fn ports(service: &Service) -> String {
+    service.ports.iter().map(|p| format!(":{p}")).collect::<Vec<_>>().join(" ")
+}
+
+fn count(document: &ScanDocument, status: EnvStatus) -> usize {
+    document.env_vars.iter().filter(|v| v.status == status).count()
+}
+
+/// The terminal summary: services, externals, connections, env vars, hashes.
+pub fn text(document: &ScanDocument, verbose: bool) -> String {
+    let mut out = String::new();
+    let s = &document.stats;
+    let _ = writeln!(
+        out,
+        "{} {} · {} files · {} parsed · {} ms",
+        paint(BOLD, "pruv scan"),
+        document.root,
+        s.files,
+        s.parsed,
+        s.duration_ms
+    );
+    let services: Vec<&Service> = builds(document).collect();
+    let _ = writeln!(out, "\n{}", paint(BOLD, format!("services ({})", services.len())));
+    if services.is_empty() {
+        let _ = writeln!(out, "  {}", paint(DIM, "none found"));
+    }
+    let id_width = services.iter().map(|s| s.id.len()).max().unwrap_or(0);
+    for service in &services {
+        let what = [
+            service.language.as_deref(),
+            service.framework.as_deref(),
+            Some(service.kind.as_str()).filter(|k| *k != "service"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
+        let root = service
+            .root
+            .as_deref()
+            .map(|r| if r.is_empty() { "./".to_owned() } else { format!("{r}/") })
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {}  {}  {}  {}",
+            pad(&service.id, id_width),
+            pad(&what, 28),
+            pad(&ports(service), 12),
+            paint(DIM, root)
+        );
+    }
+    let external: Vec<&Service> = externals(document).collect();
+    if !external.is_empty() {
+        let _ = writeln!(out, "\n{}", paint(BOLD, format!("external systems ({})", external.len())));
+        for service in external {
+            let _ = writeln!(out, "  {}  {}", pad(&service.id, id_width.max(14)), paint(DIM, service.kind.as_str()));
+        }
+    }
+    if !document.connections.is_empty() {
+        let _ = writeln!(out, "\n{}", paint(BOLD, format!("connections ({})", document.connections.len())));
+        let width = document.connections.iter().map(|c| c.from.len() + c.to.len() + 3).max().unwrap_or(0);
+        for c in &document.connections {
+            let via = c.via.as_deref().map(|v| format!("via {v}")).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {}  {}  {}",
+                pad(&format!("{} → {}", c.from, c.to), width),
+                pad(&via, 32),
+                paint(DIM, c.kind.as_str())
+            );
+        }
+    }
+    let shared = document.env_vars.iter().filter(|v| v.shared).count();
+    let missing = count(document, EnvStatus::Missing);
+    let _ = writeln!(
+        out,
+        "\n{} {} defined · {} missing · {} shared · {} unused",
+        paint(BOLD, "env vars"),
+        count(document, EnvStatus::Defined),
+        if missing > 0 { paint(WARN, missing) } else { missing.to_string() },
+        shared,
+        count(document, EnvStatus::Unused)
+    );
+    for var in &document.env_vars {
+        let listed = verbose || var.status == EnvStatus::Missing;
+        if !listed || (!verbose && var.used.is_empty()) {
+            continue;
+        }
+        let status = match var.status {
+            EnvStatus::Missing => paint(WARN, "missing"),
+            EnvStatus::Defined => paint(OK, "defined"),
+            EnvStatus::Unused => paint(DIM, "unused"),
+        };
+        let first_use = var.used.first().map(|u| format!("{}:{}", u.path, u.line)).unwrap_or_default();
+        let first_definition =
+            var.defined.first().map(|d| format!("defined in {}:{} ({})", d.path, d.line, d.source)).unwrap_or_default();
+        let shared = if var.shared { " · shared" } else { "" };
+        let _ = writeln!(
+            out,
+            "  {}  {}{}  {}  {}",
+            pad(&var.name, 28),
+            status,
+            shared,
+            paint(DIM, first_use),
+            paint(DIM, first_definition)
+        );
+    }
+    let _ = writeln!(out, "\n{}  {}", paint(DIM, "graph hash"), document.graph_hash);
+    let _ = writeln!(out, "{}   {}", paint(DIM, "tree hash"), document.tree_hash);
+    out
+}
+
+/// A report for a pull request comment or a job summary.
+pub fn markdown(document: &ScanDocument) -> String {
+    let mut out = format!("## Architecture of `{}`\n\n", document.root);
+    out += "| service | kind | language | framework | ports | root |\n|---|---|---|---|---|---|\n";
+    for s in builds(document) {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} | `{}` |",
+            s.id,
+            s.kind.as_str(),
+            s.language.as_deref().unwrap_or("—"),
+            s.framework.as_deref().unwrap_or("—"),
+            ports(s),
+            s.root.as_deref().unwrap_or("")
+        );
+    }
+    let external: Vec<String> = externals(document).map(|s| format!("`{}`", s.id)).collect();
+    if !external.is_empty() {
+        let _ = writeln!(out, "\n**External systems:** {}", external.join(", "));
+    }
+    let _ = writeln!(out, "\n```mermaid\n{}```", mermaid(document));
+    let _ = writeln!(
+        out,
+        "\n**Env vars:** {} defined · {} missing · {} shared · {} unused",
+        count(document, EnvStatus::Defined),
+        count(document, EnvStatus::Missing),
+        document.env_vars.iter().filter(|v| v.shared).count(),
+        count(document, EnvStatus::Unused)
+    );
+    let missing: Vec<String> =
+        document.env_vars.iter().filter(|v| v.status == EnvStatus::Missing).map(|v| format!("`{}`", v.name)).collect();
+    if !missing.is_empty() {
+        let _ = writeln!(out, "\nMissing (read, never defined): {}", missing.join(", "));
+    }
+    let _ = writeln!(
+        out,
+        "\n<sub>graph `{}` · tree `{}` · {} files</sub>",
+        document.graph_hash, document.tree_hash, document.stats.files
+    );
+    out
+}
+
+/// Mermaid node ids cannot hold dots or dashes.
+fn node_id(id: &str) -> String {
+    id.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+}
+
+pub fn mermaid(document: &ScanDocument) -> String {
+    let mut out = String::from("flowchart LR\n");
+    for s in &document.services {
+        let label = match (&s.framework, s.ports.first()) {
+            (Some(f), Some(p)) => format!("{}<br/>{f} :{p}", s.id),
+            (Some(f), None) => format!("{}<br/>{f}", s.id),
+            (None, _) => s.id.clone(),
+        };
+        let shape = if s.kind.is_external() { format!("[({label})]") } else { format!("[\"{label}\"]") };
+        let _ = writeln!(out, "  {}{shape}", node_id(&s.id));
+    }
+    for c in &document.connections {
+        match &c.via {
+            Some(via) => {
+                let _ = writeln!(out, "  {} -->|{via}| {}", node_id(&c.from), node_id(&c.to));
+            }
+            None => {
+                let _ = writeln!(out, "  {} --> {}", node_id(&c.from), node_id(&c.to));
+            }
+        }
+    }
+    out
+}
+
+pub fn dot(document: &ScanDocument) -> String {
+    let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+    let mut out = String::from("digraph architecture {\n  rankdir=LR;\n  node [shape=box];\n");
+    for s in &document.services {
+        let shape = if s.kind.is_external() { " shape=cylinder" } else { "" };
+        let label = match &s.framework {
+            Some(f) => format!("{}\\n{f}", s.id),
+            None => s.id.clone(),
+        };
+        let _ = writeln!(out, "  {} [label={}{shape}];", quote(&s.id), quote(&label));
+    }
+    for c in &document.connections {
+        let label = c.via.as_deref().map(|v| format!(" [label={}]", quote(v))).unwrap_or_default();
+        let _ = writeln!(out, "  {} -> {}{label};", quote(&c.from), quote(&c.to));
+    }
+    out.push_str("}\n");
+    out
+}

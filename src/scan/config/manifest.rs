@@ -1,0 +1,342 @@
+//! Package manifests (the dependencies that name frameworks and external
+//! systems) and Spring configuration files.
+
+use super::yaml::{self, Node, Yaml};
+use super::{Dependency, EnvEntry, Manifest, Port, line_of};
+
+fn manifest(ecosystem: &'static str) -> Manifest {
+    Manifest { ecosystem, name: None, dependencies: Vec::new(), start: None, web_sdk: false }
+}
+
+/// The line where `needle` first occurs, else 1.
+fn line_of_text(text: &str, needle: &str) -> u32 {
+    text.find(needle).map_or(1, |offset| line_of(text, offset))
+}
+
+pub fn package_json(text: &str) -> Result<Manifest, String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let mut m = manifest("npm");
+    m.name = value.get("name").and_then(|n| n.as_str()).map(str::to_owned);
+    m.start = value.pointer("/scripts/start").and_then(|s| s.as_str()).map(str::to_owned);
+    // devDependencies are build and test tooling, not what the service runs on.
+    if let Some(deps) = value.get("dependencies").and_then(|d| d.as_object()) {
+        for name in deps.keys() {
+            m.dependencies.push(Dependency { name: name.clone(), line: line_of_text(text, &format!("\"{name}\"")) });
+        }
+    }
+    Ok(m)
+}
+
+pub fn pyproject(text: &str) -> Result<Manifest, String> {
+    let value: toml::Table = text.parse().map_err(|e: toml::de::Error| e.to_string())?;
+    let mut m = manifest("pypi");
+    let project = value.get("project");
+    let poetry = value.get("tool").and_then(|t| t.get("poetry"));
+    m.name = project.or(poetry).and_then(|p| p.get("name")).and_then(|n| n.as_str()).map(str::to_owned);
+    let mut names: Vec<String> = project
+        .and_then(|p| p.get("dependencies"))
+        .and_then(|d| d.as_array())
+        .map(|deps| deps.iter().filter_map(|d| d.as_str()).map(requirement_name).collect())
+        .unwrap_or_default();
+    if let Some(deps) = poetry.and_then(|p| p.get("dependencies")).and_then(|d| d.as_table()) {
+        names.extend(deps.keys().filter(|k| *k != "python").cloned());
+    }
+    for name in names.into_iter().filter(|n| !n.is_empty()) {
+        let line = line_of_text(text, &name);
+        m.dependencies.push(Dependency { name, line });
+    }
+    Ok(m)
+}
+
+/// The distribution name of a PEP 508 requirement (`fastapi[all]>=0.1` → `fastapi`).
+fn requirement_name(spec: &str) -> String {
+    let end =
+        spec.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')).unwrap_or(spec.len());
+    spec[..end].to_ascii_lowercase()
+}
+
+pub fn requirements(text: &str) -> Manifest {
+    let mut m = manifest("pypi");
+    for (i, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() || line.starts_with('-') {
+            continue;
+        }
+        let name = requirement_name(line);
+        if !name.is_empty() {
+            m.dependencies.push(Dependency { name, line: i as u32 + 1 });
+        }
+    }
+    m
+}
+
+pub fn go_mod(text: &str) -> Manifest {
+    let mut m = manifest("go");
+    let mut in_block = false;
+    for (i, line) in text.lines().enumerate() {
+        let line = line.split("//").next().unwrap_or("").trim();
+        if let Some(module) = line.strip_prefix("module ") {
+            m.name = Some(module.trim().to_owned());
+        } else if line.starts_with("require (") {
+            in_block = true;
+        } else if in_block && line == ")" {
+            in_block = false;
+        } else if let Some(path) = line.strip_prefix("require ").or(in_block.then_some(line)) {
+            if let Some(path) = path.split_whitespace().next().filter(|p| !p.is_empty()) {
+                m.dependencies.push(Dependency { name: path.to_owned(), line: i as u32 + 1 });
+            }
+        }
+    }
+    m
+}
+
+pub fn pom(text: &str) -> Result<Manifest, String> {
+    use quick_xml::events::Event;
+    let mut m = manifest("maven");
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut path: Vec<String> = Vec::new();
+    let (mut group, mut artifact) = (String::new(), String::new());
+    loop {
+        let position = reader.buffer_position() as usize;
+        match reader.read_event().map_err(|e| e.to_string())? {
+            Event::Start(tag) => path.push(tag.local_name().as_ref().to_owned()),
+            Event::End(_) => {
+                if path.last().map(String::as_str) == Some("dependency")
+                    || path.last().map(String::as_str) == Some("parent")
+                {
+                    if !artifact.is_empty() {
+                        let line = line_of(text, position);
+                        m.dependencies.push(Dependency { name: format!("{group}:{artifact}"), line });
+                    }
+                    group.clear();
+                    artifact.clear();
+                }
+                path.pop();
+            }
+            Event::Text(content) => {
+                let value = content.xml_content(quick_xml::XmlVersion::Implicit1_0).trim().to_owned();
+                let depth = path.len();
+                let parent = depth.checked_sub(2).and_then(|i| path.get(i)).map(String::as_str);
+                match (path.last().map(String::as_str), parent) {
+                    (Some("groupId"), Some("dependency" | "parent")) => group = value,
+                    (Some("artifactId"), Some("dependency" | "parent")) => artifact = value,
+                    (Some("artifactId"), Some("project")) if depth == 2 => m.name = Some(value),
+                    _ => {}
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(m)
+}
+
+/// Gradle build scripts are programs (Groovy/Kotlin); dependency
+/// coordinates are read from their quoted `group:artifact[:version]` strings.
+pub fn gradle(text: &str) -> Manifest {
+    let mut m = manifest("gradle");
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("//") {
+            continue;
+        }
+        for quoted in trimmed.split(['"', '\'']).skip(1).step_by(2) {
+            let parts: Vec<&str> = quoted.split(':').collect();
+            if (2..=4).contains(&parts.len()) && parts[..2].iter().all(|p| !p.is_empty() && !p.contains(' ')) {
+                m.dependencies.push(Dependency { name: format!("{}:{}", parts[0], parts[1]), line: i as u32 + 1 });
+            }
+        }
+        if let Some(id) = trimmed.strip_prefix("id(\"").or_else(|| trimmed.strip_prefix("id '")) {
+            let plugin = id.split(['"', '\'']).next().unwrap_or("");
+            m.dependencies.push(Dependency { name: plugin.to_owned(), line: i as u32 + 1 });
+        }
+    }
+    m
+}
+
+pub fn csproj(text: &str) -> Result<Manifest, String> {
+    use quick_xml::events::Event;
+    let mut m = manifest("nuget");
+    let mut reader = quick_xml::Reader::from_str(text);
+    loop {
+        let position = reader.buffer_position() as usize;
+        match reader.read_event().map_err(|e| e.to_string())? {
+            Event::Start(tag) | Event::Empty(tag) => {
+                let name = tag.local_name();
+                let attribute =
+                    |key: &str| tag.attributes().flatten().find(|a| a.key.as_ref() == key).map(|a| a.value.to_string());
+                match name.as_ref() {
+                    "Project" => m.web_sdk = attribute("Sdk").is_some_and(|sdk| sdk.contains(".Web")),
+                    "PackageReference" => {
+                        if let Some(include) = attribute("Include") {
+                            m.dependencies.push(Dependency { name: include, line: line_of(text, position) });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(m)
+}
+
+pub fn cargo_toml(text: &str) -> Result<Manifest, String> {
+    let value: toml::Table = text.parse().map_err(|e: toml::de::Error| e.to_string())?;
+    let mut m = manifest("cargo");
+    m.name = value.get("package").and_then(|p| p.get("name")).and_then(|n| n.as_str()).map(str::to_owned);
+    if let Some(deps) = value.get("dependencies").and_then(|d| d.as_table()) {
+        for name in deps.keys() {
+            m.dependencies.push(Dependency { name: name.clone(), line: line_of_text(text, &format!("\n{name}")) + 1 });
+        }
+    }
+    Ok(m)
+}
+
+pub fn gemfile(text: &str) -> Manifest {
+    let mut m = manifest("gem");
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if let Some(rest) = trimmed.strip_prefix("gem ") {
+            let name = rest.trim().trim_start_matches(['"', '\'']).split(['"', '\'']).next().unwrap_or("");
+            if !name.is_empty() {
+                m.dependencies.push(Dependency { name: name.to_owned(), line: i as u32 + 1 });
+            }
+        }
+    }
+    m
+}
+
+/// Env reads of a Spring configuration file, and its `server.port` with its line.
+pub type SpringConfig = (Vec<EnvEntry>, Option<(Port, u32)>);
+
+/// Spring `application*.yml|properties`: `${X}` / `${X:default}` placeholders
+/// are env reads (Spring resolves them from the environment); `server.port`.
+pub fn spring(path: &str, text: &str) -> Result<SpringConfig, String> {
+    let mut values: Vec<(String, String, u32)> = Vec::new();
+    if path.ends_with(".properties") {
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.starts_with('#') || line.starts_with('!') {
+                continue;
+            }
+            if let Some((key, value)) = line.split_once(['=', ':']) {
+                values.push((key.trim().to_owned(), value.trim().to_owned(), i as u32 + 1));
+            }
+        }
+    } else {
+        for document in yaml::parse(text)? {
+            flatten("", &document, &mut values);
+        }
+    }
+    let mut reads = Vec::new();
+    let mut port = None;
+    for (key, value, line) in &values {
+        for name in placeholders(value) {
+            reads.push(EnvEntry { name, line: *line, value: None });
+        }
+        if key == "server.port" {
+            let literal = value.strip_prefix("${").and_then(|v| v.split(':').nth(1)).map(|d| d.trim_end_matches('}'));
+            if let Ok(p) = literal.unwrap_or(value).parse() {
+                port = Some((p, *line));
+            }
+        }
+    }
+    Ok((reads, port))
+}
+
+fn flatten(prefix: &str, node: &Node, out: &mut Vec<(String, String, u32)>) {
+    match &node.value {
+        Yaml::Map(entries) => {
+            for (key, child) in entries {
+                let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                flatten(&path, child, out);
+            }
+        }
+        Yaml::Seq(items) => items.iter().for_each(|item| flatten(prefix, item, out)),
+        Yaml::Scalar(value) => out.push((prefix.to_owned(), value.clone(), node.line)),
+        Yaml::Null => {}
+    }
+}
+
+/// Env-shaped names inside `${…}` placeholders (`${DB_HOST:localhost}` → `DB_HOST`).
+/// Lower-case dotted names (`${server.port}`) are Spring properties, not env vars.
+fn placeholders(value: &str) -> Vec<String> {
+    value
+        .split("${")
+        .skip(1)
+        .filter_map(|rest| {
+            let name = rest.split(['}', ':']).next()?;
+            (crate::scan::extract::is_env_name(name)
+                && name.chars().any(|c| c.is_ascii_uppercase())
+                && name == name.to_ascii_uppercase())
+            .then(|| name.to_owned())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_each_manifest() {
+        let npm = package_json("{\n  \"name\": \"web\",\n  \"scripts\": {\"start\": \"next start\"},\n  \"dependencies\": {\n    \"next\": \"14\",\n    \"stripe\": \"1\"\n  },\n  \"devDependencies\": {\"jest\": \"1\"}\n}").unwrap();
+        assert_eq!(npm.name.as_deref(), Some("web"));
+        assert_eq!(npm.start.as_deref(), Some("next start"));
+        let deps: Vec<_> = npm.dependencies.iter().map(|d| (d.name.as_str(), d.line)).collect();
+        assert_eq!(deps, [("next", 5), ("stripe", 6)]);
+
+        let py =
+            pyproject("[project]\nname = \"api\"\ndependencies = [\"fastapi[all]>=0.100\", \"psycopg2-binary\"]\n")
+                .unwrap();
+        assert_eq!(py.dependencies.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(), ["fastapi", "psycopg2-binary"]);
+        let req = requirements("# c\nFlask==2.0\n-r base.txt\nredis>=4 # cache\n");
+        assert_eq!(
+            req.dependencies.iter().map(|d| (d.name.as_str(), d.line)).collect::<Vec<_>>(),
+            [("flask", 2), ("redis", 4)]
+        );
+        let go = go_mod(
+            "module example.com/app\n\nrequire (\n\tgithub.com/lib/pq v1.10.9\n)\nrequire github.com/gin-gonic/gin v1.9.0\n",
+        );
+        assert_eq!(go.name.as_deref(), Some("example.com/app"));
+        assert_eq!(
+            go.dependencies.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(),
+            ["github.com/lib/pq", "github.com/gin-gonic/gin"]
+        );
+        let pom = pom("<project><artifactId>vets</artifactId><dependencies><dependency><groupId>org.postgresql</groupId><artifactId>postgresql</artifactId></dependency></dependencies></project>").unwrap();
+        assert_eq!(pom.name.as_deref(), Some("vets"));
+        assert_eq!(pom.dependencies[0].name, "org.postgresql:postgresql");
+        let gradle = gradle(
+            "dependencies {\n  implementation 'org.springframework.boot:spring-boot-starter-web'\n  // implementation 'x:y'\n}\n",
+        );
+        assert_eq!(gradle.dependencies[0].name, "org.springframework.boot:spring-boot-starter-web");
+        assert_eq!(gradle.dependencies.len(), 1);
+        let cs = csproj("<Project Sdk=\"Microsoft.NET.Sdk.Web\">\n<ItemGroup>\n<PackageReference Include=\"Npgsql\" Version=\"8\" />\n</ItemGroup></Project>").unwrap();
+        assert!(cs.web_sdk);
+        assert_eq!((cs.dependencies[0].name.as_str(), cs.dependencies[0].line), ("Npgsql", 3));
+        let cargo =
+            cargo_toml("[package]\nname = \"svc\"\n[dependencies]\nactix-web = \"4\"\nsqlx = { version = \"0.7\" }\n")
+                .unwrap();
+        assert_eq!(
+            cargo.dependencies.iter().map(|d| (d.name.as_str(), d.line)).collect::<Vec<_>>(),
+            [("actix-web", 4), ("sqlx", 5)]
+        );
+        let gems = gemfile("source 'x'\ngem \"rails\", \"~> 7\"\ngem 'sidekiq'\n");
+        assert_eq!(gems.dependencies.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(), ["rails", "sidekiq"]);
+    }
+
+    #[test]
+    fn spring_placeholders_and_port() {
+        let (reads, port) = spring(
+            "src/main/resources/application.yml",
+            "server:\n  port: ${PORT:8081}\nspring:\n  datasource:\n    url: jdbc:mysql://${DB_HOST:localhost}/db\n    password: ${spring.x}\n",
+        )
+        .unwrap();
+        assert_eq!(reads.iter().map(|r| (r.name.as_str(), r.line)).collect::<Vec<_>>(), [("PORT", 2), ("DB_HOST", 5)]);
+        assert_eq!(port, Some((8081, 2)));
+        let (reads, port) = spring("application.properties", "server.port=9090\napi.key=${API_KEY}\n").unwrap();
+        assert_eq!((reads[0].name.as_str(), port), ("API_KEY", Some((9090, 1))));
+    }
+}

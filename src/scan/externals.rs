@@ -1,0 +1,178 @@
+//! The table of external systems (`grammars/externals.toml`): which
+//! packages, images, URL schemes, hosts and env var names reveal which
+//! system, under the canonical ids of `pruv.scan/1`.
+
+use std::sync::OnceLock;
+
+use super::model::ServiceKind;
+
+pub struct External {
+    pub id: String,
+    pub kind: ServiceKind,
+    /// (ecosystem, package names).
+    pub packages: Vec<(String, Vec<String>)>,
+    pub images: Vec<String>,
+    pub schemes: Vec<String>,
+    pub hosts: Vec<String>,
+    pub env_tokens: Vec<String>,
+}
+
+const TABLE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/grammars/externals.toml"));
+const ECOSYSTEMS: [&str; 7] = ["pypi", "npm", "go", "maven", "nuget", "cargo", "gem"];
+
+pub fn all() -> &'static [External] {
+    static ALL: OnceLock<Vec<External>> = OnceLock::new();
+    ALL.get_or_init(|| parse(TABLE).unwrap_or_else(|e| panic!("grammars/externals.toml: {e}")))
+}
+
+fn parse(text: &str) -> Result<Vec<External>, String> {
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| e.to_string())?;
+    let list = |value: &toml::Value, key: &str| -> Vec<String> {
+        value
+            .get(key)
+            .and_then(|v| v.as_array())
+            .map(|items| items.iter().filter_map(|i| i.as_str()).map(str::to_owned).collect())
+            .unwrap_or_default()
+    };
+    table
+        .iter()
+        .map(|(id, value)| {
+            let kind = match value.get("kind").and_then(|k| k.as_str()) {
+                Some("datastore") => ServiceKind::Datastore,
+                Some("external") => ServiceKind::External,
+                other => return Err(format!("[{id}]: kind must be datastore or external, not {other:?}")),
+            };
+            Ok(External {
+                id: id.clone(),
+                kind,
+                packages: ECOSYSTEMS
+                    .iter()
+                    .map(|e| (e.to_string(), list(value, e)))
+                    .filter(|(_, p)| !p.is_empty())
+                    .collect(),
+                images: list(value, "images"),
+                schemes: list(value, "schemes"),
+                hosts: list(value, "hosts"),
+                env_tokens: list(value, "env"),
+            })
+        })
+        .collect()
+}
+
+pub fn by_id(id: &str) -> Option<&'static External> {
+    all().iter().find(|e| e.id == id)
+}
+
+/// The system a dependency or import names. `ecosystem` is the manifest's
+/// (npm, pypi, …); code imports use their language's ecosystem. Java and
+/// Kotlin build files (maven, gradle) share coordinates.
+pub fn by_package(ecosystem: &str, name: &str) -> Option<&'static External> {
+    let ecosystem = if ecosystem == "gradle" { "maven" } else { ecosystem };
+    let name_lower = name.to_ascii_lowercase();
+    all().iter().find(|external| {
+        external.packages.iter().filter(|(e, _)| e == ecosystem).flat_map(|(_, p)| p).any(|package| {
+            let package = package.to_ascii_lowercase();
+            if package.ends_with('/') {
+                return name_lower.starts_with(&package);
+            }
+            // Python modules use dots and underscores where distributions use dashes.
+            let normalised = package.replace('-', "_");
+            name_lower == package
+                || name_lower == normalised
+                || name_lower.starts_with(&format!("{package}/"))
+                || name_lower.starts_with(&format!("{normalised}."))
+                || (ecosystem == "go" && name_lower.starts_with(&format!("{package}/")))
+        })
+    })
+}
+
+/// The system a container image runs (`postgres:16-alpine`, `docker.io/library/redis`).
+pub fn by_image(image: &str) -> Option<&'static External> {
+    let base = image_base(image);
+    all().iter().find(|external| {
+        external
+            .images
+            .iter()
+            .any(|known| base == *known || base.rsplit('/').next() == Some(known.as_str()) && !known.contains('/'))
+    })
+}
+
+/// An image reference without registry, tag or digest: `ghcr.io/org/app:1` → `org/app`.
+pub fn image_base(image: &str) -> String {
+    let without_digest = image.split('@').next().unwrap_or(image);
+    let mut parts: Vec<&str> = without_digest.split('/').collect();
+    if let Some(last) = parts.last_mut() {
+        *last = last.split(':').next().unwrap_or(last);
+    }
+    if parts.len() > 1 && (parts[0].contains('.') || parts[0].contains(':') || parts[0] == "localhost") {
+        parts.remove(0);
+    }
+    if parts.first() == Some(&"library") {
+        parts.remove(0);
+    }
+    parts.join("/")
+}
+
+/// The system a URL points at: by scheme (`postgres://`) or host suffix (`*.supabase.co`).
+pub fn by_url(url: &str) -> Option<&'static External> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let host = host_of(rest);
+    all()
+        .iter()
+        .find(|e| e.hosts.iter().any(|h| host == *h || host.ends_with(&format!(".{h}"))))
+        .or_else(|| all().iter().find(|e| e.schemes.contains(&scheme)))
+}
+
+/// The host of the part of a URL after `scheme://` (no user info, port or path).
+pub fn host_of(rest: &str) -> String {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host_port = authority.rsplit('@').next().unwrap_or(authority);
+    let host = if host_port.starts_with('[') {
+        host_port.split(']').next().unwrap_or(host_port).trim_start_matches('[')
+    } else {
+        host_port.split(':').next().unwrap_or(host_port)
+    };
+    host.to_ascii_lowercase()
+}
+
+/// The system an env var's name refers to (`STRIPE_SECRET_KEY` → stripe).
+pub fn by_env_name(name: &str) -> Option<&'static External> {
+    let upper = name.to_ascii_uppercase();
+    let tokens: Vec<&str> = upper.split('_').collect();
+    all().iter().find(|external| {
+        external
+            .env_tokens
+            .iter()
+            .any(|t| tokens.contains(&t.as_str()) || upper == *t || upper.starts_with(&format!("{t}_")))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_loads_and_lookups_work() {
+        assert!(all().len() > 25);
+        let id = |e: Option<&'static External>| e.map(|e| e.id.as_str());
+        assert_eq!(id(by_package("pypi", "psycopg2-binary")), Some("postgres"));
+        assert_eq!(id(by_package("pypi", "sentry_sdk.integrations")), Some("sentry"));
+        assert_eq!(id(by_package("npm", "@sentry/nextjs")), Some("sentry"));
+        assert_eq!(id(by_package("go", "github.com/redis/go-redis/v9")), Some("redis"));
+        assert_eq!(id(by_package("gradle", "org.postgresql:postgresql")), Some("postgres"));
+        assert_eq!(id(by_package("npm", "react")), None);
+        assert_eq!(id(by_image("postgres:16-alpine")), Some("postgres"));
+        assert_eq!(id(by_image("docker.io/library/redis:7")), Some("redis"));
+        assert_eq!(id(by_image("openzipkin/zipkin")), Some("zipkin"));
+        assert_eq!(id(by_image("myorg/backend:1")), None);
+        assert_eq!(id(by_url("postgresql+asyncpg://u:p@db:5432/app")), Some("postgres"));
+        assert_eq!(id(by_url("https://abc.supabase.co")), Some("supabase"));
+        assert_eq!(id(by_env_name("STRIPE_SECRET_KEY")), Some("stripe"));
+        assert_eq!(id(by_env_name("NEXT_PUBLIC_SUPABASE_URL")), Some("supabase"));
+        assert_eq!(id(by_env_name("DD_API_KEY")), Some("datadog"));
+        assert_eq!(id(by_env_name("API_URL")), None);
+        assert_eq!(image_base("ghcr.io/org/app:1.2@sha256:ab"), "org/app");
+        assert_eq!(host_of("user:pw@db.example.com:5432/x"), "db.example.com");
+    }
+}

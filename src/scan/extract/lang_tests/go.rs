@@ -1,0 +1,50 @@
+//! Go rule tests.
+
+use crate::scan::extract::tests::facts_of;
+
+#[test]
+fn go_rules() {
+    let source = r#"package main
+
+import (
+	"os"
+	"github.com/go-redis/redis/v8"
+	pb "example.com/proto"
+)
+
+func main() {
+	a := os.Getenv("A")
+	b, ok := os.LookupEnv("B")
+	// c := os.Getenv("COMMENTED")
+	d := "os.Getenv(\"NOT_A_READ\")"
+	r := gin.Default()
+	http.ListenAndServe(":8080", nil)
+	r.Run(":" + os.Getenv("PORT"))
+	conn, err := grpc.Dial(os.Getenv("CART_ADDR"), grpc.WithInsecure())
+	http.Get("http://backend:8000/x")
+	dsn := "postgres://u@db/x"
+	mustMapEnv(&svc.productCatalogSvcAddr, "PRODUCT_CATALOG_SERVICE_ADDR")
+	lis, _ := net.Listen("tcp", ":50051")
+}
+"#;
+    let facts = facts_of("main.go", source);
+    let expected = [
+        "4:go.import.package os",
+        "5:go.import.package github.com/go-redis/redis/v8",
+        "6:go.import.package example.com/proto",
+        "10:go.env.os-getenv A",
+        "11:go.env.os-getenv B",
+        "14:go.framework.gin gin",
+        "15:go.listen.address 8080",
+        "16:go.env.os-getenv PORT",
+        "16:go.listen.env PORT",
+        "17:go.env.os-getenv CART_ADDR",
+        "17:go.grpc.dial CART_ADDR",
+        "18:go.http.literal-url http://backend:8000/x",
+        "18:go.literal.url http://backend:8000/x",
+        "19:go.literal.url postgres://u@db/x",
+        "20:go.env.helper PRODUCT_CATALOG_SERVICE_ADDR",
+        "21:go.listen.net 50051",
+    ];
+    assert_eq!(facts, expected, "\n{}", facts.join("\n"));
+}

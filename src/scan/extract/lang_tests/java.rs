@@ -1,0 +1,61 @@
+//! java rule tests.
+
+use crate::scan::extract::tests::facts_of;
+
+/// Not found on purpose: the commented-out read, the env name inside a plain
+/// string, a computed name (`"G_" + suffix`). Not found yet: Spring's
+/// `@Value("${DB_URL}")` (line 7), whose name sits inside one string token
+/// the engine cannot split.
+#[test]
+fn java_rules() {
+    let source = r#"package com.example.shop;
+import com.stripe.Stripe;
+import static java.lang.System.getenv;
+import org.springframework.boot.*;
+@SpringBootApplication
+public class ShopApplication {
+    @Value("${DB_URL}") String dbUrl;
+    private final String a = System.getenv("A");
+    private final String b = System.getenv().get("B");
+    private final String c = System.getenv().getOrDefault("C", "x");
+    private final String d = getenv("D");
+    // String e = System.getenv("COMMENTED_OUT");
+    private final String f = "System.getenv(\"NOT_A_READ\")";
+    private final String g = System.getenv("G_" + suffix);
+    public static void main(String[] args) throws Exception {
+        SpringApplication.run(ShopApplication.class, args);
+        HttpServer server = HttpServer.create(new InetSocketAddress(8000), 0);
+        ServerSocket socket = new ServerSocket(9000);
+    }
+}
+class Other {
+    void start() {
+        Micronaut.run(Other.class);
+        Quarkus.run(args);
+        Javalin app = Javalin.create().start(7000);
+        vertx.createHttpServer()
+            .requestHandler(r -> {})
+            .listen(8888);
+    }
+}
+"#;
+    let facts = facts_of("ShopApplication.java", source);
+    let expected = [
+        "2:java.import.package com.stripe.Stripe",
+        "3:java.import.package java.lang.System.getenv",
+        "4:java.import.package org.springframework.boot",
+        "5:java.framework.spring-boot spring",
+        "8:java.env.system-getenv A",
+        "9:java.env.system-getenv-map B",
+        "10:java.env.system-getenv-map C",
+        "11:java.env.system-getenv D",
+        "17:java.listen.http-server 8000",
+        "18:java.listen.server-socket 9000",
+        "23:java.framework.micronaut micronaut",
+        "24:java.framework.quarkus quarkus",
+        "25:java.framework.javalin javalin",
+        "25:java.listen.javalin-start 7000",
+        "28:java.listen.listen-port 8888",
+    ];
+    assert_eq!(facts, expected, "\n{}", facts.join("\n"));
+}

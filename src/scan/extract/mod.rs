@@ -1,0 +1,148 @@
+//! Extraction: tree-sitter queries (`grammars/<language>/*.scm`) run over
+//! the files a cheap literal prefilter says can hold evidence.
+//!
+//! Rule conventions, checked by tests: in each pattern, the one capture
+//! whose name contains a dot is the rule id (`python.env.os-getenv`) and
+//! marks the evidence line; its second segment is the category (`env`,
+//! `framework`, `listen`, `import`, `http`, `grpc`, `literal`). Value
+//! captures are `@name` (an env var name; `@upper_name` when code spells it
+//! in lower case), `@port`, `@url` and `@module`;
+//! captures starting with `_` only feed predicates. Each rule file names
+//! its prefilter literals on a `; triggers: a b c` line.
+
+mod rules;
+
+use std::cell::RefCell;
+
+use tree_sitter::{Parser, QueryCursor, StreamingIterator as _};
+
+pub use rules::{Category, CompiledRules, compiled};
+
+use super::facts::{Fact, FactKind};
+use super::lang::ParsedLanguage;
+use super::model::ConnectionKind;
+
+/// Files larger than this are hashed but not parsed.
+pub const MAX_PARSE_BYTES: usize = 1 << 20;
+
+thread_local! {
+    /// One parser per thread and language, reused across files.
+    static PARSERS: RefCell<Vec<(&'static str, *const ParsedLanguage, Parser)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Whether `source` holds any literal the language's rules need.
+pub fn worth_parsing(language: &'static ParsedLanguage, source: &str) -> bool {
+    source.len() <= MAX_PARSE_BYTES && compiled(language).triggers.is_match(source)
+}
+
+/// Runs the language's rules over `source`. `None` when the parser gave up.
+pub fn extract(language: &'static ParsedLanguage, source: &str) -> Option<Vec<Fact>> {
+    let rules = compiled(language);
+    let tree = PARSERS.with(|parsers| {
+        let mut parsers = parsers.borrow_mut();
+        let position = parsers.iter().position(|(_, l, _)| std::ptr::eq(*l, language));
+        let index = match position {
+            Some(index) => index,
+            None => {
+                let mut parser = Parser::new();
+                parser.set_language(&rules.language).ok()?;
+                parsers.push((language.name, language, parser));
+                parsers.len() - 1
+            }
+        };
+        parsers[index].2.parse(source, None)
+    })?;
+    let mut cursor = QueryCursor::new();
+    let mut matches = cursor.matches(&rules.query, tree.root_node(), source.as_bytes());
+    let mut facts = Vec::new();
+    while let Some(found) = matches.next() {
+        if let Some(fact) = rules.fact(found, source) {
+            facts.push(fact);
+        }
+    }
+    facts.sort_by(|a, b| (a.line, a.rule).cmp(&(b.line, b.rule)));
+    facts.dedup();
+    Some(facts)
+}
+
+impl CompiledRules {
+    fn fact(&self, found: &tree_sitter::QueryMatch<'_, '_>, source: &str) -> Option<Fact> {
+        let mut rule = None;
+        let mut values = Values::default();
+        for capture in found.captures() {
+            let text = || unquote(capture.node.utf8_text(source.as_bytes()).unwrap_or_default()).to_owned();
+            match self.captures[capture.index as usize] {
+                rules::CaptureRole::Rule { id, category } => {
+                    rule = Some((id, category, capture.node.start_position().row as u32 + 1));
+                }
+                rules::CaptureRole::Name => values.name = Some(text()),
+                rules::CaptureRole::UpperName => values.name = Some(text().to_ascii_uppercase()),
+                rules::CaptureRole::Port => values.port = parse_port(&text()),
+                rules::CaptureRole::Url => values.url = Some(text()),
+                rules::CaptureRole::Module => values.module = Some(text()),
+                rules::CaptureRole::Ignored => {}
+            }
+        }
+        let (rule, category, line) = rule?;
+        let kind = match category {
+            Category::Env => FactKind::EnvRead { name: values.name.filter(|n| is_env_name(n))? },
+            Category::Framework => {
+                FactKind::Framework { name: rules::framework_of(rule).to_owned(), port: values.port }
+            }
+            Category::Listen => FactKind::Listen { port: values.port, env: values.name.filter(|n| is_env_name(n)) },
+            Category::Import => FactKind::Import { module: values.module? },
+            Category::Http | Category::Grpc => {
+                let kind = if category == Category::Http { ConnectionKind::Http } else { ConnectionKind::Grpc };
+                let env = values.name.filter(|n| is_env_name(n));
+                let url = values.url.filter(|u| !u.is_empty());
+                if env.is_none() && url.is_none() {
+                    return None;
+                }
+                FactKind::Target { kind, url, env }
+            }
+            Category::Literal => FactKind::Literal { url: values.url? },
+        };
+        Some(Fact { line, rule, kind })
+    }
+}
+
+#[derive(Default)]
+struct Values {
+    name: Option<String>,
+    port: Option<u16>,
+    url: Option<String>,
+    module: Option<String>,
+}
+
+/// Strips one layer of matching quotes (string nodes include them in some grammars).
+fn unquote(text: &str) -> &str {
+    for quote in ['"', '\'', '`'] {
+        if let Some(inner) = text.strip_prefix(quote).and_then(|t| t.strip_suffix(quote))
+            && text.len() >= 2
+        {
+            return inner;
+        }
+    }
+    text
+}
+
+/// A port from `8080`, `":8080"` or `"0.0.0.0:8080"`; port 0 is "any", not a port.
+pub fn parse_port(text: &str) -> Option<u16> {
+    let digits = text.trim().rsplit(':').next()?;
+    digits.parse().ok().filter(|port| *port != 0)
+}
+
+/// An environment variable name as programs spell them: letters, digits,
+/// underscores, not starting with a digit.
+pub fn is_env_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name.len() <= 128
+}
+
+#[cfg(test)]
+mod tests;
+
+#[cfg(test)]
+mod lang_tests;

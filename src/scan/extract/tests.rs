@@ -1,0 +1,154 @@
+//! Rule tests: each snippet, the facts it must give, and nothing else.
+
+use super::*;
+use crate::scan::lang::{self, Detected};
+
+/// Facts of `source` as `rule value` lines, `value` being the name, port,
+/// module or url the fact carries.
+pub(crate) fn facts_of(file_name: &str, source: &str) -> Vec<String> {
+    let Some(Detected::Parsed(language)) = lang::detect(file_name) else { panic!("{file_name} is not parsed") };
+    assert!(worth_parsing(language, source), "prefilter rejected {file_name}");
+    extract(language, source)
+        .unwrap()
+        .into_iter()
+        .map(|fact| {
+            let value = match fact.kind {
+                FactKind::EnvRead { name } => name,
+                FactKind::Framework { name, port } => {
+                    format!("{name}{}", port.map(|p| format!(":{p}")).unwrap_or_default())
+                }
+                FactKind::Listen { port, env } => port.map(|p| p.to_string()).or(env).unwrap_or_default(),
+                FactKind::Import { module } => module,
+                FactKind::Target { url, env, .. } => url.or(env).unwrap_or_default(),
+                FactKind::Literal { url } => url,
+            };
+            format!("{}:{} {value}", fact.line, fact.rule)
+        })
+        .collect()
+}
+
+#[test]
+fn every_language_compiles_and_follows_the_capture_conventions() {
+    for language in lang::PARSED {
+        let rules = rules::compile(language).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!rules.trigger_words.is_empty(), "{}", language.name);
+        assert!(
+            rules.trigger_words.iter().all(|w| w != "zzzz"),
+            "{}: a rule file is still a placeholder",
+            language.name
+        );
+    }
+}
+
+#[test]
+fn is_env_name_accepts_only_env_shaped_names() {
+    for good in ["A", "DATABASE_URL", "_X", "next_public_x", "V2"] {
+        assert!(is_env_name(good), "{good}");
+    }
+    for bad in ["", "2X", "A-B", "a b", "http://x", "X.Y"] {
+        assert!(!is_env_name(bad), "{bad}");
+    }
+}
+
+#[test]
+fn python_rules() {
+    let source = r#"
+import os, stripe
+from os import environ, getenv
+import redis as r
+from fastapi import FastAPI
+from pydantic_settings import BaseSettings
+a = os.getenv("A", "default")
+b = os.environ["B"]
+c = os.environ.get("C")
+d = getenv("D")
+e = environ.setdefault("E", "1")
+# f = os.getenv("COMMENTED_OUT")
+g = "os.getenv('NOT_A_READ')"
+app = FastAPI()
+class Settings(BaseSettings):
+    database_url: str
+    api_key: str = "x"
+def f():
+    pass
+uvicorn.run(app, host="0.0.0.0", port=8000)
+r = requests.get("http://backend:8000/health")
+s = requests.post(os.getenv("PAYMENTS_URL"))
+ch = grpc.insecure_channel(os.environ["CART_ADDR"])
+DSN = "postgresql://user@db:5432/app"
+"#;
+    let facts = facts_of("app.py", source);
+    let expected = [
+        "2:python.import.module os",
+        "2:python.import.module stripe",
+        "3:python.import.from os",
+        "4:python.import.module redis",
+        "5:python.import.from fastapi",
+        "6:python.import.from pydantic_settings",
+        "7:python.env.os-getenv A",
+        "8:python.env.environ-index B",
+        "9:python.env.environ-get C",
+        "10:python.env.os-getenv D",
+        "11:python.env.environ-get E",
+        "14:python.framework.fastapi fastapi",
+        "16:python.env.pydantic-settings DATABASE_URL",
+        "17:python.env.pydantic-settings API_KEY",
+        "20:python.listen.run-port 8000",
+        "21:python.http.literal-url http://backend:8000/health",
+        "21:python.literal.url http://backend:8000/health",
+        "22:python.env.os-getenv PAYMENTS_URL",
+        "22:python.http.env-url PAYMENTS_URL",
+        "23:python.env.environ-index CART_ADDR",
+        "23:python.grpc.channel CART_ADDR",
+        "24:python.literal.url postgresql://user@db:5432/app",
+    ];
+    assert_eq!(facts, expected, "\n{}", facts.join("\n"));
+}
+
+#[test]
+fn javascript_and_typescript_rules() {
+    let source = r#"import express from "express";
+import { Pool } from "pg";
+const Stripe = require("stripe");
+const a = process.env.A;
+const b = process.env["B"];
+const { C, D: dee = "x", E = 1 } = process.env;
+const f = import.meta.env.VITE_F;
+// const g = process.env.COMMENTED;
+const h = "process.env.NOT_A_READ";
+const app = express();
+app.listen(process.env.PORT || 8080);
+fetch(`${process.env.NEXT_PUBLIC_API_URL}/items`);
+axios.get("http://backend:8000/x");
+const api = axios.create({ baseURL: process.env.API_BASE });
+const client = new CartServiceClient(process.env.CART_ADDR, grpc.credentials.createInsecure());
+const db = "redis://cache:6379";
+"#;
+    let expected = [
+        "1:js.import.esm express",
+        "2:js.import.esm pg",
+        "3:js.import.require stripe",
+        "4:js.env.process-env A",
+        "5:js.env.process-env-index B",
+        "6:js.env.destructure C",
+        "6:js.env.destructure D",
+        "6:js.env.destructure E",
+        "7:js.env.import-meta-env VITE_F",
+        "10:js.framework.express express",
+        "11:js.env.process-env PORT",
+        "11:js.listen.env-or-number 8080",
+        "12:js.env.process-env NEXT_PUBLIC_API_URL",
+        "12:js.http.env-url NEXT_PUBLIC_API_URL",
+        "13:js.http.literal-url http://backend:8000/x",
+        "13:js.literal.url http://backend:8000/x",
+        "14:js.env.process-env API_BASE",
+        "14:js.http.base-url-env API_BASE",
+        "15:js.env.process-env CART_ADDR",
+        "15:js.grpc.client-env CART_ADDR",
+        "16:js.literal.url redis://cache:6379",
+    ];
+    for file in ["a.js", "a.ts", "a.tsx"] {
+        let facts = facts_of(file, source);
+        assert_eq!(facts, expected, "{file}\n{}", facts.join("\n"));
+    }
+}

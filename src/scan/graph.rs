@@ -1,0 +1,91 @@
+//! The architecture as a graph (petgraph), and its hash.
+//!
+//! `graph_hash` is the SHA-256 of the canonical JSON (see `core::json`) of
+//! `{"connections": [...], "env_vars": [...], "services": [...]}`, where
+//! services carry `id, kind, language, framework, root, ports`, env vars
+//! `name, status, shared`, and connections `from, to, via, kind`, each list
+//! sorted. No evidence, line numbers, file hashes or times: a change inside
+//! a service that the scanner does not see as architecture keeps the hash.
+
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use super::model::{Connection, EnvVar, Service};
+use crate::core::hash::sha256_hex;
+use crate::core::json::{self, Map, Value};
+
+/// Services and externals as nodes, connections as edges.
+pub fn build<'a>(services: &'a [Service], connections: &'a [Connection]) -> DiGraph<&'a Service, &'a Connection> {
+    let mut graph = DiGraph::new();
+    let index: std::collections::BTreeMap<&str, NodeIndex> =
+        services.iter().map(|s| (s.id.as_str(), graph.add_node(s))).collect();
+    for connection in connections {
+        if let (Some(from), Some(to)) = (index.get(connection.from.as_str()), index.get(connection.to.as_str())) {
+            graph.add_edge(*from, *to, connection);
+        }
+    }
+    graph
+}
+
+pub fn graph_hash(services: &[Service], env_vars: &[EnvVar], connections: &[Connection]) -> String {
+    let text = |s: &str| Value::from(s);
+    let optional = |s: Option<&str>| s.map_or(Value::Null, Value::from);
+    let object =
+        |pairs: Vec<(&str, Value)>| Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect::<Map>());
+
+    let graph = build(services, connections);
+    let mut nodes: Vec<Value> = graph
+        .node_weights()
+        .map(|s| {
+            object(vec![
+                ("id", text(&s.id)),
+                ("kind", text(s.kind.as_str())),
+                ("language", optional(s.language.as_deref())),
+                ("framework", optional(s.framework.as_deref())),
+                ("root", optional(s.root.as_deref())),
+                ("ports", Value::Array(s.ports.iter().map(|p| Value::from(u64::from(*p))).collect())),
+            ])
+        })
+        .collect();
+    let mut edges: Vec<Value> = connections
+        .iter()
+        .map(|c| {
+            object(vec![
+                ("from", text(&c.from)),
+                ("to", text(&c.to)),
+                ("via", optional(c.via.as_deref())),
+                ("kind", text(c.kind.as_str())),
+            ])
+        })
+        .collect();
+    let mut vars: Vec<Value> = env_vars
+        .iter()
+        .map(|v| {
+            object(vec![
+                ("name", text(&v.name)),
+                ("status", text(v.status.as_str())),
+                ("shared", Value::Bool(v.shared)),
+            ])
+        })
+        .collect();
+    for list in [&mut nodes, &mut edges, &mut vars] {
+        list.sort_by_cached_key(json::canonical);
+    }
+    let document = object(vec![
+        ("connections", Value::Array(edges)),
+        ("env_vars", Value::Array(vars)),
+        ("services", Value::Array(nodes)),
+    ]);
+    sha256_hex(json::canonical(&document).as_bytes())
+}
+
+/// `tree_hash`: SHA-256 over `<sha256>  <path>\n` for every file, sorted by path.
+pub fn tree_hash<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut text = String::new();
+    for (sha256, path) in files {
+        text.push_str(sha256);
+        text.push_str("  ");
+        text.push_str(path);
+        text.push('\n');
+    }
+    sha256_hex(text.as_bytes())
+}

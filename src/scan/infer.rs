@@ -1,0 +1,910 @@
+//! Inference: from per-file facts to services, externals, env vars and the
+//! connections between them, each with its evidence.
+//!
+//! Services are the deployable units: directories with a manifest or a
+//! Dockerfile that also show a framework, an entry point, a build by
+//! compose or a Kubernetes workload running their image. What compose, k8s
+//! and the directory say about one unit is merged into one service.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::config::{ComposeService, ConfigFacts, ConfigKind, Dockerfile, EnvEntry, Manifest, Workload};
+use super::externals;
+use super::facts::FactKind;
+use super::frameworks;
+use super::model::{Connection, ConnectionKind, Definition, EnvStatus, EnvVar, Evidence, Service, ServiceKind, Usage};
+use super::paths::{dir_of, is_under};
+use super::process::Processed;
+
+/// At most this many evidence items per service or connection, the earliest by path.
+const MAX_EVIDENCE: usize = 12;
+
+pub struct Inferred {
+    pub services: Vec<Service>,
+    pub env_vars: Vec<EnvVar>,
+    pub connections: Vec<Connection>,
+}
+
+/// A directory that may be a service, and everything known about it.
+#[derive(Default)]
+struct Unit {
+    root: String,
+    /// Names it goes by: compose service, k8s workload, directory, manifest name.
+    aliases: BTreeSet<String>,
+    manifests: Vec<(String, Manifest)>,
+    dockerfile: Option<(String, Dockerfile)>,
+    compose: Vec<(String, ComposeService)>,
+    workloads: Vec<(String, Workload)>,
+    entry_points: Vec<Evidence>,
+    frameworks: Vec<(String, Evidence, Option<u16>)>,
+    ports: BTreeSet<u16>,
+    evidence: BTreeSet<Evidence>,
+    languages: BTreeMap<String, usize>,
+}
+
+impl Unit {
+    fn new(root: &str) -> Unit {
+        Unit { root: root.to_owned(), ..Unit::default() }
+    }
+
+    fn is_service(&self) -> bool {
+        self.dockerfile.is_some()
+            || !self.compose.is_empty()
+            || !self.workloads.is_empty()
+            || !self.frameworks.is_empty()
+            || (!self.manifests.is_empty() && !self.entry_points.is_empty())
+            || self.manifests.iter().any(|(_, m)| m.start.is_some() || m.web_sdk)
+    }
+}
+
+fn evidence(path: &str, line: u32, rule: &str) -> Evidence {
+    Evidence { path: path.to_owned(), line, rule: rule.to_owned() }
+}
+
+pub fn infer(files: &[Processed]) -> Inferred {
+    let mut builder = Builder::default();
+    builder.collect_units(files);
+    builder.attribute_code(files);
+    builder.place_compose_and_k8s(files);
+    builder.finish_services();
+    let env_vars = builder.env_vars(files);
+    builder.connect(files);
+    let mut services: Vec<Service> = builder.services.into_iter().chain(builder.externals.into_values()).collect();
+    services.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut connections: Vec<Connection> = builder.connections.into_values().collect();
+    drop_redundant(&mut connections);
+    connections.sort_by(|a, b| (&a.from, &a.to, &a.via).cmp(&(&b.from, &b.to, &b.via)));
+    Inferred { services, env_vars, connections }
+}
+
+#[derive(Default)]
+struct Builder {
+    units: BTreeMap<String, Unit>,
+    /// Compose services not tied to a directory (image only).
+    image_services: Vec<(String, ComposeService)>,
+    extra_workloads: Vec<(String, Workload)>,
+    services: Vec<Service>,
+    /// Services and their roots, for attributing files; parallel to `services`.
+    roots: Vec<Option<String>>,
+    /// alias (compose name, k8s name, dir name, id) → service or external id.
+    aliases: BTreeMap<String, String>,
+    externals: BTreeMap<String, Service>,
+    connections: BTreeMap<(String, String, Option<String>), Connection>,
+    /// Which service reads which env var.
+    readers: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Builder {
+    /// Every directory holding a manifest or a Dockerfile, or built by compose, is a unit.
+    fn collect_units(&mut self, files: &[Processed]) {
+        for file in files {
+            let (Some(entry), Some((_, facts))) = (&file.entry, &file.config) else { continue };
+            let dir = dir_of(&entry.path).to_owned();
+            match facts {
+                ConfigFacts::Manifest(manifest) => {
+                    let unit = self.units.entry(dir.clone()).or_insert_with(|| Unit::new(&dir));
+                    unit.manifests.push((entry.path.clone(), manifest.clone()));
+                    if let Some(name) = &manifest.name {
+                        unit.aliases.insert(name.rsplit('/').next().unwrap_or(name).to_owned());
+                    }
+                }
+                ConfigFacts::Dockerfile(dockerfile) => {
+                    let unit = self.units.entry(dir.clone()).or_insert_with(|| Unit::new(&dir));
+                    // Dockerfile beats Dockerfile.dev: keep the plain one when there are several.
+                    let plain = entry.path.ends_with("/Dockerfile") || entry.path == "Dockerfile";
+                    if unit.dockerfile.is_none() || plain {
+                        unit.dockerfile = Some((entry.path.clone(), dockerfile.clone()));
+                    }
+                }
+                ConfigFacts::Compose(services) => {
+                    for service in services {
+                        match &service.build {
+                            Some(context) => {
+                                // `context: .` with `dockerfile: backend/Dockerfile` builds `backend`.
+                                let root = match &service.dockerfile {
+                                    Some(dockerfile) => dir_of(&super::config::join(context, dockerfile)).to_owned(),
+                                    None => context.clone(),
+                                };
+                                let unit = self.units.entry(root.clone()).or_insert_with(|| Unit::new(&root));
+                                // One service defined across compose.yml, overrides and deploy files is one.
+                                match unit.compose.iter_mut().find(|(_, c)| c.name == service.name) {
+                                    Some((_, known)) => merge_compose(known, service),
+                                    None => unit.compose.push((entry.path.clone(), service.clone())),
+                                }
+                            }
+                            None => self.image_services.push((entry.path.clone(), service.clone())),
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The deepest unit whose root contains `path`.
+    fn unit_of(&self, path: &str) -> Option<&str> {
+        self.units.keys().filter(|root| is_under(path, root)).max_by_key(|root| root.len()).map(String::as_str)
+    }
+
+    /// Frameworks, ports and entry points found in code belong to the deepest unit.
+    fn attribute_code(&mut self, files: &[Processed]) {
+        for file in files {
+            let Some(entry) = &file.entry else { continue };
+            let Some(root) = self.unit_of(&entry.path).map(str::to_owned) else { continue };
+            let unit = self.units.get_mut(&root).expect("root exists");
+            if let Some(language) = &entry.language
+                && file.parsed
+                && !file.code.is_empty()
+            {
+                *unit.languages.entry(language.clone()).or_default() += 1;
+            }
+            if file.entry_point {
+                let rule = format!("{}.entry-point", entry.language.as_deref().unwrap_or("code"));
+                unit.entry_points.push(evidence(&entry.path, 1, &rule));
+            }
+            for fact in &file.code {
+                match &fact.kind {
+                    FactKind::Framework { name, port } => {
+                        unit.frameworks.push((name.clone(), evidence(&entry.path, fact.line, fact.rule), *port));
+                        unit.ports.extend(port);
+                    }
+                    FactKind::Listen { port: Some(port), .. } => {
+                        unit.ports.insert(*port);
+                        unit.evidence.insert(evidence(&entry.path, fact.line, fact.rule));
+                    }
+                    _ => {}
+                }
+            }
+            if let Some((ConfigKind::Spring, ConfigFacts::Spring { port: Some((port, line)), .. })) = &file.config {
+                unit.ports.insert(*port);
+                unit.evidence.insert(evidence(&entry.path, *line, "spring.server-port"));
+            }
+        }
+    }
+
+    /// Kubernetes workloads join the unit whose name or directory their image names.
+    fn place_compose_and_k8s(&mut self, files: &[Processed]) {
+        for file in files {
+            let (Some(entry), Some((_, ConfigFacts::Kubernetes(workloads)))) = (&file.entry, &file.config) else {
+                continue;
+            };
+            for workload in workloads {
+                match self.unit_for_workload(workload) {
+                    Some(root) => self
+                        .units
+                        .get_mut(&root)
+                        .expect("exists")
+                        .workloads
+                        .push((entry.path.clone(), workload.clone())),
+                    None => self.extra_workloads.push((entry.path.clone(), workload.clone())),
+                }
+            }
+        }
+    }
+
+    fn unit_for_workload(&self, workload: &Workload) -> Option<String> {
+        let mut names: Vec<String> =
+            workload.images.iter().map(|i| last_segment(&externals::image_base(i)).to_owned()).collect();
+        names.push(workload.name.clone());
+        // Deepest match first: `src/cartservice/src` is matched by `cartservice` through its parent.
+        let mut best: Option<(usize, &str)> = None;
+        for (root, unit) in &self.units {
+            let segments: Vec<&str> = root.split('/').collect();
+            let score = names.iter().filter_map(|name| {
+                if unit.compose.iter().any(|(_, c)| &c.name == name) || unit.aliases.contains(name) {
+                    return Some(3);
+                }
+                match segments.iter().rposition(|s| s == name) {
+                    Some(i) if i + 1 == segments.len() => Some(2),
+                    Some(_) => Some(1),
+                    None => None,
+                }
+            });
+            if let Some(score) = score.max()
+                && unit.is_service_candidate_for_k8s()
+                && best.is_none_or(|(s, r)| score > s || (score == s && root.len() > r.len()))
+            {
+                best = Some((score, root));
+            }
+        }
+        best.map(|(_, root)| root.to_owned())
+    }
+
+    fn finish_services(&mut self) {
+        let mut units = std::mem::take(&mut self.units);
+        // A workspace root's stray scripts do not make it a service: with
+        // units below it, only its own framework, Dockerfile or build counts.
+        let roots: Vec<String> = units.keys().cloned().collect();
+        for (root, unit) in units.iter_mut() {
+            if roots.iter().any(|other| other != root && is_under(other, root)) {
+                unit.entry_points.clear();
+            }
+        }
+        let mut taken: BTreeSet<String> = BTreeSet::new();
+        for (_, unit) in units.iter().filter(|(_, u)| u.is_service()) {
+            for service in self.services_of(unit) {
+                let id = unique_id(&service.id, &mut taken);
+                let mut service = service;
+                service.id = id.clone();
+                for alias in unit.aliases.iter().chain([&id]) {
+                    self.aliases.entry(alias.clone()).or_insert_with(|| id.clone());
+                }
+                for (_, compose) in &unit.compose {
+                    self.aliases.insert(compose.name.clone(), id.clone());
+                }
+                self.roots.push(service.root.clone());
+                self.services.push(service);
+            }
+        }
+        // Compose services that only run an image, and workloads of no unit.
+        let image_only: Vec<(String, String, u32, String, Vec<u16>)> = self
+            .image_services
+            .iter()
+            .filter_map(|(path, s)| Some((path.clone(), s.name.clone(), s.line, s.image.clone()?, s.ports.clone())))
+            .chain(self.extra_workloads.iter().flat_map(|(path, w)| {
+                w.images.iter().map(move |image| (path.clone(), w.name.clone(), w.line, image.clone(), w.ports.clone()))
+            }))
+            .collect();
+        for (path, name, line, image, ports) in image_only {
+            let rule = if path.ends_with(".yml") && self.image_services.iter().any(|(p, _)| *p == path) {
+                "compose.image"
+            } else {
+                "k8s.image"
+            };
+            let id = match externals::by_image(&image) {
+                Some(external) => external.id.clone(),
+                None => sanitize(last_segment(&externals::image_base(&image))),
+            };
+            let kind = externals::by_id(&id).map_or(ServiceKind::External, |e| e.kind);
+            let service = self.externals.entry(id.clone()).or_insert_with(|| external_service(&id, kind));
+            service.evidence.push(evidence(&path, line, rule));
+            service.ports.extend(ports);
+            self.aliases.insert(name, id);
+        }
+        for service in self.externals.values_mut() {
+            service.ports.sort_unstable();
+            service.ports.dedup();
+            tidy(&mut service.evidence);
+        }
+        self.units = units;
+    }
+
+    /// One unit is usually one service; compose services that build the
+    /// same directory but run another command (a worker) are more.
+    fn services_of(&self, unit: &Unit) -> Vec<Service> {
+        let mut evidence_set = unit.evidence.clone();
+        for (path, manifest) in &unit.manifests {
+            evidence_set.insert(evidence(path, 1, &format!("{}.manifest", manifest.ecosystem)));
+        }
+        if let Some((path, _)) = &unit.dockerfile {
+            evidence_set.insert(evidence(path, 1, "dockerfile.build"));
+        }
+        for (path, workload) in &unit.workloads {
+            evidence_set.insert(evidence(path, workload.line, "k8s.workload"));
+        }
+        for (_, e, _) in &unit.frameworks {
+            evidence_set.insert(e.clone());
+        }
+        evidence_set.extend(unit.entry_points.iter().cloned());
+
+        let (framework, framework_kind) = self.framework_of(unit);
+        let language = self.language_of(unit);
+        let mut ports: BTreeSet<u16> = unit.ports.clone();
+        if let Some((_, dockerfile)) = &unit.dockerfile {
+            ports.extend(dockerfile.expose.iter().map(|(p, _)| *p));
+        }
+        for (_, workload) in &unit.workloads {
+            ports.extend(&workload.ports);
+        }
+        let env_port = |env: &[EnvEntry]| -> Vec<u16> {
+            env.iter().filter(|e| e.name == "PORT").filter_map(|e| e.value.as_deref()?.parse().ok()).collect()
+        };
+        for (_, workload) in &unit.workloads {
+            ports.extend(env_port(&workload.env));
+        }
+
+        let directory_name = if unit.root.is_empty() { None } else { Some(last_segment(&unit.root).to_owned()) };
+        let manifest_name =
+            unit.manifests.iter().find_map(|(_, m)| m.name.as_deref().map(|n| last_segment(n).to_owned()));
+        let workload_name = unit.workloads.first().map(|(_, w)| w.name.clone());
+        let base_kind = framework_kind.unwrap_or(ServiceKind::Service);
+
+        // Compose services building this directory: the first that is not a
+        // worker and uses the directory's own Dockerfile is the unit itself;
+        // the others (workers, `Dockerfile.playwright`) are services of their own.
+        let mut composed: Vec<(&String, &ComposeService, ServiceKind)> = unit
+            .compose
+            .iter()
+            .map(|(path, c)| (path, c, worker_kind(c.command.as_deref()).unwrap_or(base_kind)))
+            .collect();
+        let own_dockerfile =
+            |c: &ComposeService| c.dockerfile.as_deref().is_none_or(|d| last_segment(d) == "Dockerfile");
+        composed.sort_by_key(|(_, c, kind)| {
+            (*kind == ServiceKind::Worker || !own_dockerfile(c), c.ports.is_empty(), c.name.clone())
+        });
+        if composed.first().is_some_and(|(_, c, kind)| *kind == ServiceKind::Worker || !own_dockerfile(c))
+            && unit_is_service_without_compose(unit)
+        {
+            // The directory is a service in its own right; every compose entry is another.
+            composed.insert(0, (&unit.root, &PLACEHOLDER_COMPOSE, base_kind));
+        }
+        let main_compose = composed.first().map(|(p, c, _)| (*p, *c));
+
+        let main_compose = main_compose.filter(|(_, c)| !std::ptr::eq(*c, &PLACEHOLDER_COMPOSE));
+        let mut main_ports = ports.clone();
+        let mut main_evidence = evidence_set.clone();
+        if let Some((path, compose)) = main_compose {
+            main_ports.extend(&compose.ports);
+            main_ports.extend(env_port(&compose.environment));
+            main_evidence.insert(evidence(path, compose.line, "compose.service"));
+        }
+        let id = main_compose
+            .map(|(_, c)| c.name.clone())
+            .or(workload_name.clone())
+            .or(directory_name.clone())
+            .or(manifest_name.clone())
+            .unwrap_or_else(|| "app".to_owned());
+        let main_kind = composed.first().map_or(base_kind, |(_, _, k)| *k);
+        let name = describe(framework.as_deref(), main_kind, &id);
+        let mut services = vec![Service {
+            id: sanitize(&id),
+            name,
+            kind: main_kind,
+            language: language.clone(),
+            framework: framework.clone(),
+            root: Some(unit.root.clone()),
+            ports: main_ports.into_iter().collect(),
+            evidence: tidy_set(main_evidence),
+        }];
+        for (path, compose, kind) in composed.iter().skip(1) {
+            let mut ports: BTreeSet<u16> = compose.ports.iter().copied().collect();
+            ports.extend(env_port(&compose.environment));
+            let framework = if *kind == ServiceKind::Worker {
+                worker_framework(compose.command.as_deref()).or(framework.clone())
+            } else {
+                framework.clone()
+            };
+            services.push(Service {
+                id: sanitize(&compose.name),
+                name: describe(framework.as_deref(), *kind, &compose.name),
+                kind: *kind,
+                language: language.clone(),
+                framework,
+                root: Some(unit.root.clone()),
+                ports: ports.into_iter().collect(),
+                evidence: vec![evidence(path, compose.line, "compose.service")],
+            });
+        }
+        services
+    }
+
+    /// The framework: the highest-ranked one seen in code or named by a manifest.
+    fn framework_of(&self, unit: &Unit) -> (Option<String>, Option<ServiceKind>) {
+        let mut candidates: Vec<(i64, String, ServiceKind)> = Vec::new();
+        for (name, _, _) in &unit.frameworks {
+            let known = frameworks::by_name(name);
+            let kind = known.map_or(ServiceKind::Service, |f| f.kind);
+            // Seen in code: a small bonus over a bare dependency.
+            candidates.push((known.map_or(50, |f| f.rank) + 5, name.clone(), kind));
+        }
+        for (_, manifest) in &unit.manifests {
+            for dependency in &manifest.dependencies {
+                if let Some(f) = frameworks::by_package(manifest.ecosystem, &dependency.name) {
+                    candidates.push((f.rank, f.name.clone(), f.kind));
+                }
+            }
+            if manifest.web_sdk {
+                candidates.push((60, "aspnet".into(), ServiceKind::Service));
+            }
+        }
+        candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        // A worker framework makes a worker only when nothing serves requests.
+        let serving = candidates.iter().any(|c| c.2 != ServiceKind::Worker);
+        let best = candidates.into_iter().find(|c| c.2 != ServiceKind::Worker || !serving);
+        match best {
+            Some((_, name, kind)) => (Some(name), Some(kind)),
+            None => (None, None),
+        }
+    }
+
+    fn language_of(&self, unit: &Unit) -> Option<String> {
+        let from_manifest = unit.manifests.iter().find_map(|(path, m)| {
+            Some(match m.ecosystem {
+                "pypi" => "python",
+                "go" => "go",
+                "maven" | "gradle" => {
+                    if path.ends_with(".kts") {
+                        "kotlin"
+                    } else {
+                        "java"
+                    }
+                }
+                "nuget" => "csharp",
+                "cargo" => "rust",
+                "gem" => "ruby",
+                "npm" => {
+                    if unit.languages.contains_key("typescript") {
+                        "typescript"
+                    } else {
+                        "javascript"
+                    }
+                }
+                _ => return None,
+            })
+        });
+        let most_common = unit.languages.iter().max_by_key(|(_, count)| **count).map(|(l, _)| l.as_str());
+        most_common.or(from_manifest).map(str::to_owned)
+    }
+
+    /// The service a file belongs to: the one with the deepest root containing it.
+    fn service_of_path(&self, path: &str) -> Option<&str> {
+        // Reversed so that among services sharing a root, the first (the
+        // directory's main service) wins the tie.
+        self.services
+            .iter()
+            .rev()
+            .filter(|s| s.root.as_deref().is_some_and(|root| is_under(path, root)))
+            .max_by_key(|s| s.root.as_ref().map_or(0, String::len) + usize::from(s.kind != ServiceKind::Worker))
+            .map(|s| s.id.as_str())
+    }
+
+    fn env_vars(&mut self, files: &[Processed]) -> Vec<EnvVar> {
+        let mut vars: BTreeMap<String, (BTreeSet<Definition>, BTreeSet<Usage>)> = BTreeMap::new();
+        for file in files {
+            let Some(entry) = &file.entry else { continue };
+            let service = self.service_of_path(&entry.path).map(str::to_owned);
+            for fact in &file.code {
+                if let FactKind::EnvRead { name } = &fact.kind {
+                    let usage = Usage {
+                        path: entry.path.clone(),
+                        line: fact.line,
+                        service: service.clone(),
+                        rule: fact.rule.to_owned(),
+                    };
+                    vars.entry(name.clone()).or_default().1.insert(usage);
+                }
+            }
+            let Some((kind, facts)) = &file.config else { continue };
+            let definitions: Vec<&EnvEntry> = match facts {
+                ConfigFacts::Dotenv(entries) | ConfigFacts::Workflow(entries) => entries.iter().collect(),
+                ConfigFacts::Compose(services) => services.iter().flat_map(|s| &s.environment).collect(),
+                ConfigFacts::Dockerfile(dockerfile) => dockerfile.env.iter().collect(),
+                ConfigFacts::Kubernetes(workloads) => workloads.iter().flat_map(|w| &w.env).collect(),
+                ConfigFacts::Spring { reads, .. } => {
+                    for read in reads {
+                        let usage = Usage {
+                            path: entry.path.clone(),
+                            line: read.line,
+                            service: service.clone(),
+                            rule: "spring.env.placeholder".into(),
+                        };
+                        vars.entry(read.name.clone()).or_default().1.insert(usage);
+                    }
+                    Vec::new()
+                }
+                ConfigFacts::Manifest(_) => Vec::new(),
+            };
+            for definition in definitions {
+                let source = kind.source().to_owned();
+                vars.entry(definition.name.clone()).or_default().0.insert(Definition {
+                    path: entry.path.clone(),
+                    line: definition.line,
+                    source,
+                });
+            }
+        }
+        vars.into_iter()
+            .map(|(name, (defined, used))| {
+                let readers: BTreeSet<String> = used.iter().filter_map(|u| u.service.clone()).collect();
+                let status = match (defined.is_empty(), used.is_empty()) {
+                    (_, true) => EnvStatus::Unused,
+                    (true, false) => EnvStatus::Missing,
+                    (false, false) => EnvStatus::Defined,
+                };
+                let shared = readers.len() >= 2;
+                self.readers.insert(name.clone(), readers);
+                EnvVar {
+                    name,
+                    defined: defined.into_iter().collect(),
+                    used: used.into_iter().collect(),
+                    status,
+                    shared,
+                }
+            })
+            .collect()
+    }
+
+    fn connect(&mut self, files: &[Processed]) {
+        // Values of env vars, per defining file, to resolve where a variable points.
+        let mut values: BTreeMap<String, Vec<(String, String, u32)>> = BTreeMap::new();
+        for file in files {
+            let (Some(entry), Some((_, facts))) = (&file.entry, &file.config) else { continue };
+            let entries: Vec<&EnvEntry> = match facts {
+                ConfigFacts::Dotenv(entries) => entries.iter().collect(),
+                ConfigFacts::Compose(services) => services.iter().flat_map(|s| &s.environment).collect(),
+                ConfigFacts::Dockerfile(d) => d.env.iter().collect(),
+                ConfigFacts::Kubernetes(workloads) => workloads.iter().flat_map(|w| &w.env).collect(),
+                _ => Vec::new(),
+            };
+            for e in entries {
+                if let Some(value) = &e.value {
+                    values.entry(e.name.clone()).or_default().push((value.clone(), entry.path.clone(), e.line));
+                }
+            }
+        }
+
+        for file in files {
+            let Some(entry) = &file.entry else { continue };
+            let Some(from) = self.service_of_path(&entry.path).map(str::to_owned) else { continue };
+            let mut found: Vec<(String, Option<String>, ConnectionKind, Evidence)> = Vec::new();
+            for fact in &file.code {
+                let here = evidence(&entry.path, fact.line, fact.rule);
+                match &fact.kind {
+                    FactKind::Import { module } => {
+                        let ecosystem = ecosystem_of(entry.language.as_deref());
+                        if let Some(external) = externals::by_package(ecosystem, module) {
+                            found.push((external.id.clone(), None, ConnectionKind::Sdk, here));
+                        }
+                    }
+                    FactKind::Literal { url } => {
+                        if let Some(target) = self.resolve_value(url, &from) {
+                            let kind = if url.starts_with("http") { ConnectionKind::Http } else { ConnectionKind::Sdk };
+                            found.push((target, None, kind, here));
+                        }
+                    }
+                    FactKind::Target { kind, url, env } => {
+                        if let Some(target) = url.as_deref().and_then(|u| self.resolve_value(u, &from)) {
+                            found.push((target, None, *kind, here.clone()));
+                        }
+                        if let Some(name) = env {
+                            for (value, _, _) in values.get(name).into_iter().flatten() {
+                                if let Some(target) = self.resolve_env_value(name, value, &from) {
+                                    found.push((target, Some(name.clone()), *kind, here.clone()));
+                                }
+                            }
+                        }
+                    }
+                    FactKind::EnvRead { name } => {
+                        if let Some(external) = externals::by_env_name(name) {
+                            found.push((external.id.clone(), Some(name.clone()), ConnectionKind::Env, here.clone()));
+                        }
+                        for (value, _, _) in values.get(name).into_iter().flatten() {
+                            if let Some(target) = self.resolve_env_value(name, value, &from) {
+                                found.push((target, Some(name.clone()), ConnectionKind::Env, here.clone()));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if let Some((_, ConfigFacts::Manifest(manifest))) = &file.config {
+                for dependency in &manifest.dependencies {
+                    if let Some(external) = externals::by_package(manifest.ecosystem, &dependency.name) {
+                        let rule = format!("{}.dependency", manifest.ecosystem);
+                        found.push((
+                            external.id.clone(),
+                            None,
+                            ConnectionKind::Sdk,
+                            evidence(&entry.path, dependency.line, &rule),
+                        ));
+                    }
+                }
+            }
+            if let Some((_, ConfigFacts::Spring { reads, .. })) = &file.config {
+                for read in reads {
+                    for (value, _, _) in values.get(&read.name).into_iter().flatten() {
+                        if let Some(target) = self.resolve_env_value(&read.name, value, &from) {
+                            let here = evidence(&entry.path, read.line, "spring.env.placeholder");
+                            found.push((target, Some(read.name.clone()), ConnectionKind::Env, here));
+                        }
+                    }
+                }
+            }
+            for (to, via, kind, here) in found {
+                self.add_connection(&from, &to, via, kind, here);
+            }
+        }
+
+        // Compose and k8s wiring: env values of a service's own definition, and depends_on.
+        for file in files {
+            let (Some(entry), Some((_, ConfigFacts::Compose(services)))) = (&file.entry, &file.config) else {
+                continue;
+            };
+            for compose in services {
+                let Some(from) = self.aliases.get(&compose.name).cloned() else { continue };
+                if self.externals.contains_key(&from) {
+                    continue;
+                }
+                for (target, line) in &compose.depends_on {
+                    if let Some(to) = self.aliases.get(target).cloned() {
+                        self.add_connection(
+                            &from,
+                            &to,
+                            None,
+                            ConnectionKind::Compose,
+                            evidence(&entry.path, *line, "compose.depends-on"),
+                        );
+                    }
+                }
+                for e in &compose.environment {
+                    let Some(value) = &e.value else { continue };
+                    if let Some(to) = self.resolve_env_value(&e.name, value, &from) {
+                        self.add_connection(
+                            &from,
+                            &to,
+                            Some(e.name.clone()),
+                            ConnectionKind::Env,
+                            evidence(&entry.path, e.line, "compose.environment"),
+                        );
+                    }
+                }
+            }
+        }
+        for file in files {
+            let (Some(entry), Some((_, ConfigFacts::Kubernetes(workloads)))) = (&file.entry, &file.config) else {
+                continue;
+            };
+            for workload in workloads {
+                let Some(from) = self.aliases.get(&workload.name).cloned() else { continue };
+                if self.externals.contains_key(&from) {
+                    continue;
+                }
+                for e in &workload.env {
+                    let Some(value) = &e.value else { continue };
+                    if let Some(to) = self.resolve_env_value(&e.name, value, &from) {
+                        self.add_connection(
+                            &from,
+                            &to,
+                            Some(e.name.clone()),
+                            ConnectionKind::K8s,
+                            evidence(&entry.path, e.line, "k8s.env"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Where the value of variable `name` points. A bare word (`redis`) is
+    /// taken for a host only when the name says it holds an address.
+    fn resolve_env_value(&self, name: &str, value: &str, from: &str) -> Option<String> {
+        let value = value.trim();
+        let address_like = value.contains("://") || value.contains(':');
+        let address_name =
+            ["HOST", "ADDR", "ADDRESS", "URL", "URI", "SERVER", "ENDPOINT", "DSN", "HOSTNAME", "SERVICE"]
+                .iter()
+                .any(|suffix| name.to_ascii_uppercase().ends_with(suffix));
+        if !address_like && !address_name {
+            return None;
+        }
+        self.resolve_value(value, from)
+    }
+
+    /// Where a configured value points: an external by URL scheme or host,
+    /// or a service by host name (`http://backend:8000`, `cart:7070`), or a
+    /// service by port on localhost. Never the service itself.
+    fn resolve_value(&self, value: &str, from: &str) -> Option<String> {
+        let value = value.trim().trim_matches(['"', '\'']);
+        if value.is_empty() || value.contains("${") && !value.contains("://") {
+            return None;
+        }
+        let rest = match value.split_once("://") {
+            Some((_, rest)) => rest,
+            None => value,
+        };
+        let host = externals::host_of(rest);
+        if host.is_empty() || host.contains(' ') {
+            return None;
+        }
+        if let Some(id) = self.aliases.get(&host).filter(|id| *id != from) {
+            return Some(id.clone());
+        }
+        if let Some(external) = externals::by_url(value).filter(|_| value.contains("://")) {
+            return Some(external.id.clone());
+        }
+        if matches!(host.as_str(), "localhost" | "127.0.0.1" | "0.0.0.0") {
+            let authority = rest.split('/').next().unwrap_or(rest);
+            let port: u16 = authority.rsplit(':').next()?.parse().ok()?;
+            let owners: Vec<&Service> =
+                self.services.iter().filter(|s| s.id != from && s.ports.contains(&port)).collect();
+            if let [only] = owners.as_slice() {
+                return Some(only.id.clone());
+            }
+        }
+        None
+    }
+
+    fn add_connection(&mut self, from: &str, to: &str, via: Option<String>, kind: ConnectionKind, here: Evidence) {
+        if from == to {
+            return;
+        }
+        if !self.services.iter().any(|s| s.id == to) && !self.externals.contains_key(to) {
+            let Some(external) = externals::by_id(to) else { return };
+            self.externals.insert(to.to_owned(), external_service(to, external.kind));
+        }
+        if let Some(external) = self.externals.get_mut(to) {
+            external.evidence.push(here.clone());
+            tidy(&mut external.evidence);
+        }
+        let connection = self.connections.entry((from.to_owned(), to.to_owned(), via.clone())).or_insert_with(|| {
+            Connection { from: from.to_owned(), to: to.to_owned(), via, kind, evidence: Vec::new() }
+        });
+        if priority(kind) > priority(connection.kind) {
+            connection.kind = kind;
+        }
+        connection.evidence.push(here);
+        tidy(&mut connection.evidence);
+    }
+}
+
+/// Stands for "the directory itself" at the head of a unit's compose list.
+static PLACEHOLDER_COMPOSE: ComposeService = ComposeService {
+    name: String::new(),
+    line: 0,
+    build: None,
+    dockerfile: None,
+    image: None,
+    command: None,
+    ports: Vec::new(),
+    environment: Vec::new(),
+    env_files: Vec::new(),
+    depends_on: Vec::new(),
+};
+
+/// Whether the directory would be a service even if compose did not build it.
+fn unit_is_service_without_compose(unit: &Unit) -> bool {
+    !unit.frameworks.is_empty()
+        || (!unit.manifests.is_empty() && !unit.entry_points.is_empty())
+        || unit.manifests.iter().any(|(_, m)| m.start.is_some() || m.web_sdk)
+        || unit
+            .manifests
+            .iter()
+            .any(|(_, m)| m.dependencies.iter().any(|d| frameworks::by_package(m.ecosystem, &d.name).is_some()))
+}
+
+/// Folds a later definition of the same compose service into the first.
+fn merge_compose(known: &mut ComposeService, later: &ComposeService) {
+    known.ports.extend(&later.ports);
+    known.ports.sort_unstable();
+    known.ports.dedup();
+    known.environment.extend(later.environment.iter().cloned());
+    known.depends_on.extend(later.depends_on.iter().cloned());
+    if known.command.is_none() {
+        known.command.clone_from(&later.command);
+    }
+}
+
+impl Unit {
+    /// Whether a Kubernetes workload may be placed here: a unit that builds something.
+    fn is_service_candidate_for_k8s(&self) -> bool {
+        self.dockerfile.is_some() || !self.manifests.is_empty() || !self.compose.is_empty()
+    }
+}
+
+/// A connection without `via` says nothing a connection with one between
+/// the same ends does not.
+fn drop_redundant(connections: &mut Vec<Connection>) {
+    let with_via: BTreeSet<(String, String)> =
+        connections.iter().filter(|c| c.via.is_some()).map(|c| (c.from.clone(), c.to.clone())).collect();
+    connections.retain(|c| c.via.is_some() || !with_via.contains(&(c.from.clone(), c.to.clone())));
+}
+
+fn priority(kind: ConnectionKind) -> u8 {
+    match kind {
+        ConnectionKind::Grpc => 6,
+        ConnectionKind::Http => 5,
+        ConnectionKind::Env => 4,
+        ConnectionKind::Sdk => 3,
+        ConnectionKind::K8s => 2,
+        ConnectionKind::Compose => 1,
+        ConnectionKind::Import => 0,
+    }
+}
+
+fn ecosystem_of(language: Option<&str>) -> &'static str {
+    match language {
+        Some("python") => "pypi",
+        Some("javascript" | "typescript") => "npm",
+        Some("go") => "go",
+        Some("java" | "kotlin") => "maven",
+        Some("csharp") => "nuget",
+        Some("rust") => "cargo",
+        Some("ruby") => "gem",
+        _ => "",
+    }
+}
+
+fn worker_kind(command: Option<&str>) -> Option<ServiceKind> {
+    let command = command?.to_ascii_lowercase();
+    ["worker", "celery", "sidekiq", "rq ", "queue", "consumer", "beat", "scheduler", "cron"]
+        .iter()
+        .any(|word| command.contains(word))
+        .then_some(ServiceKind::Worker)
+}
+
+fn worker_framework(command: Option<&str>) -> Option<String> {
+    let command = command?.to_ascii_lowercase();
+    ["celery", "sidekiq", "rq"].into_iter().find(|f| command.contains(f)).map(str::to_owned)
+}
+
+fn external_service(id: &str, kind: ServiceKind) -> Service {
+    Service {
+        id: id.to_owned(),
+        name: id.to_owned(),
+        kind,
+        language: None,
+        framework: None,
+        root: None,
+        ports: vec![],
+        evidence: vec![],
+    }
+}
+
+fn describe(framework: Option<&str>, kind: ServiceKind, id: &str) -> String {
+    let what = match kind {
+        ServiceKind::Frontend => "frontend",
+        ServiceKind::Worker => "worker",
+        ServiceKind::Function => "function",
+        _ => "service",
+    };
+    match framework {
+        Some(framework) => format!("{id} ({framework} {what})"),
+        None => format!("{id} ({what})"),
+    }
+}
+
+fn last_segment(path: &str) -> &str {
+    path.trim_end_matches('/').rsplit('/').next().unwrap_or(path)
+}
+
+/// An id in `[a-z0-9._-]`.
+pub fn sanitize(name: &str) -> String {
+    let id: String = name
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '-' })
+        .collect();
+    let id = id.trim_matches('-').to_owned();
+    if id.is_empty() { "app".to_owned() } else { id }
+}
+
+fn unique_id(id: &str, taken: &mut BTreeSet<String>) -> String {
+    let base = sanitize(id);
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while !taken.insert(candidate.clone()) {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    candidate
+}
+
+fn tidy(evidence: &mut Vec<Evidence>) {
+    evidence.sort();
+    evidence.dedup();
+    evidence.truncate(MAX_EVIDENCE);
+}
+
+fn tidy_set(evidence: BTreeSet<Evidence>) -> Vec<Evidence> {
+    evidence.into_iter().take(MAX_EVIDENCE).collect()
+}

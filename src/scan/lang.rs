@@ -1,0 +1,182 @@
+//! The language table: one row per language, naming its grammar, the file
+//! names it claims, and the rule directories under `grammars/`. Files of
+//! other kinds get a label for `files[].language` and are only hashed
+//! (configuration files are read by `config`).
+
+use tree_sitter::Language;
+
+/// A language pruv parses with tree-sitter.
+pub struct ParsedLanguage {
+    /// The name in `files[].language` and the prefix of its rule ids' files.
+    pub name: &'static str,
+    pub grammar: fn() -> Language,
+    /// Rule files, concatenated into one query per language.
+    pub rules: &'static [(&'static str, &'static str)],
+}
+
+macro_rules! rules {
+    ($($dir:literal / $file:literal),* $(,)?) => {
+        &[$((concat!($dir, "/", $file), include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/grammars/", $dir, "/", $file)))),*]
+    };
+}
+
+pub static PYTHON: ParsedLanguage = ParsedLanguage {
+    name: "python",
+    grammar: || tree_sitter_python::LANGUAGE.into(),
+    rules: rules!["python" / "env.scm", "python" / "web.scm", "python" / "imports.scm", "python" / "clients.scm"],
+};
+
+pub static JAVASCRIPT: ParsedLanguage = ParsedLanguage {
+    name: "javascript",
+    grammar: || tree_sitter_javascript::LANGUAGE.into(),
+    rules: rules![
+        "javascript" / "env.scm",
+        "javascript" / "web.scm",
+        "javascript" / "imports.scm",
+        "javascript" / "clients.scm"
+    ],
+};
+
+pub static TYPESCRIPT: ParsedLanguage = ParsedLanguage {
+    name: "typescript",
+    grammar: || tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+    rules: rules![
+        "javascript" / "env.scm",
+        "javascript" / "web.scm",
+        "javascript" / "imports.scm",
+        "javascript" / "clients.scm"
+    ],
+};
+
+pub static TSX: ParsedLanguage = ParsedLanguage {
+    name: "typescript",
+    grammar: || tree_sitter_typescript::LANGUAGE_TSX.into(),
+    rules: rules![
+        "javascript" / "env.scm",
+        "javascript" / "web.scm",
+        "javascript" / "imports.scm",
+        "javascript" / "clients.scm"
+    ],
+};
+
+pub static GO: ParsedLanguage = ParsedLanguage {
+    name: "go",
+    grammar: || tree_sitter_go::LANGUAGE.into(),
+    rules: rules!["go" / "env.scm", "go" / "web.scm", "go" / "imports.scm", "go" / "clients.scm"],
+};
+
+pub static JAVA: ParsedLanguage = ParsedLanguage {
+    name: "java",
+    grammar: || tree_sitter_java::LANGUAGE.into(),
+    rules: rules!["java" / "env.scm", "java" / "web.scm", "java" / "imports.scm"],
+};
+
+pub static CSHARP: ParsedLanguage = ParsedLanguage {
+    name: "csharp",
+    grammar: || tree_sitter_c_sharp::LANGUAGE.into(),
+    rules: rules!["csharp" / "env.scm", "csharp" / "web.scm", "csharp" / "imports.scm"],
+};
+
+pub static RUST: ParsedLanguage = ParsedLanguage {
+    name: "rust",
+    grammar: || tree_sitter_rust::LANGUAGE.into(),
+    rules: rules!["rust" / "env.scm", "rust" / "web.scm", "rust" / "imports.scm"],
+};
+
+pub static RUBY: ParsedLanguage = ParsedLanguage {
+    name: "ruby",
+    grammar: || tree_sitter_ruby::LANGUAGE.into(),
+    rules: rules!["ruby" / "env.scm", "ruby" / "web.scm", "ruby" / "imports.scm"],
+};
+
+/// Every parsed language (TypeScript appears twice: .ts and .tsx grammars).
+pub static PARSED: [&ParsedLanguage; 9] = [&PYTHON, &JAVASCRIPT, &TYPESCRIPT, &TSX, &GO, &JAVA, &CSHARP, &RUST, &RUBY];
+
+/// What a file is, by name: a parsed language, or only a label.
+#[derive(Clone, Copy)]
+pub enum Detected {
+    Parsed(&'static ParsedLanguage),
+    Label(&'static str),
+}
+
+impl Detected {
+    pub fn label(self) -> &'static str {
+        match self {
+            Detected::Parsed(language) => language.name,
+            Detected::Label(label) => label,
+        }
+    }
+}
+
+/// Extensions (lower-case, without the dot) and what they are.
+const BY_EXTENSION: &[(&str, Detected)] = &[
+    ("py", Detected::Parsed(&PYTHON)),
+    ("pyw", Detected::Parsed(&PYTHON)),
+    ("js", Detected::Parsed(&JAVASCRIPT)),
+    ("jsx", Detected::Parsed(&JAVASCRIPT)),
+    ("mjs", Detected::Parsed(&JAVASCRIPT)),
+    ("cjs", Detected::Parsed(&JAVASCRIPT)),
+    ("ts", Detected::Parsed(&TYPESCRIPT)),
+    ("mts", Detected::Parsed(&TYPESCRIPT)),
+    ("cts", Detected::Parsed(&TYPESCRIPT)),
+    ("tsx", Detected::Parsed(&TSX)),
+    ("go", Detected::Parsed(&GO)),
+    ("java", Detected::Parsed(&JAVA)),
+    ("cs", Detected::Parsed(&CSHARP)),
+    ("rs", Detected::Parsed(&RUST)),
+    ("rb", Detected::Parsed(&RUBY)),
+    ("rake", Detected::Parsed(&RUBY)),
+    ("ru", Detected::Parsed(&RUBY)),
+    ("kt", Detected::Label("kotlin")),
+    ("kts", Detected::Label("kotlin")),
+    ("scala", Detected::Label("scala")),
+    ("php", Detected::Label("php")),
+    ("c", Detected::Label("c")),
+    ("h", Detected::Label("c")),
+    ("cc", Detected::Label("cpp")),
+    ("cpp", Detected::Label("cpp")),
+    ("hpp", Detected::Label("cpp")),
+    ("swift", Detected::Label("swift")),
+    ("sh", Detected::Label("shell")),
+    ("bash", Detected::Label("shell")),
+    ("yml", Detected::Label("yaml")),
+    ("yaml", Detected::Label("yaml")),
+    ("json", Detected::Label("json")),
+    ("toml", Detected::Label("toml")),
+    ("xml", Detected::Label("xml")),
+    ("csproj", Detected::Label("xml")),
+    ("gradle", Detected::Label("gradle")),
+    ("properties", Detected::Label("properties")),
+    ("md", Detected::Label("markdown")),
+    ("html", Detected::Label("html")),
+    ("css", Detected::Label("css")),
+    ("scss", Detected::Label("css")),
+    ("sql", Detected::Label("sql")),
+    ("proto", Detected::Label("protobuf")),
+    ("tf", Detected::Label("terraform")),
+    ("vue", Detected::Label("vue")),
+    ("svelte", Detected::Label("svelte")),
+];
+
+/// Whole file names that decide the kind.
+const BY_NAME: &[(&str, Detected)] = &[
+    ("Dockerfile", Detected::Label("dockerfile")),
+    ("Gemfile", Detected::Parsed(&RUBY)),
+    ("Rakefile", Detected::Parsed(&RUBY)),
+    ("Makefile", Detected::Label("make")),
+];
+
+pub fn detect(path: &str) -> Option<Detected> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if let Some((_, detected)) = BY_NAME.iter().find(|(n, _)| *n == name) {
+        return Some(*detected);
+    }
+    if name.starts_with("Dockerfile") || name.ends_with(".Dockerfile") || name.ends_with(".dockerfile") {
+        return Some(Detected::Label("dockerfile"));
+    }
+    if name.starts_with(".env") {
+        return Some(Detected::Label("dotenv"));
+    }
+    let extension = name.rsplit_once('.')?.1.to_ascii_lowercase();
+    BY_EXTENSION.iter().find(|(e, _)| *e == extension).map(|(_, detected)| *detected)
+}

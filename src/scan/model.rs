@@ -1,0 +1,177 @@
+//! The scan document, `pruv.scan/1` (shared/spec/scan-format.md). Every
+//! output format renders this one model.
+
+use serde::{Deserialize, Serialize};
+
+pub const SCAN_FORMAT: &str = "pruv.scan/1";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScanDocument {
+    pub format: String,
+    /// The root as the user gave it.
+    pub root: String,
+    /// RFC 3339 UTC.
+    pub scanned_at: String,
+    pub graph_hash: String,
+    pub tree_hash: String,
+    pub stats: Stats,
+    pub files: Vec<FileEntry>,
+    pub services: Vec<Service>,
+    pub env_vars: Vec<EnvVar>,
+    pub connections: Vec<Connection>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stats {
+    pub files: u64,
+    pub bytes: u64,
+    /// Files parsed with tree-sitter or a configuration parser.
+    pub parsed: u64,
+    /// Files seen but not read (unreadable, vanished, not UTF-8 where text was needed).
+    pub skipped: u64,
+    pub duration_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// Relative to the root, `/`-separated.
+    pub path: String,
+    pub sha256: String,
+    pub size: u64,
+    pub language: Option<String>,
+    /// For a symbolic link (never followed): its target; the hash covers the target text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub symlink: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceKind {
+    Service,
+    Frontend,
+    Worker,
+    Function,
+    External,
+    Datastore,
+}
+
+impl ServiceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ServiceKind::Service => "service",
+            ServiceKind::Frontend => "frontend",
+            ServiceKind::Worker => "worker",
+            ServiceKind::Function => "function",
+            ServiceKind::External => "external",
+            ServiceKind::Datastore => "datastore",
+        }
+    }
+
+    /// External systems and datastores are not built from the tree.
+    pub fn is_external(self) -> bool {
+        matches!(self, ServiceKind::External | ServiceKind::Datastore)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Evidence {
+    pub path: String,
+    pub line: u32,
+    pub rule: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    pub id: String,
+    pub name: String,
+    pub kind: ServiceKind,
+    pub language: Option<String>,
+    pub framework: Option<String>,
+    pub root: Option<String>,
+    pub ports: Vec<u16>,
+    pub evidence: Vec<Evidence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Definition {
+    pub path: String,
+    pub line: u32,
+    /// dotenv | compose | dockerfile | k8s | helm | ci | …
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Usage {
+    pub path: String,
+    pub line: u32,
+    pub service: Option<String>,
+    /// The rule that found the read.
+    #[serde(default)]
+    pub rule: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnvStatus {
+    /// Used and defined.
+    Defined,
+    /// Used, never defined.
+    Missing,
+    /// Defined, never used.
+    Unused,
+}
+
+impl EnvStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EnvStatus::Defined => "defined",
+            EnvStatus::Missing => "missing",
+            EnvStatus::Unused => "unused",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvVar {
+    pub name: String,
+    pub defined: Vec<Definition>,
+    pub used: Vec<Usage>,
+    pub status: EnvStatus,
+    /// Used by two or more services.
+    pub shared: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionKind {
+    Env,
+    Http,
+    Grpc,
+    Sdk,
+    Compose,
+    K8s,
+    Import,
+}
+
+impl ConnectionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConnectionKind::Env => "env",
+            ConnectionKind::Http => "http",
+            ConnectionKind::Grpc => "grpc",
+            ConnectionKind::Sdk => "sdk",
+            ConnectionKind::Compose => "compose",
+            ConnectionKind::K8s => "k8s",
+            ConnectionKind::Import => "import",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Connection {
+    pub from: String,
+    pub to: String,
+    pub via: Option<String>,
+    pub kind: ConnectionKind,
+    pub evidence: Vec<Evidence>,
+}

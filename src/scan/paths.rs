@@ -1,0 +1,100 @@
+//! What a path says about a file: vendored or test code (hashed, never
+//! read for architecture), or a program's entry point.
+
+/// Directory names whose contents are somebody else's code or build output.
+const VENDORED_DIRS: &[&str] = &[
+    "vendor",
+    "node_modules",
+    "third_party",
+    "third-party",
+    "bower_components",
+    ".venv",
+    "venv",
+    "site-packages",
+    "__pycache__",
+    ".next",
+    ".nuxt",
+    "dist",
+    "target",
+    ".terraform",
+];
+
+/// Directory names that hold tests and their data.
+const TEST_DIRS: &[&str] =
+    &["test", "tests", "__tests__", "__mocks__", "spec", "e2e", "testdata", "test-data", "fixtures", "cypress"];
+
+/// Vendored, generated or test files: hashed but not read for architecture.
+pub fn is_excluded(path: &str) -> bool {
+    let mut components = path.split('/');
+    let name = components.next_back().unwrap_or(path);
+    if path.split('/').rev().skip(1).any(|dir| VENDORED_DIRS.contains(&dir) || TEST_DIRS.contains(&dir)) {
+        return true;
+    }
+    is_test_file(name)
+}
+
+fn is_test_file(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name);
+    name.ends_with("_test.go")
+        || (name.ends_with(".py") && (stem.starts_with("test_") || stem.ends_with("_test") || stem == "conftest"))
+        || [".test.", ".spec.", ".stories."].iter().any(|marker| name.contains(marker))
+        || (name.ends_with(".java") && (stem.ends_with("Test") || stem.ends_with("Tests") || stem.ends_with("IT")))
+        || (name.ends_with(".cs") && (stem.ends_with("Test") || stem.ends_with("Tests")))
+        || (name.ends_with(".rb") && (stem.ends_with("_spec") || stem.ends_with("_test")))
+}
+
+/// Per language: file names that start a program, and text that marks one.
+const ENTRY_POINTS: &[(&str, &[&str], &[&str])] = &[
+    (
+        "python",
+        &["main.py", "app.py", "manage.py", "wsgi.py", "asgi.py", "server.py", "__main__.py"],
+        &["__name__ == \"__main__\"", "__name__ == '__main__'"],
+    ),
+    ("go", &[], &["func main()"]),
+    ("java", &[], &["public static void main("]),
+    ("csharp", &["Program.cs"], &["static void Main(", "static async Task Main(", "WebApplication.CreateBuilder"]),
+    ("rust", &[], &["fn main()"]),
+    ("ruby", &["config.ru"], &[]),
+    ("javascript", &["server.js", "server.mjs"], &[]),
+    ("typescript", &["server.ts", "main.ts"], &[]),
+];
+
+pub fn is_entry_point(language: &str, path: &str, text: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    ENTRY_POINTS.iter().filter(|(l, _, _)| *l == language).any(|(_, names, markers)| {
+        names.contains(&name)
+            || markers.iter().any(|m| text.contains(m)) && (language != "go" || text.contains("package main"))
+    })
+}
+
+/// The directory of a path ("" for files at the root).
+pub fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// Whether `path` lies under directory `dir` ("" contains everything).
+pub fn is_under(path: &str, dir: &str) -> bool {
+    dir.is_empty() || path.len() > dir.len() && path.starts_with(dir) && path.as_bytes()[dir.len()] == b'/'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_paths() {
+        assert!(is_excluded("node_modules/x/index.js"));
+        assert!(is_excluded("app/vendor/lib.go"));
+        assert!(is_excluded("backend/tests/test_api.py"));
+        assert!(is_excluded("src/api.test.ts"));
+        assert!(is_excluded("pkg/server_test.go"));
+        assert!(is_excluded("src/test/java/AppTests.java"));
+        assert!(!is_excluded("src/testing_utils.py"));
+        assert!(!is_excluded("backend/app/main.py"));
+        assert!(is_entry_point("python", "svc/app.py", ""));
+        assert!(is_entry_point("go", "cmd/main.go", "package main\nfunc main() {}"));
+        assert!(!is_entry_point("go", "lib/x.go", "package lib\nfunc main() {}"));
+        assert!(is_under("a/b/c.py", "a/b") && is_under("x.py", "") && !is_under("ab/c.py", "a"));
+        assert_eq!(dir_of("a/b/c.py"), "a/b");
+    }
+}

@@ -1,0 +1,161 @@
+//! One file: read once; the same bytes feed the hash, the prefilter, the
+//! parser and the configuration readers.
+
+use std::io::Read as _;
+
+use sha2::{Digest as _, Sha256};
+
+use super::config::{self, ConfigFacts, ConfigKind};
+use super::extract;
+use super::facts::Fact;
+use super::lang::{self, Detected};
+use super::model::FileEntry;
+use super::paths;
+use super::walk::Walked;
+
+/// Files above this are hashed in a stream and never parsed.
+const MAX_IN_MEMORY: u64 = 16 << 20;
+
+/// What one file gave.
+#[derive(Debug)]
+pub struct Processed {
+    /// `None` when the file could not be read at all (vanished, unreadable).
+    pub entry: Option<FileEntry>,
+    pub code: Vec<Fact>,
+    pub config: Option<(ConfigKind, ConfigFacts)>,
+    /// The file starts a program (`if __name__ == "__main__"`, `func main()`, …).
+    pub entry_point: bool,
+    pub parsed: bool,
+    /// Something went wrong that the user should hear about; counted as skipped.
+    pub warning: Option<String>,
+}
+
+impl Processed {
+    fn unreadable(warning: String) -> Processed {
+        Processed { entry: None, code: vec![], config: None, entry_point: false, parsed: false, warning: Some(warning) }
+    }
+}
+
+pub fn process(file: &Walked) -> Processed {
+    if file.is_symlink {
+        return match std::fs::read_link(&file.absolute) {
+            Ok(target) => {
+                let target = target.to_string_lossy().into_owned();
+                let entry = FileEntry {
+                    path: file.path.clone(),
+                    sha256: hex::encode(Sha256::digest(target.as_bytes())),
+                    size: target.len() as u64,
+                    language: None,
+                    symlink: Some(target),
+                };
+                Processed {
+                    entry: Some(entry),
+                    code: vec![],
+                    config: None,
+                    entry_point: false,
+                    parsed: false,
+                    warning: None,
+                }
+            }
+            Err(e) => Processed::unreadable(format!("{}: {e}", file.path)),
+        };
+    }
+    let detected = lang::detect(&file.path);
+    let mut handle = match std::fs::File::open(&file.absolute) {
+        Ok(handle) => handle,
+        Err(e) => return Processed::unreadable(format!("{}: {e}", file.path)),
+    };
+    let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > MAX_IN_MEMORY {
+        return match stream_hash(&mut handle) {
+            Ok((sha256, size)) => Processed {
+                entry: Some(FileEntry {
+                    path: file.path.clone(),
+                    sha256,
+                    size,
+                    language: detected.map(|d| d.label().to_owned()),
+                    symlink: None,
+                }),
+                code: vec![],
+                config: None,
+                entry_point: false,
+                parsed: false,
+                warning: None,
+            },
+            Err(e) => Processed::unreadable(format!("{}: {e}", file.path)),
+        };
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    if let Err(e) = handle.read_to_end(&mut bytes) {
+        return Processed::unreadable(format!("{}: {e}", file.path));
+    }
+    let entry = FileEntry {
+        path: file.path.clone(),
+        sha256: hex::encode(Sha256::digest(&bytes)),
+        size: bytes.len() as u64,
+        language: detected.map(|d| d.label().to_owned()),
+        symlink: None,
+    };
+    let mut processed =
+        Processed { entry: Some(entry), code: vec![], config: None, entry_point: false, parsed: false, warning: None };
+    if paths::is_excluded(&file.path) {
+        return processed;
+    }
+    let config_kind = config::classify(&file.path);
+    let parse_code = matches!(detected, Some(Detected::Parsed(_)));
+    if config_kind.is_none() && !parse_code {
+        return processed;
+    }
+    if bytes.iter().take(8000).any(|b| *b == 0) {
+        return processed; // binary
+    }
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            processed.warning =
+                Some(format!("{}: not UTF-8 at byte {}; hashed, not parsed", file.path, e.valid_up_to()));
+            return processed;
+        }
+    };
+    if let Some(Detected::Parsed(language)) = detected {
+        processed.entry_point = paths::is_entry_point(language.name, &file.path, text);
+        if extract::worth_parsing(language, text) {
+            match extract::extract(language, text) {
+                Some(facts) => {
+                    processed.code = facts;
+                    processed.parsed = true;
+                }
+                None => {
+                    processed.warning =
+                        Some(format!("{}: the {} parser gave up; hashed, not parsed", file.path, language.name))
+                }
+            }
+        }
+    }
+    if let Some(kind) = config_kind {
+        match config::parse(kind, &file.path, text) {
+            Ok(Some(facts)) => {
+                processed.config = Some((kind, facts));
+                processed.parsed = true;
+            }
+            Ok(None) => {}
+            Err(e) => processed.warning = Some(format!("{}: {e}; skipped as configuration", file.path)),
+        }
+    }
+    processed
+}
+
+fn stream_hash(handle: &mut std::fs::File) -> std::io::Result<(String, u64)> {
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut total = 0u64;
+    loop {
+        let n = handle.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+        total += n as u64;
+    }
+    Ok((hex::encode(hasher.finalize()), total))
+}
