@@ -25,6 +25,9 @@ pub struct Inferred {
     pub connections: Vec<Connection>,
 }
 
+/// Env var name → (value, defining file, line).
+type Values = BTreeMap<String, Vec<(String, String, u32)>>;
+
 /// A directory that may be a service, and everything known about it.
 #[derive(Default)]
 struct Unit {
@@ -48,12 +51,32 @@ impl Unit {
     }
 
     fn is_service(&self) -> bool {
-        self.dockerfile.is_some()
-            || !self.compose.is_empty()
-            || !self.workloads.is_empty()
+        if !self.compose.is_empty() || !self.workloads.is_empty() {
+            return true;
+        }
+        // In languages whose programs start at a `main`, code without one is a library,
+        // whatever frameworks it wires up for its callers.
+        let compiled =
+            self.manifests.iter().any(|(_, m)| matches!(m.ecosystem, "go" | "cargo" | "maven" | "gradle" | "nuget"));
+        if compiled && self.entry_points.is_empty() {
+            return false;
+        }
+        // A Dockerfile alone (nothing builds or runs it) is a build recipe, not a service.
+        let has_code = !self.manifests.is_empty() || !self.frameworks.is_empty() || !self.entry_points.is_empty();
+        (self.dockerfile.is_some() && has_code)
             || !self.frameworks.is_empty()
             || (!self.manifests.is_empty() && !self.entry_points.is_empty())
             || self.manifests.iter().any(|(_, m)| m.start.is_some() || m.web_sdk)
+    }
+
+    /// A directory holding only a Dockerfile `FROM` a known third-party
+    /// image (`FROM prom/prometheus` plus config): that system, not ours.
+    fn wrapped_external(&self) -> Option<&'static externals::External> {
+        let (_, dockerfile) = self.dockerfile.as_ref()?;
+        if !self.manifests.is_empty() || !self.frameworks.is_empty() || !self.entry_points.is_empty() {
+            return None;
+        }
+        externals::by_image(dockerfile.from.last()?)
     }
 }
 
@@ -65,6 +88,7 @@ pub fn infer(files: &[Processed]) -> Inferred {
     let mut builder = Builder::default();
     builder.collect_units(files);
     builder.attribute_code(files);
+    builder.adopt_image_services();
     builder.place_compose_and_k8s(files);
     builder.finish_services();
     let env_vars = builder.env_vars(files);
@@ -230,8 +254,57 @@ impl Builder {
         best.map(|(_, root)| root.to_owned())
     }
 
+    /// Compose services that run an image built from this tree elsewhere
+    /// (`image: org/spring-petclinic-vets-service`, built by Maven) join the
+    /// directory of that name.
+    fn adopt_image_services(&mut self) {
+        let mut remaining = Vec::new();
+        for (path, service) in std::mem::take(&mut self.image_services) {
+            let image = service.image.as_deref().unwrap_or("");
+            let name = last_segment(&externals::image_base(image)).to_owned();
+            let owner = if externals::by_image(image).is_none() && !name.is_empty() {
+                self.units
+                    .iter()
+                    .find(|(root, unit)| {
+                        !unit.manifests.is_empty() && (last_segment(root) == name || unit.aliases.contains(&name))
+                    })
+                    .map(|(root, _)| root.clone())
+            } else {
+                None
+            };
+            match owner {
+                Some(root) => self.units.get_mut(&root).expect("exists").compose.push((path, service)),
+                None => remaining.push((path, service)),
+            }
+        }
+        self.image_services = remaining;
+    }
+
     fn finish_services(&mut self) {
         let mut units = std::mem::take(&mut self.units);
+        // Directories that only wrap a third-party image are that external system.
+        for unit in units.values() {
+            let Some(external) = unit.wrapped_external() else { continue };
+            if unit.compose.is_empty() && unit.workloads.is_empty() {
+                continue;
+            }
+            let service = self
+                .externals
+                .entry(external.id.clone())
+                .or_insert_with(|| external_service(&external.id, external.kind));
+            for (path, compose) in &unit.compose {
+                service.evidence.push(evidence(path, compose.line, "compose.build"));
+                service.ports.extend(&compose.ports);
+                self.aliases.insert(compose.name.clone(), external.id.clone());
+            }
+            for (path, workload) in &unit.workloads {
+                service.evidence.push(evidence(path, workload.line, "k8s.workload"));
+                self.aliases.insert(workload.name.clone(), external.id.clone());
+            }
+        }
+        units.retain(|_, unit| {
+            unit.wrapped_external().is_none() || (unit.compose.is_empty() && unit.workloads.is_empty())
+        });
         // A workspace root's stray scripts do not make it a service: with
         // units below it, only its own framework, Dockerfile or build counts.
         let roots: Vec<String> = units.keys().cloned().collect();
@@ -456,32 +529,37 @@ impl Builder {
         most_common.or(from_manifest).map(str::to_owned)
     }
 
-    /// The service a file belongs to: the one with the deepest root containing it.
-    fn service_of_path(&self, path: &str) -> Option<&str> {
-        // Reversed so that among services sharing a root, the first (the
-        // directory's main service) wins the tie.
-        self.services
-            .iter()
-            .rev()
-            .filter(|s| s.root.as_deref().is_some_and(|root| is_under(path, root)))
-            .max_by_key(|s| s.root.as_ref().map_or(0, String::len) + usize::from(s.kind != ServiceKind::Worker))
-            .map(|s| s.id.as_str())
+    /// The services a file belongs to: those with the deepest root containing
+    /// it. Several services built from one directory (a web process and its
+    /// worker) run the same code, so they all read what it reads.
+    fn services_of_path(&self, path: &str) -> Vec<String> {
+        let depth = |s: &Service| s.root.as_deref().filter(|root| is_under(path, root)).map(str::len);
+        let Some(deepest) = self.services.iter().filter_map(depth).max() else { return Vec::new() };
+        self.services.iter().filter(|s| depth(s) == Some(deepest)).map(|s| s.id.clone()).collect()
     }
 
     fn env_vars(&mut self, files: &[Processed]) -> Vec<EnvVar> {
         let mut vars: BTreeMap<String, (BTreeSet<Definition>, BTreeSet<Usage>)> = BTreeMap::new();
         for file in files {
             let Some(entry) = &file.entry else { continue };
-            let service = self.service_of_path(&entry.path).map(str::to_owned);
+            let owners = self.services_of_path(&entry.path);
+            let owners: Vec<Option<String>> =
+                if owners.is_empty() { vec![None] } else { owners.into_iter().map(Some).collect() };
+            let mut read = |name: &str, line: u32, rule: &str| {
+                for service in &owners {
+                    let usage =
+                        Usage { path: entry.path.clone(), line, service: service.clone(), rule: rule.to_owned() };
+                    vars.entry(name.to_owned()).or_default().1.insert(usage);
+                }
+            };
             for fact in &file.code {
                 if let FactKind::EnvRead { name } = &fact.kind {
-                    let usage = Usage {
-                        path: entry.path.clone(),
-                        line: fact.line,
-                        service: service.clone(),
-                        rule: fact.rule.to_owned(),
-                    };
-                    vars.entry(name.clone()).or_default().1.insert(usage);
+                    read(name, fact.line, fact.rule);
+                }
+            }
+            if let Some((_, ConfigFacts::Spring { reads, .. })) = &file.config {
+                for r in reads {
+                    read(&r.name, r.line, "spring.env.placeholder");
                 }
             }
             let Some((kind, facts)) = &file.config else { continue };
@@ -490,19 +568,7 @@ impl Builder {
                 ConfigFacts::Compose(services) => services.iter().flat_map(|s| &s.environment).collect(),
                 ConfigFacts::Dockerfile(dockerfile) => dockerfile.env.iter().collect(),
                 ConfigFacts::Kubernetes(workloads) => workloads.iter().flat_map(|w| &w.env).collect(),
-                ConfigFacts::Spring { reads, .. } => {
-                    for read in reads {
-                        let usage = Usage {
-                            path: entry.path.clone(),
-                            line: read.line,
-                            service: service.clone(),
-                            rule: "spring.env.placeholder".into(),
-                        };
-                        vars.entry(read.name.clone()).or_default().1.insert(usage);
-                    }
-                    Vec::new()
-                }
-                ConfigFacts::Manifest(_) => Vec::new(),
+                ConfigFacts::Spring { .. } | ConfigFacts::Manifest(_) => Vec::new(),
             };
             for definition in definitions {
                 let source = kind.source().to_owned();
@@ -536,7 +602,7 @@ impl Builder {
 
     fn connect(&mut self, files: &[Processed]) {
         // Values of env vars, per defining file, to resolve where a variable points.
-        let mut values: BTreeMap<String, Vec<(String, String, u32)>> = BTreeMap::new();
+        let mut values: Values = BTreeMap::new();
         for file in files {
             let (Some(entry), Some((_, facts))) = (&file.entry, &file.config) else { continue };
             let entries: Vec<&EnvEntry> = match facts {
@@ -555,7 +621,17 @@ impl Builder {
 
         for file in files {
             let Some(entry) = &file.entry else { continue };
-            let Some(from) = self.service_of_path(&entry.path).map(str::to_owned) else { continue };
+            for from in self.services_of_path(&entry.path) {
+                self.connect_file(file, entry, &from, &values);
+            }
+        }
+        self.connect_deployments(files);
+    }
+
+    /// Connections from what one file of service `from` says.
+    fn connect_file(&mut self, file: &Processed, entry: &super::model::FileEntry, from: &str, values: &Values) {
+        let from = from.to_owned();
+        {
             let mut found: Vec<(String, Option<String>, ConnectionKind, Evidence)> = Vec::new();
             for fact in &file.code {
                 let here = evidence(&entry.path, fact.line, fact.rule);
@@ -610,6 +686,16 @@ impl Builder {
                     }
                 }
             }
+            if let Some((_, ConfigFacts::Spring { targets, .. })) = &file.config {
+                for target in targets {
+                    // `jdbc:mysql://…` and `lb://name` are addresses too.
+                    let url = target.url.trim_start_matches("jdbc:");
+                    if let Some(to) = self.resolve_value(url, &from) {
+                        let here = evidence(&entry.path, target.line, "spring.config.address");
+                        found.push((to, target.via.clone(), ConnectionKind::Http, here));
+                    }
+                }
+            }
             if let Some((_, ConfigFacts::Spring { reads, .. })) = &file.config {
                 for read in reads {
                     for (value, _, _) in values.get(&read.name).into_iter().flatten() {
@@ -624,7 +710,9 @@ impl Builder {
                 self.add_connection(&from, &to, via, kind, here);
             }
         }
+    }
 
+    fn connect_deployments(&mut self, files: &[Processed]) {
         // Compose and k8s wiring: env values of a service's own definition, and depends_on.
         for file in files {
             let (Some(entry), Some((_, ConfigFacts::Compose(services)))) = (&file.entry, &file.config) else {

@@ -17,11 +17,26 @@ const VENDORED_DIRS: &[&str] = &[
     "dist",
     "target",
     ".terraform",
+    // A development container is the developer's machine, not part of the system.
+    ".devcontainer",
 ];
 
 /// Directory names that hold tests and their data.
-const TEST_DIRS: &[&str] =
-    &["test", "tests", "__tests__", "__mocks__", "spec", "e2e", "testdata", "test-data", "fixtures", "cypress"];
+const TEST_DIRS: &[&str] = &[
+    "test",
+    "tests",
+    "__tests__",
+    "__mocks__",
+    "spec",
+    "e2e",
+    "testdata",
+    "test-data",
+    "fixtures",
+    "cypress",
+    "benches",
+    "benchmark",
+    "benchmarks",
+];
 
 /// Vendored, generated or test files: hashed but not read for architecture.
 pub fn is_excluded(path: &str) -> bool {
@@ -31,6 +46,16 @@ pub fn is_excluded(path: &str) -> bool {
         return true;
     }
     is_test_file(name)
+}
+
+/// Build and task scripts run by developers and CI, not by the deployed system.
+const BUILD_SCRIPTS: &[&str] =
+    &["Gemfile", "Rakefile", "setup.py", "noxfile.py", "fabfile.py", "Dangerfile", "Fastfile"];
+
+/// Read as configuration (a Gemfile lists dependencies), never as code of the system.
+pub fn is_build_script(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    BUILD_SCRIPTS.contains(&name) || name.ends_with(".rake") || name.ends_with(".gemspec")
 }
 
 fn is_test_file(name: &str) -> bool {

@@ -117,7 +117,7 @@ pub fn process(file: &Walked) -> Processed {
             return processed;
         }
     };
-    if let Some(Detected::Parsed(language)) = detected {
+    if let Some(Detected::Parsed(language)) = detected.filter(|_| !paths::is_build_script(&file.path)) {
         processed.entry_point = paths::is_entry_point(language.name, &file.path, text);
         if extract::worth_parsing(language, text) {
             match extract::extract(language, text) {
@@ -132,6 +132,9 @@ pub fn process(file: &Walked) -> Processed {
             }
         }
     }
+    if config_kind.is_some() && text.contains("<%") {
+        processed.code.extend(embedded_ruby_env_reads(text));
+    }
     if let Some(kind) = config_kind {
         match config::parse(kind, &file.path, text) {
             Ok(Some(facts)) => {
@@ -143,6 +146,35 @@ pub fn process(file: &Walked) -> Processed {
         }
     }
     processed
+}
+
+/// Env reads inside ERB tags of a configuration file (`<%= ENV["DB_HOST"] %>`
+/// in a Rails `database.yml`): the Ruby between the tags is parsed with the
+/// Ruby rules, everything else blanked so that lines stay where they were.
+fn embedded_ruby_env_reads(text: &str) -> Vec<crate::scan::facts::Fact> {
+    extract::extract(&crate::scan::lang::RUBY, &erb_ruby(text))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|fact| matches!(fact.kind, crate::scan::facts::FactKind::EnvRead { .. }))
+        .collect()
+}
+
+/// The Ruby code of an ERB template, each tag ended by `;`, all other text
+/// replaced by spaces (newlines kept).
+fn erb_ruby(text: &str) -> String {
+    let blank = |s: &str| s.chars().map(|c| if c == '\n' { '\n' } else { ' ' }).collect::<String>();
+    let mut ruby = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("<%") {
+        ruby += &blank(&rest[..open]);
+        let tag = &rest[open + 2..];
+        let code_start = usize::from(tag.starts_with(['=', '-']));
+        let close = tag.find("%>").unwrap_or(tag.len());
+        ruby += &tag[code_start..close];
+        ruby.push(';');
+        rest = tag.get(close + 2..).unwrap_or("");
+    }
+    ruby + &blank(rest)
 }
 
 fn stream_hash(handle: &mut std::fs::File) -> std::io::Result<(String, u64)> {
@@ -158,4 +190,19 @@ fn stream_hash(handle: &mut std::fs::File) -> std::io::Result<(String, u64)> {
         total += n as u64;
     }
     Ok((hex::encode(hasher.finalize()), total))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn erb_keeps_lines_and_only_code() {
+        let ruby = super::erb_ruby("a:\n  host: <%= ENV.fetch(\"DB_HOST\") { 1 } %>\n  x: y\n<%# ENV[\"C\"] %>\n");
+        assert_eq!(ruby.lines().count(), 4);
+        assert!(ruby.lines().nth(1).unwrap().trim() == "ENV.fetch(\"DB_HOST\") { 1 } ;");
+        let facts = super::embedded_ruby_env_reads(
+            "a:\n  host: <%= ENV.fetch(\"DB_HOST\") { 1 } %>\n<%# ENV[\"COMMENTED\"] %>\n",
+        );
+        let names: Vec<_> = facts.iter().map(|f| (f.line, format!("{:?}", f.kind))).collect();
+        assert_eq!(names, [(2, "EnvRead { name: \"DB_HOST\" }".to_owned())]);
+    }
 }

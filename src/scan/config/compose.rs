@@ -9,9 +9,23 @@ pub fn parse(path: &str, text: &str) -> Result<Vec<ComposeService>, String> {
     let base = path.rsplit_once('/').map_or("", |(dir, _)| dir);
     let mut services = Vec::new();
     for document in &documents {
+        // `x-…` extension blocks hold env shared through YAML anchors (`<<: *env`);
+        // their variables are defined for the services that merge them.
+        let shared: Vec<EnvEntry> = document
+            .entries()
+            .iter()
+            .filter(|(key, _)| key.starts_with("x-"))
+            .flat_map(|(_, block)| environment(block.get("environment").unwrap_or(block)))
+            .collect();
         let Some(list) = document.get("services") else { continue };
-        for (name, service) in list.entries() {
-            services.push(service_of(base, name, service));
+        for (name, node) in list.entries() {
+            let mut service = service_of(base, name, node);
+            let merges = node.entries().iter().any(|(k, _)| k == "<<")
+                || node.get("environment").is_some_and(|e| e.entries().iter().any(|(k, _)| k == "<<"));
+            if merges {
+                service.environment.extend(shared.iter().cloned());
+            }
+            services.push(service);
         }
     }
     Ok(services)

@@ -2,7 +2,7 @@
 //! systems) and Spring configuration files.
 
 use super::yaml::{self, Node, Yaml};
-use super::{Dependency, EnvEntry, Manifest, Port, line_of};
+use super::{Dependency, EnvEntry, Manifest, Port, Target, line_of};
 
 fn manifest(ecosystem: &'static str) -> Manifest {
     Manifest { ecosystem, name: None, dependencies: Vec::new(), start: None, web_sdk: false }
@@ -57,9 +57,16 @@ fn requirement_name(spec: &str) -> String {
 
 pub fn requirements(text: &str) -> Manifest {
     let mut m = manifest("pypi");
-    for (i, line) in text.lines().enumerate() {
+    // pip-compile output lists every transitive package, each followed by
+    // `# via …`; only those `# via -r requirements.in` were asked for.
+    let compiled = text.contains("# via");
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
         let line = line.split('#').next().unwrap_or("").trim();
         if line.is_empty() || line.starts_with('-') {
+            continue;
+        }
+        if compiled && !direct_in_compiled(&lines[i + 1..]) {
             continue;
         }
         let name = requirement_name(line);
@@ -68,6 +75,16 @@ pub fn requirements(text: &str) -> Manifest {
         }
     }
     m
+}
+
+/// Whether the `# via` block after a pinned requirement names a `-r` file.
+fn direct_in_compiled(following: &[&str]) -> bool {
+    following
+        .iter()
+        .map(|l| l.trim())
+        .skip_while(|l| l.starts_with("--hash") || l.ends_with('\\'))
+        .take_while(|l| l.starts_with('#'))
+        .any(|l| l.contains("-r ") || l.contains("-c "))
 }
 
 pub fn go_mod(text: &str) -> Manifest {
@@ -187,8 +204,14 @@ pub fn cargo_toml(text: &str) -> Result<Manifest, String> {
     let mut m = manifest("cargo");
     m.name = value.get("package").and_then(|p| p.get("name")).and_then(|n| n.as_str()).map(str::to_owned);
     if let Some(deps) = value.get("dependencies").and_then(|d| d.as_table()) {
-        for name in deps.keys() {
-            m.dependencies.push(Dependency { name: name.clone(), line: line_of_text(text, &format!("\n{name}")) + 1 });
+        for (name, spec) in deps {
+            let line = line_of_text(text, &format!("\n{name}")) + 1;
+            m.dependencies.push(Dependency { name: name.clone(), line });
+            // Features choose backends (`sqlx = { features = ["postgres"] }`): each is `crate/feature`.
+            let features = spec.get("features").and_then(|f| f.as_array()).into_iter().flatten();
+            for feature in features.filter_map(|f| f.as_str()) {
+                m.dependencies.push(Dependency { name: format!("{name}/{feature}"), line });
+            }
         }
     }
     Ok(m)
@@ -208,8 +231,9 @@ pub fn gemfile(text: &str) -> Manifest {
     m
 }
 
-/// Env reads of a Spring configuration file, and its `server.port` with its line.
-pub type SpringConfig = (Vec<EnvEntry>, Option<(Port, u32)>);
+/// Env reads of a Spring configuration file, its `server.port` with its
+/// line, and the addresses it configures.
+pub type SpringConfig = (Vec<EnvEntry>, Option<(Port, u32)>, Vec<Target>);
 
 /// Spring `application*.yml|properties`: `${X}` / `${X:default}` placeholders
 /// are env reads (Spring resolves them from the environment); `server.port`.
@@ -232,8 +256,17 @@ pub fn spring(path: &str, text: &str) -> Result<SpringConfig, String> {
     }
     let mut reads = Vec::new();
     let mut port = None;
+    let mut targets = Vec::new();
     for (key, value, line) in &values {
-        for name in placeholders(value) {
+        let names = placeholders(value);
+        let resolved = with_defaults(value);
+        if resolved.contains("://") {
+            for url in resolved.split([',', ' ']).filter(|part| part.contains("://")) {
+                let url = url.trim_start_matches("optional:").trim_start_matches("configserver:");
+                targets.push(Target { url: url.to_owned(), line: *line, via: names.first().cloned() });
+            }
+        }
+        for name in names {
             reads.push(EnvEntry { name, line: *line, value: None });
         }
         if key == "server.port" {
@@ -243,7 +276,24 @@ pub fn spring(path: &str, text: &str) -> Result<SpringConfig, String> {
             }
         }
     }
-    Ok((reads, port))
+    Ok((reads, port, targets))
+}
+
+/// The value with each `${NAME:default}` replaced by its default (or removed).
+fn with_defaults(value: &str) -> String {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let inner = &rest[start + 2..];
+        let end = inner.find('}').unwrap_or(inner.len());
+        if let Some((_, default)) = inner[..end].split_once(':') {
+            out.push_str(default);
+        }
+        rest = inner.get(end + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
 }
 
 fn flatten(prefix: &str, node: &Node, out: &mut Vec<(String, String, u32)>) {
@@ -293,6 +343,8 @@ mod tests {
                 .unwrap();
         assert_eq!(py.dependencies.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(), ["fastapi", "psycopg2-binary"]);
         let req = requirements("# c\nFlask==2.0\n-r base.txt\nredis>=4 # cache\n");
+        let compiled = requirements("flask==2.0\n    # via -r requirements.in\nwerkzeug==3\n    # via flask\n");
+        assert_eq!(compiled.dependencies.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(), ["flask"]);
         assert_eq!(
             req.dependencies.iter().map(|d| (d.name.as_str(), d.line)).collect::<Vec<_>>(),
             [("flask", 2), ("redis", 4)]
@@ -328,15 +380,26 @@ mod tests {
     }
 
     #[test]
-    fn spring_placeholders_and_port() {
-        let (reads, port) = spring(
+    fn spring_placeholders_port_and_addresses() {
+        let (reads, port, targets) = spring(
             "src/main/resources/application.yml",
-            "server:\n  port: ${PORT:8081}\nspring:\n  datasource:\n    url: jdbc:mysql://${DB_HOST:localhost}/db\n    password: ${spring.x}\n",
+            "server:\n  port: ${PORT:8081}\nspring:\n  datasource:\n    url: jdbc:mysql://${DB_HOST:localhost}/db\n    password: ${spring.x}\n  config:\n    import: optional:configserver:${CONFIG_SERVER_URL:http://localhost:8888/}\n",
         )
         .unwrap();
-        assert_eq!(reads.iter().map(|r| (r.name.as_str(), r.line)).collect::<Vec<_>>(), [("PORT", 2), ("DB_HOST", 5)]);
+        assert_eq!(
+            reads.iter().map(|r| (r.name.as_str(), r.line)).collect::<Vec<_>>(),
+            [("PORT", 2), ("DB_HOST", 5), ("CONFIG_SERVER_URL", 8)]
+        );
         assert_eq!(port, Some((8081, 2)));
-        let (reads, port) = spring("application.properties", "server.port=9090\napi.key=${API_KEY}\n").unwrap();
+        let targets: Vec<_> = targets.iter().map(|t| (t.url.as_str(), t.line, t.via.as_deref())).collect();
+        assert_eq!(
+            targets,
+            [
+                ("jdbc:mysql://localhost/db", 5, Some("DB_HOST")),
+                ("http://localhost:8888/", 8, Some("CONFIG_SERVER_URL"))
+            ]
+        );
+        let (reads, port, _) = spring("application.properties", "server.port=9090\napi.key=${API_KEY}\n").unwrap();
         assert_eq!((reads[0].name.as_str(), port), ("API_KEY", Some((9090, 1))));
     }
 }

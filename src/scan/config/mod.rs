@@ -23,6 +23,16 @@ pub struct EnvEntry {
     pub value: Option<String>,
 }
 
+/// An address a configuration file points its service at
+/// (`lb://customers-service`, `${CONFIG_URL:http://localhost:8888}`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub url: String,
+    pub line: u32,
+    /// The env var that can override it, when the address is a placeholder's default.
+    pub via: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComposeService {
     pub name: String,
@@ -91,6 +101,7 @@ pub enum ConfigFacts {
     Spring {
         reads: Vec<EnvEntry>,
         port: Option<(Port, u32)>,
+        targets: Vec<Target>,
     },
     Manifest(Manifest),
 }
@@ -179,8 +190,8 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
         }
         ConfigKind::Workflow => ConfigFacts::Workflow(workflow::parse(text)?),
         ConfigKind::Spring => {
-            let (reads, port) = manifest::spring(path, text)?;
-            ConfigFacts::Spring { reads, port }
+            let (reads, port, targets) = manifest::spring(path, text)?;
+            ConfigFacts::Spring { reads, port, targets }
         }
         ConfigKind::PackageJson => ConfigFacts::Manifest(manifest::package_json(text)?),
         ConfigKind::Pyproject => ConfigFacts::Manifest(manifest::pyproject(text)?),
