@@ -41,8 +41,8 @@ pub fn text(document: &ScanDocument, verbose: bool) -> String {
         let _ = writeln!(out, "  {}", paint(DIM, "none found"));
     }
     let id_width = services.iter().map(|s| s.id.len()).max().unwrap_or(0);
-    for service in &services {
-        let what = [
+    let what_of = |service: &Service| {
+        [
             service.language.as_deref(),
             service.framework.as_deref(),
             Some(service.kind.as_str()).filter(|k| *k != "service"),
@@ -50,7 +50,12 @@ pub fn text(document: &ScanDocument, verbose: bool) -> String {
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
-        .join(" · ");
+        .join(" · ")
+    };
+    let what_width = services.iter().map(|s| what_of(s).chars().count()).max().unwrap_or(0);
+    let ports_width = services.iter().map(|s| ports(s).len()).max().unwrap_or(0);
+    for service in &services {
+        let what = what_of(service);
         let root = service
             .root
             .as_deref()
@@ -60,8 +65,8 @@ pub fn text(document: &ScanDocument, verbose: bool) -> String {
             out,
             "  {}  {}  {}  {}",
             pad(&service.id, id_width),
-            pad(&what, 28),
-            pad(&ports(service), 12),
+            pad(&what, what_width),
+            pad(&ports(service), ports_width),
             paint(DIM, root)
         );
     }

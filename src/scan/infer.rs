@@ -63,7 +63,15 @@ impl Unit {
         }
         // A Dockerfile alone (nothing builds or runs it) is a build recipe, not a service.
         let has_code = !self.manifests.is_empty() || !self.frameworks.is_empty() || !self.entry_points.is_empty();
+        // A UI framework plus a script that runs it: a front-end app, not a component library.
+        let frontend_app = self.manifests.iter().any(|(_, m)| {
+            m.runs_app
+                && m.dependencies.iter().any(|d| {
+                    frameworks::by_package(m.ecosystem, &d.name).is_some_and(|f| f.kind == ServiceKind::Frontend)
+                })
+        });
         (self.dockerfile.is_some() && has_code)
+            || frontend_app
             || !self.frameworks.is_empty()
             || (!self.manifests.is_empty() && !self.entry_points.is_empty())
             || self.manifests.iter().any(|(_, m)| m.start.is_some() || m.web_sdk)
@@ -89,6 +97,7 @@ pub fn infer(files: &[Processed]) -> Inferred {
     builder.collect_units(files);
     builder.attribute_code(files);
     builder.adopt_image_services();
+    builder.rehome_mounted_compose();
     builder.place_compose_and_k8s(files);
     builder.finish_services();
     let env_vars = builder.env_vars(files);
@@ -108,14 +117,10 @@ struct Builder {
     image_services: Vec<(String, ComposeService)>,
     extra_workloads: Vec<(String, Workload)>,
     services: Vec<Service>,
-    /// Services and their roots, for attributing files; parallel to `services`.
-    roots: Vec<Option<String>>,
     /// alias (compose name, k8s name, dir name, id) → service or external id.
     aliases: BTreeMap<String, String>,
     externals: BTreeMap<String, Service>,
     connections: BTreeMap<(String, String, Option<String>), Connection>,
-    /// Which service reads which env var.
-    readers: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Builder {
@@ -280,6 +285,35 @@ impl Builder {
         self.image_services = remaining;
     }
 
+    /// A generic build image that runs source mounted from the tree
+    /// (`volumes: ./internal:/internal`, `working_dir: /internal/trainer`)
+    /// is the service of that source directory.
+    fn rehome_mounted_compose(&mut self) {
+        let code_roots: BTreeSet<String> =
+            self.units.iter().filter(|(_, u)| !u.manifests.is_empty()).map(|(r, _)| r.clone()).collect();
+        let mut moves = Vec::new();
+        for (root, unit) in &self.units {
+            if !unit.manifests.is_empty() {
+                continue;
+            }
+            for (index, (_, compose)) in unit.compose.iter().enumerate() {
+                let Some(workdir) = compose.working_dir.as_deref() else { continue };
+                let mounted = compose.mounts.iter().find_map(|(source, target)| {
+                    let rest = workdir.strip_prefix(target.as_str())?;
+                    (rest.is_empty() || rest.starts_with('/'))
+                        .then(|| super::config::join(source, rest.trim_start_matches('/')))
+                });
+                if let Some(code) = mounted.filter(|code| code_roots.contains(code)) {
+                    moves.push((root.clone(), index, code));
+                }
+            }
+        }
+        for (from, index, to) in moves.into_iter().rev() {
+            let entry = self.units.get_mut(&from).expect("exists").compose.remove(index);
+            self.units.get_mut(&to).expect("exists").compose.push(entry);
+        }
+    }
+
     fn finish_services(&mut self) {
         let mut units = std::mem::take(&mut self.units);
         // Directories that only wrap a third-party image are that external system.
@@ -315,17 +349,15 @@ impl Builder {
         }
         let mut taken: BTreeSet<String> = BTreeSet::new();
         for (_, unit) in units.iter().filter(|(_, u)| u.is_service()) {
-            for service in self.services_of(unit) {
+            for (mut service, compose_names) in self.services_of(unit) {
                 let id = unique_id(&service.id, &mut taken);
-                let mut service = service;
                 service.id = id.clone();
                 for alias in unit.aliases.iter().chain([&id]) {
                     self.aliases.entry(alias.clone()).or_insert_with(|| id.clone());
                 }
-                for (_, compose) in &unit.compose {
-                    self.aliases.insert(compose.name.clone(), id.clone());
+                for name in compose_names {
+                    self.aliases.insert(name, id.clone());
                 }
-                self.roots.push(service.root.clone());
                 self.services.push(service);
             }
         }
@@ -364,7 +396,8 @@ impl Builder {
 
     /// One unit is usually one service; compose services that build the
     /// same directory but run another command (a worker) are more.
-    fn services_of(&self, unit: &Unit) -> Vec<Service> {
+    /// The services a unit makes, each with the compose names it answers to.
+    fn services_of(&self, unit: &Unit) -> Vec<(Service, Vec<String>)> {
         let mut evidence_set = unit.evidence.clone();
         for (path, manifest) in &unit.manifests {
             evidence_set.insert(evidence(path, 1, &format!("{}.manifest", manifest.ecosystem)));
@@ -439,17 +472,35 @@ impl Builder {
             .unwrap_or_else(|| "app".to_owned());
         let main_kind = composed.first().map_or(base_kind, |(_, _, k)| *k);
         let name = describe(framework.as_deref(), main_kind, &id);
-        let mut services = vec![Service {
-            id: sanitize(&id),
-            name,
-            kind: main_kind,
-            language: language.clone(),
-            framework: framework.clone(),
-            root: Some(unit.root.clone()),
-            ports: main_ports.into_iter().collect(),
-            evidence: tidy_set(main_evidence),
-        }];
+        let main_names: Vec<String> = main_compose.map(|(_, c)| c.name.clone()).into_iter().collect();
+        let mut services = vec![(
+            Service {
+                id: sanitize(&id),
+                name,
+                kind: main_kind,
+                language: language.clone(),
+                framework: framework.clone(),
+                root: Some(unit.root.clone()),
+                ports: main_ports.into_iter().collect(),
+                evidence: tidy_set(main_evidence),
+            },
+            main_names,
+        )];
+        // Entries running the same build in the same role (`trainer-http` and
+        // `trainer-grpc` from one image) are one service under several names.
+        let same_program = |c: &ComposeService, kind: ServiceKind| {
+            kind == main_kind && main_compose.is_some_and(|(_, m)| m.dockerfile == c.dockerfile) && own_dockerfile(c)
+        };
         for (path, compose, kind) in composed.iter().skip(1) {
+            if same_program(compose, *kind) {
+                let (main, names) = &mut services[0];
+                main.ports.extend(&compose.ports);
+                main.ports.sort_unstable();
+                main.ports.dedup();
+                main.evidence.push(evidence(path, compose.line, "compose.service"));
+                names.push(compose.name.clone());
+                continue;
+            }
             let mut ports: BTreeSet<u16> = compose.ports.iter().copied().collect();
             ports.extend(env_port(&compose.environment));
             let framework = if *kind == ServiceKind::Worker {
@@ -457,7 +508,7 @@ impl Builder {
             } else {
                 framework.clone()
             };
-            services.push(Service {
+            let service = Service {
                 id: sanitize(&compose.name),
                 name: describe(framework.as_deref(), *kind, &compose.name),
                 kind: *kind,
@@ -466,7 +517,8 @@ impl Builder {
                 root: Some(unit.root.clone()),
                 ports: ports.into_iter().collect(),
                 evidence: vec![evidence(path, compose.line, "compose.service")],
-            });
+            };
+            services.push((service, vec![compose.name.clone()]));
         }
         services
     }
@@ -588,7 +640,6 @@ impl Builder {
                     (false, false) => EnvStatus::Defined,
                 };
                 let shared = readers.len() >= 2;
-                self.readers.insert(name.clone(), readers);
                 EnvVar {
                     name,
                     defined: defined.into_iter().collect(),
@@ -692,7 +743,14 @@ impl Builder {
                     let url = target.url.trim_start_matches("jdbc:");
                     if let Some(to) = self.resolve_value(url, &from) {
                         let here = evidence(&entry.path, target.line, "spring.config.address");
-                        found.push((to, target.via.clone(), ConnectionKind::Http, here));
+                        let kind = if url.starts_with("http") || url.starts_with("lb:") {
+                            ConnectionKind::Http
+                        } else if target.via.is_some() {
+                            ConnectionKind::Env
+                        } else {
+                            ConnectionKind::Sdk
+                        };
+                        found.push((to, target.via.clone(), kind, here));
                     }
                 }
             }
@@ -853,6 +911,8 @@ static PLACEHOLDER_COMPOSE: ComposeService = ComposeService {
     dockerfile: None,
     image: None,
     command: None,
+    working_dir: None,
+    mounts: Vec::new(),
     ports: Vec::new(),
     environment: Vec::new(),
     env_files: Vec::new(),

@@ -53,6 +53,20 @@ fn service_of(base: &str, name: &str, node: &Node) -> ComposeService {
             }
             None => None,
         },
+        working_dir: node.get("working_dir").and_then(Node::str).map(str::to_owned),
+        mounts: node
+            .get("volumes")
+            .map(Node::items)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|volume| {
+                let spec = volume.str()?;
+                let mut parts = spec.split(':');
+                let (source, target) = (parts.next()?, parts.next()?);
+                // Bind mounts of the tree start with `.`; named volumes do not.
+                source.starts_with('.').then(|| (join(base, source), target.trim_end_matches('/').to_owned()))
+            })
+            .collect(),
         ports: node.get("ports").map(ports).unwrap_or_default(),
         environment: node.get("environment").map(environment).unwrap_or_default(),
         env_files: match node.get("env_file") {

@@ -5,7 +5,7 @@ use super::yaml::{self, Node, Yaml};
 use super::{Dependency, EnvEntry, Manifest, Port, Target, line_of};
 
 fn manifest(ecosystem: &'static str) -> Manifest {
-    Manifest { ecosystem, name: None, dependencies: Vec::new(), start: None, web_sdk: false }
+    Manifest { ecosystem, name: None, dependencies: Vec::new(), start: None, runs_app: false, web_sdk: false }
 }
 
 /// The line where `needle` first occurs, else 1.
@@ -18,6 +18,9 @@ pub fn package_json(text: &str) -> Result<Manifest, String> {
     let mut m = manifest("npm");
     m.name = value.get("name").and_then(|n| n.as_str()).map(str::to_owned);
     m.start = value.pointer("/scripts/start").and_then(|s| s.as_str()).map(str::to_owned);
+    m.runs_app = ["start", "dev", "serve", "preview"]
+        .iter()
+        .any(|script| value.pointer(&format!("/scripts/{script}")).is_some());
     // devDependencies are build and test tooling, not what the service runs on.
     if let Some(deps) = value.get("dependencies").and_then(|d| d.as_object()) {
         for name in deps.keys() {

@@ -43,6 +43,9 @@ pub struct ComposeService {
     pub image: Option<String>,
     /// The command it runs, when overridden (`celery -A app worker`).
     pub command: Option<String>,
+    pub working_dir: Option<String>,
+    /// Bind mounts from the tree: (source relative to the scan root, path in the container).
+    pub mounts: Vec<(String, String)>,
     pub ports: Vec<Port>,
     pub environment: Vec<EnvEntry>,
     pub env_files: Vec<String>,
@@ -74,6 +77,9 @@ pub struct Manifest {
     pub dependencies: Vec<Dependency>,
     /// The start command, when the manifest names one (package.json `scripts.start`).
     pub start: Option<String>,
+    /// Whether it has scripts that run an app (`dev`, `serve`, `preview`), as
+    /// front-end apps do where libraries do not.
+    pub runs_app: bool,
     /// A web SDK named by the manifest itself (`Microsoft.NET.Sdk.Web`).
     pub web_sdk: bool,
 }

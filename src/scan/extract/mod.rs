@@ -6,7 +6,8 @@
 //! marks the evidence line; its second segment is the category (`env`,
 //! `framework`, `listen`, `import`, `http`, `grpc`, `literal`). Value
 //! captures are `@name` (an env var name; `@upper_name` when code spells it
-//! in lower case), `@port`, `@url` and `@module`;
+//! in lower case; `@placeholder` for a `${NAME:default}` string), `@port`,
+//! `@url` and `@module`;
 //! captures starting with `_` only feed predicates. Each rule file names
 //! its prefilter literals on a `; triggers: a b c` line.
 
@@ -16,7 +17,7 @@ use std::cell::RefCell;
 
 use tree_sitter::{Parser, QueryCursor, StreamingIterator as _};
 
-pub use rules::{Category, CompiledRules, compiled};
+pub use rules::{Category, LanguageRules, rules_of};
 
 use super::facts::{Fact, FactKind};
 use super::lang::ParsedLanguage;
@@ -32,12 +33,16 @@ thread_local! {
 
 /// Whether `source` holds any literal the language's rules need.
 pub fn worth_parsing(language: &'static ParsedLanguage, source: &str) -> bool {
-    source.len() <= MAX_PARSE_BYTES && compiled(language).triggers.is_match(source)
+    source.len() <= MAX_PARSE_BYTES && rules_of(language).triggers.is_match(source)
 }
 
-/// Runs the language's rules over `source`. `None` when the parser gave up.
+/// Runs the rule files whose triggers `source` holds. `None` when the parser gave up.
 pub fn extract(language: &'static ParsedLanguage, source: &str) -> Option<Vec<Fact>> {
-    let rules = compiled(language);
+    let rules = rules_of(language);
+    let mask = rules.matching_files(source);
+    if mask == 0 {
+        return Some(Vec::new());
+    }
     let tree = PARSERS.with(|parsers| {
         let mut parsers = parsers.borrow_mut();
         let position = parsers.iter().position(|(_, l, _)| std::ptr::eq(*l, language));
@@ -53,11 +58,14 @@ pub fn extract(language: &'static ParsedLanguage, source: &str) -> Option<Vec<Fa
         parsers[index].2.parse(source, None)
     })?;
     let mut cursor = QueryCursor::new();
-    let mut matches = cursor.matches(&rules.query, tree.root_node(), source.as_bytes());
     let mut facts = Vec::new();
-    while let Some(found) = matches.next() {
-        if let Some(fact) = rules.fact(found, source) {
-            facts.push(fact);
+    for file in (0..rules.files.len()).filter(|i| mask & (1 << i) != 0) {
+        let compiled = rules.compiled(file);
+        let mut matches = cursor.matches(&compiled.query, tree.root_node(), source.as_bytes());
+        while let Some(found) = matches.next() {
+            if let Some(fact) = fact_of(compiled, found, source) {
+                facts.push(fact);
+            }
         }
     }
     facts.sort_by(|a, b| (a.line, a.rule).cmp(&(b.line, b.rule)));
@@ -65,45 +73,49 @@ pub fn extract(language: &'static ParsedLanguage, source: &str) -> Option<Vec<Fa
     Some(facts)
 }
 
-impl CompiledRules {
-    fn fact(&self, found: &tree_sitter::QueryMatch<'_, '_>, source: &str) -> Option<Fact> {
-        let mut rule = None;
-        let mut values = Values::default();
-        for capture in found.captures() {
-            let text = || unquote(capture.node.utf8_text(source.as_bytes()).unwrap_or_default()).to_owned();
-            match self.captures[capture.index as usize] {
-                rules::CaptureRole::Rule { id, category } => {
-                    rule = Some((id, category, capture.node.start_position().row as u32 + 1));
-                }
-                rules::CaptureRole::Name => values.name = Some(text()),
-                rules::CaptureRole::UpperName => values.name = Some(text().to_ascii_uppercase()),
-                rules::CaptureRole::Port => values.port = parse_port(&text()),
-                rules::CaptureRole::Url => values.url = Some(text()),
-                rules::CaptureRole::Module => values.module = Some(text()),
-                rules::CaptureRole::Ignored => {}
+fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '_>, source: &str) -> Option<Fact> {
+    let mut rule = None;
+    let mut values = Values::default();
+    for capture in found.captures() {
+        let text = || unquote(capture.node.utf8_text(source.as_bytes()).unwrap_or_default()).to_owned();
+        match compiled.captures[capture.index as usize] {
+            rules::CaptureRole::Rule { id, category } => {
+                rule = Some((id, category, capture.node.start_position().row as u32 + 1));
             }
+            rules::CaptureRole::Name => values.name = Some(text()),
+            rules::CaptureRole::UpperName => values.name = Some(text().to_ascii_uppercase()),
+            rules::CaptureRole::Placeholder => values.name = placeholder_name(&text()),
+            rules::CaptureRole::Port => values.port = parse_port(&text()),
+            rules::CaptureRole::Url => values.url = Some(text()),
+            rules::CaptureRole::Module => values.module = Some(text()),
+            rules::CaptureRole::Ignored => {}
         }
-        let (rule, category, line) = rule?;
-        let kind = match category {
-            Category::Env => FactKind::EnvRead { name: values.name.filter(|n| is_env_name(n))? },
-            Category::Framework => {
-                FactKind::Framework { name: rules::framework_of(rule).to_owned(), port: values.port }
-            }
-            Category::Listen => FactKind::Listen { port: values.port, env: values.name.filter(|n| is_env_name(n)) },
-            Category::Import => FactKind::Import { module: values.module? },
-            Category::Http | Category::Grpc => {
-                let kind = if category == Category::Http { ConnectionKind::Http } else { ConnectionKind::Grpc };
-                let env = values.name.filter(|n| is_env_name(n));
-                let url = values.url.filter(|u| !u.is_empty());
-                if env.is_none() && url.is_none() {
-                    return None;
-                }
-                FactKind::Target { kind, url, env }
-            }
-            Category::Literal => FactKind::Literal { url: values.url? },
-        };
-        Some(Fact { line, rule, kind })
     }
+    let (rule, category, line) = rule?;
+    let kind = match category {
+        Category::Env => FactKind::EnvRead { name: values.name.filter(|n| is_env_name(n))? },
+        Category::Framework => FactKind::Framework { name: rules::framework_of(rule).to_owned(), port: values.port },
+        Category::Listen => FactKind::Listen { port: values.port, env: values.name.filter(|n| is_env_name(n)) },
+        Category::Import => FactKind::Import { module: values.module? },
+        Category::Http | Category::Grpc => {
+            let kind = if category == Category::Http { ConnectionKind::Http } else { ConnectionKind::Grpc };
+            let env = values.name.filter(|n| is_env_name(n));
+            let url = values.url.filter(|u| !u.is_empty());
+            if env.is_none() && url.is_none() {
+                return None;
+            }
+            FactKind::Target { kind, url, env }
+        }
+        Category::Literal => FactKind::Literal { url: values.url? },
+    };
+    Some(Fact { line, rule, kind })
+}
+
+/// `${NAME}` / `${NAME:default}` → `NAME` (Spring's `@Value` placeholders).
+fn placeholder_name(text: &str) -> Option<String> {
+    let inner = text.strip_prefix("${")?.strip_suffix('}')?;
+    let name = inner.split(':').next()?;
+    is_env_name(name).then(|| name.to_owned())
 }
 
 #[derive(Default)]

@@ -1,4 +1,8 @@
-//! Compiling a language's rule files into one query, once per process.
+//! A language's rules: each rule file compiles into its own query, lazily,
+//! the first time a file holds one of its trigger literals. tree-sitter
+//! query compilation costs tens to hundreds of milliseconds per file
+//! (Ruby's and TypeScript's grammars most), so a tree that never mentions
+//! Sinatra never pays for the Sinatra rules.
 
 use std::sync::OnceLock;
 
@@ -33,7 +37,7 @@ impl Category {
     }
 }
 
-/// What a capture of the query means.
+/// What a capture of a query means.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CaptureRole {
     Rule {
@@ -43,20 +47,34 @@ pub enum CaptureRole {
     Name,
     /// An env var name spelled in lower case in code (pydantic fields).
     UpperName,
+    /// `${NAME}` or `${NAME:default}`: the env var NAME.
+    Placeholder,
     Port,
     Url,
     Module,
     Ignored,
 }
 
-pub struct CompiledRules {
-    pub language: Language,
+/// One compiled rule file.
+pub struct CompiledFile {
     pub query: Query,
-    /// Literals at least one of which a file must contain to be parsed.
-    pub triggers: AhoCorasick,
-    pub trigger_words: Vec<String>,
     /// Indexed by capture index.
     pub captures: Vec<CaptureRole>,
+}
+
+pub struct RuleFile {
+    pub name: &'static str,
+    pub text: &'static str,
+    compiled: OnceLock<CompiledFile>,
+}
+
+pub struct LanguageRules {
+    pub language: Language,
+    pub files: Vec<RuleFile>,
+    /// Every trigger literal of every file.
+    pub triggers: AhoCorasick,
+    /// For each trigger, the rule file it belongs to.
+    trigger_file: Vec<usize>,
 }
 
 /// The framework a `<lang>.framework.<name>[-variant]` rule names.
@@ -65,63 +83,89 @@ pub fn framework_of(rule: &str) -> &str {
     third.split('-').next().unwrap_or(third)
 }
 
-/// The language's rules, compiled on first use.
-pub fn compiled(language: &'static ParsedLanguage) -> &'static CompiledRules {
-    // One cell per language: a tree of Go files never compiles the Ruby rules.
-    static CELLS: [OnceLock<CompiledRules>; PARSED.len()] = [const { OnceLock::new() }; PARSED.len()];
+/// The language's rules (triggers ready, queries compiled on demand).
+pub fn rules_of(language: &'static ParsedLanguage) -> &'static LanguageRules {
+    static CELLS: [OnceLock<LanguageRules>; PARSED.len()] = [const { OnceLock::new() }; PARSED.len()];
     let index = PARSED.iter().position(|l| std::ptr::eq(*l, language)).expect("language is in the table");
-    // The rules ship inside the binary and a test compiles every one of them.
-    CELLS[index].get_or_init(|| compile(language).unwrap_or_else(|e| panic!("{e}")))
+    // The rules ship inside the binary, and a test compiles every one of them.
+    CELLS[index].get_or_init(|| load(language).unwrap_or_else(|e| panic!("{e}")))
 }
 
-/// Compiles one language's rules; errors name the rule file.
-pub fn compile(language: &ParsedLanguage) -> Result<CompiledRules, String> {
-    let grammar = (language.grammar)();
-    let mut source = String::new();
-    let mut trigger_words = Vec::new();
-    for (file, text) in language.rules {
-        let triggers: Vec<String> = text
+fn load(language: &ParsedLanguage) -> Result<LanguageRules, String> {
+    let mut words = Vec::new();
+    let mut trigger_file = Vec::new();
+    let mut files = Vec::new();
+    for (index, (name, text)) in language.rules.iter().enumerate() {
+        let triggers: Vec<&str> = text
             .lines()
             .filter_map(|line| line.trim().strip_prefix("; triggers:"))
-            .flat_map(|words| words.split_whitespace().map(str::to_owned))
+            .flat_map(str::split_whitespace)
             .collect();
         if triggers.is_empty() {
-            return Err(format!("grammars/{file}: no `; triggers:` line"));
+            return Err(format!("grammars/{name}: no `; triggers:` line"));
         }
-        trigger_words.extend(triggers);
-        source.push_str(text);
-        source.push('\n');
+        for word in triggers {
+            words.push(word.to_owned());
+            trigger_file.push(index);
+        }
+        files.push(RuleFile { name, text, compiled: OnceLock::new() });
     }
-    let query = Query::new(&grammar, &source).map_err(|combined| {
-        // Name the file at fault: compile each alone.
-        language
-            .rules
-            .iter()
-            .find_map(|(file, text)| Query::new(&grammar, text).err().map(|e| format!("grammars/{file}: {e}")))
-            .unwrap_or_else(|| format!("{} rules: {combined}", language.name))
-    })?;
+    let triggers = AhoCorasick::new(&words).map_err(|e| e.to_string())?;
+    Ok(LanguageRules { language: (language.grammar)(), files, triggers, trigger_file })
+}
+
+impl LanguageRules {
+    /// Which rule files `source` holds a trigger of (bit i = file i).
+    pub fn matching_files(&self, source: &str) -> u64 {
+        let all = (1u64 << self.files.len()) - 1;
+        let mut mask = 0u64;
+        for found in self.triggers.find_overlapping_iter(source) {
+            mask |= 1 << self.trigger_file[found.pattern().as_usize()];
+            if mask == all {
+                break;
+            }
+        }
+        mask
+    }
+
+    pub fn compiled(&self, file: usize) -> &CompiledFile {
+        let rule_file = &self.files[file];
+        rule_file.compiled.get_or_init(|| compile_file(&self.language, rule_file).unwrap_or_else(|e| panic!("{e}")))
+    }
+}
+
+fn compile_file(language: &Language, file: &RuleFile) -> Result<CompiledFile, String> {
+    let query = Query::new(language, file.text).map_err(|e| format!("grammars/{}: {e}", file.name))?;
     let mut captures = Vec::new();
     for name in query.capture_names() {
         let role = match *name {
             "name" => CaptureRole::Name,
             "upper_name" => CaptureRole::UpperName,
+            "placeholder" => CaptureRole::Placeholder,
             "port" => CaptureRole::Port,
             "url" => CaptureRole::Url,
             "module" => CaptureRole::Module,
             ignored if ignored.starts_with('_') => CaptureRole::Ignored,
             rule if rule.contains('.') => {
                 let segment = rule.split('.').nth(1).unwrap_or("");
-                let category =
-                    Category::parse(segment).ok_or_else(|| format!("rule {rule}: unknown category {segment:?}"))?;
+                let category = Category::parse(segment)
+                    .ok_or_else(|| format!("grammars/{}: rule {rule}: unknown category {segment:?}", file.name))?;
                 // Leaked once per rule per process: rule ids live as long as the program.
                 CaptureRole::Rule { id: Box::leak(rule.to_owned().into_boxed_str()), category }
             }
-            other => return Err(format!("{} rules: capture @{other} is neither a rule id nor a value", language.name)),
+            other => return Err(format!("grammars/{}: capture @{other} is neither a rule id nor a value", file.name)),
         };
         captures.push(role);
     }
-    trigger_words.sort();
-    trigger_words.dedup();
-    let triggers = AhoCorasick::new(&trigger_words).map_err(|e| e.to_string())?;
-    Ok(CompiledRules { language: grammar, query, triggers, trigger_words, captures })
+    Ok(CompiledFile { query, captures })
+}
+
+/// Compiles every rule file of `language` now (tests; errors name the file).
+#[cfg(test)]
+pub fn compile_all(language: &'static ParsedLanguage) -> Result<usize, String> {
+    let rules = load(language)?;
+    for file in &rules.files {
+        compile_file(&rules.language, file)?;
+    }
+    Ok(rules.files.len())
 }
