@@ -206,3 +206,17 @@ mod tests {
         assert_eq!(names, [(2, "EnvRead { name: \"DB_HOST\" }".to_owned())]);
     }
 }
+
+#[cfg(test)]
+mod vanishing {
+    use super::*;
+
+    #[test]
+    fn a_file_gone_before_it_is_read_is_a_warning_not_a_failure() {
+        let dir = tempfile::tempdir().unwrap();
+        let walked = Walked { path: "gone.py".into(), absolute: dir.path().join("gone.py"), is_symlink: false };
+        let processed = process(&walked);
+        assert!(processed.entry.is_none());
+        assert!(processed.warning.as_deref().is_some_and(|w| w.starts_with("gone.py: ")), "{:?}", processed.warning);
+    }
+}
