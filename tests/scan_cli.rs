@@ -172,3 +172,54 @@ fn compose_names_resolve_to_their_own_service() {
     let worker = document["services"].as_array().unwrap().iter().find(|s| s["id"] == "worker").unwrap();
     assert_eq!(worker["kind"], "worker");
 }
+
+/// Regression: compose names were global, so in a tree of independent
+/// projects every `db` meant the last project's database (and compose files
+/// named `compose.yaml` were taken for Kubernetes).
+#[test]
+fn compose_names_are_scoped_to_their_project() {
+    let sandbox = Sandbox::new();
+    for (project, image) in [("shop", "postgres:16"), ("blog", "mysql:8")] {
+        let files = [
+            (format!("repo/{project}/api/requirements.txt"), "flask\n".to_owned()),
+            (
+                format!("repo/{project}/api/app.py"),
+                "import os\nfrom flask import Flask\napp = Flask(__name__)\nHOST = os.getenv('DB_HOST')\n".to_owned(),
+            ),
+            (
+                format!("repo/{project}/compose.yaml"),
+                format!(
+                    "services:\n  api:\n    build: ./api\n    environment:\n      DB_HOST: db\n  db:\n    image: {image}\n"
+                ),
+            ),
+        ];
+        for (path, text) in files {
+            let full = sandbox.path().join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, text).unwrap();
+        }
+    }
+    let document: Value =
+        serde_json::from_str(&sandbox.run(&["scan", "repo", "--no-record", "--format", "json"], 0)).unwrap();
+    let root_of = |id: &str| {
+        document["services"].as_array().unwrap().iter().find(|s| s["id"] == id).unwrap()["root"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let mut found: Vec<String> = document["connections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            format!(
+                "{}->{} via {}",
+                root_of(c["from"].as_str().unwrap()),
+                c["to"].as_str().unwrap(),
+                c["via"].as_str().unwrap_or("-")
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(found, ["blog/api->mysql via DB_HOST", "shop/api->postgres via DB_HOST"], "{found:?}");
+}

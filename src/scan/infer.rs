@@ -25,6 +25,48 @@ pub struct Inferred {
     pub connections: Vec<Connection>,
 }
 
+/// The names services go by, each valid within a directory: a compose
+/// name within its compose file's directory, a directory's name within its
+/// parent, ids and k8s names everywhere (""). Independent projects in one
+/// tree can each have their own `db` and `backend`.
+#[derive(Default)]
+struct Names(BTreeMap<String, Vec<(String, String)>>);
+
+impl Names {
+    /// Sets `name` in `scope`, replacing what it meant there.
+    fn set(&mut self, name: &str, scope: &str, id: &str) {
+        let entries = self.0.entry(name.to_owned()).or_default();
+        entries.retain(|(s, _)| s != scope);
+        entries.push((scope.to_owned(), id.to_owned()));
+    }
+
+    /// Adds `name` in `scope` unless it already means something there.
+    fn add(&mut self, name: &str, scope: &str, id: &str) {
+        let entries = self.0.entry(name.to_owned()).or_default();
+        if !entries.iter().any(|(s, _)| s == scope) {
+            entries.push((scope.to_owned(), id.to_owned()));
+        }
+    }
+
+    /// What `name` means to something in directory `from`: the innermost
+    /// scope enclosing it, else the name's only meaning, if it has one.
+    fn get(&self, name: &str, from: &str) -> Option<String> {
+        let entries = self.0.get(name)?;
+        let visible = entries
+            .iter()
+            .filter(|(scope, _)| scope.is_empty() || scope == from || is_under(from, scope))
+            .max_by_key(|(scope, _)| scope.len());
+        visible.or(if entries.len() == 1 { entries.first() } else { None }).map(|(_, id)| id.clone())
+    }
+}
+
+/// Whether a definition in `file` applies to code in directory `root`: the
+/// file is in that directory, an ancestor, or below it.
+fn applies_to(file: &str, root: &str) -> bool {
+    let dir = dir_of(file);
+    dir.is_empty() || dir == root || is_under(root, dir) || is_under(file, root)
+}
+
 /// Env var name → (value, defining file, line).
 type Values = BTreeMap<String, Vec<(String, String, u32)>>;
 
@@ -117,8 +159,8 @@ struct Builder {
     image_services: Vec<(String, ComposeService)>,
     extra_workloads: Vec<(String, Workload)>,
     services: Vec<Service>,
-    /// alias (compose name, k8s name, dir name, id) → service or external id.
-    aliases: BTreeMap<String, String>,
+    /// Names (compose name, k8s name, dir name, id) → service or external id.
+    aliases: Names,
     externals: BTreeMap<String, Service>,
     connections: BTreeMap<(String, String, Option<String>), Connection>,
 }
@@ -329,11 +371,11 @@ impl Builder {
             for (path, compose) in &unit.compose {
                 service.evidence.push(evidence(path, compose.line, "compose.build"));
                 service.ports.extend(&compose.ports);
-                self.aliases.insert(compose.name.clone(), external.id.clone());
+                self.aliases.set(&compose.name, dir_of(path), &external.id);
             }
             for (path, workload) in &unit.workloads {
                 service.evidence.push(evidence(path, workload.line, "k8s.workload"));
-                self.aliases.insert(workload.name.clone(), external.id.clone());
+                self.aliases.set(&workload.name, "", &external.id);
             }
         }
         units.retain(|_, unit| {
@@ -352,30 +394,39 @@ impl Builder {
             for (mut service, compose_names) in self.services_of(unit) {
                 let id = unique_id(&service.id, &mut taken);
                 service.id = id.clone();
-                for alias in unit.aliases.iter().chain([&id]) {
-                    self.aliases.entry(alias.clone()).or_insert_with(|| id.clone());
+                self.aliases.add(&id, "", &id);
+                let parent = dir_of(&unit.root);
+                for alias in &unit.aliases {
+                    self.aliases.add(alias, parent, &id);
                 }
-                for name in compose_names {
-                    self.aliases.insert(name, id.clone());
+                if !unit.root.is_empty() {
+                    self.aliases.add(last_segment(&unit.root), parent, &id);
+                }
+                for (_, workload) in &unit.workloads {
+                    self.aliases.set(&workload.name, "", &id);
+                }
+                for (name, scope) in compose_names {
+                    self.aliases.set(&name, &scope, &id);
                 }
                 self.services.push(service);
             }
         }
         // Compose services that only run an image, and workloads of no unit.
-        let image_only: Vec<(String, String, u32, String, Vec<u16>)> = self
+        // (file, name, line, image, ports, the rule that found it)
+        type ImageOnly = (String, String, u32, String, Vec<u16>, &'static str);
+        let image_only: Vec<ImageOnly> = self
             .image_services
             .iter()
-            .filter_map(|(path, s)| Some((path.clone(), s.name.clone(), s.line, s.image.clone()?, s.ports.clone())))
+            .filter_map(|(path, s)| {
+                Some((path.clone(), s.name.clone(), s.line, s.image.clone()?, s.ports.clone(), "compose.image"))
+            })
             .chain(self.extra_workloads.iter().flat_map(|(path, w)| {
-                w.images.iter().map(move |image| (path.clone(), w.name.clone(), w.line, image.clone(), w.ports.clone()))
+                w.images.iter().map(move |image| {
+                    (path.clone(), w.name.clone(), w.line, image.clone(), w.ports.clone(), "k8s.image")
+                })
             }))
             .collect();
-        for (path, name, line, image, ports) in image_only {
-            let rule = if path.ends_with(".yml") && self.image_services.iter().any(|(p, _)| *p == path) {
-                "compose.image"
-            } else {
-                "k8s.image"
-            };
+        for (path, name, line, image, ports, rule) in image_only {
             let id = match externals::by_image(&image) {
                 Some(external) => external.id.clone(),
                 None => sanitize(last_segment(&externals::image_base(&image))),
@@ -384,7 +435,8 @@ impl Builder {
             let service = self.externals.entry(id.clone()).or_insert_with(|| external_service(&id, kind));
             service.evidence.push(evidence(&path, line, rule));
             service.ports.extend(ports);
-            self.aliases.insert(name, id);
+            let scope = if rule == "compose.image" { dir_of(&path) } else { "" };
+            self.aliases.set(&name, scope, &id);
         }
         for service in self.externals.values_mut() {
             service.ports.sort_unstable();
@@ -397,7 +449,7 @@ impl Builder {
     /// One unit is usually one service; compose services that build the
     /// same directory but run another command (a worker) are more.
     /// The services a unit makes, each with the compose names it answers to.
-    fn services_of(&self, unit: &Unit) -> Vec<(Service, Vec<String>)> {
+    fn services_of(&self, unit: &Unit) -> Vec<(Service, Vec<(String, String)>)> {
         let mut evidence_set = unit.evidence.clone();
         for (path, manifest) in &unit.manifests {
             evidence_set.insert(evidence(path, 1, &format!("{}.manifest", manifest.ecosystem)));
@@ -472,7 +524,8 @@ impl Builder {
             .unwrap_or_else(|| "app".to_owned());
         let main_kind = composed.first().map_or(base_kind, |(_, _, k)| *k);
         let name = describe(framework.as_deref(), main_kind, &id);
-        let main_names: Vec<String> = main_compose.map(|(_, c)| c.name.clone()).into_iter().collect();
+        let main_names: Vec<(String, String)> =
+            main_compose.map(|(path, c)| (c.name.clone(), dir_of(path).to_owned())).into_iter().collect();
         let mut services = vec![(
             Service {
                 id: sanitize(&id),
@@ -498,7 +551,7 @@ impl Builder {
                 main.ports.sort_unstable();
                 main.ports.dedup();
                 main.evidence.push(evidence(path, compose.line, "compose.service"));
-                names.push(compose.name.clone());
+                names.push((compose.name.clone(), dir_of(path).to_owned()));
                 continue;
             }
             let mut ports: BTreeSet<u16> = compose.ports.iter().copied().collect();
@@ -518,7 +571,7 @@ impl Builder {
                 ports: ports.into_iter().collect(),
                 evidence: vec![evidence(path, compose.line, "compose.service")],
             };
-            services.push((service, vec![compose.name.clone()]));
+            services.push((service, vec![(compose.name.clone(), dir_of(path).to_owned())]));
         }
         services
     }
@@ -680,8 +733,19 @@ impl Builder {
     }
 
     /// Connections from what one file of service `from` says.
-    fn connect_file(&mut self, file: &Processed, entry: &super::model::FileEntry, from: &str, values: &Values) {
+    fn connect_file(&mut self, file: &Processed, entry: &super::model::FileEntry, from: &str, all_values: &Values) {
         let from = from.to_owned();
+        // Only definitions that apply where this service's code lives.
+        let root = self.root_of(&from);
+        let values_of = |name: &str| {
+            all_values
+                .get(name)
+                .into_iter()
+                .flatten()
+                .filter(|(_, file, _)| applies_to(file, &root))
+                .cloned()
+                .collect::<Vec<_>>()
+        };
         {
             let mut found: Vec<(String, Option<String>, ConnectionKind, Evidence)> = Vec::new();
             for fact in &file.code {
@@ -704,8 +768,8 @@ impl Builder {
                             found.push((target, None, *kind, here.clone()));
                         }
                         if let Some(name) = env {
-                            for (value, _, _) in values.get(name).into_iter().flatten() {
-                                if let Some(target) = self.resolve_env_value(name, value, &from) {
+                            for (value, _, _) in values_of(name) {
+                                if let Some(target) = self.resolve_env_value(name, &value, &from) {
                                     found.push((target, Some(name.clone()), *kind, here.clone()));
                                 }
                             }
@@ -715,8 +779,8 @@ impl Builder {
                         if let Some(external) = externals::by_env_name(name) {
                             found.push((external.id.clone(), Some(name.clone()), ConnectionKind::Env, here.clone()));
                         }
-                        for (value, _, _) in values.get(name).into_iter().flatten() {
-                            if let Some(target) = self.resolve_env_value(name, value, &from) {
+                        for (value, _, _) in values_of(name) {
+                            if let Some(target) = self.resolve_env_value(name, &value, &from) {
                                 found.push((target, Some(name.clone()), ConnectionKind::Env, here.clone()));
                             }
                         }
@@ -756,8 +820,8 @@ impl Builder {
             }
             if let Some((_, ConfigFacts::Spring { reads, .. })) = &file.config {
                 for read in reads {
-                    for (value, _, _) in values.get(&read.name).into_iter().flatten() {
-                        if let Some(target) = self.resolve_env_value(&read.name, value, &from) {
+                    for (value, _, _) in values_of(&read.name) {
+                        if let Some(target) = self.resolve_env_value(&read.name, &value, &from) {
                             let here = evidence(&entry.path, read.line, "spring.env.placeholder");
                             found.push((target, Some(read.name.clone()), ConnectionKind::Env, here));
                         }
@@ -777,12 +841,13 @@ impl Builder {
                 continue;
             };
             for compose in services {
-                let Some(from) = self.aliases.get(&compose.name).cloned() else { continue };
+                let scope = dir_of(&entry.path);
+                let Some(from) = self.aliases.get(&compose.name, scope) else { continue };
                 if self.externals.contains_key(&from) {
                     continue;
                 }
                 for (target, line) in &compose.depends_on {
-                    if let Some(to) = self.aliases.get(target).cloned() {
+                    if let Some(to) = self.aliases.get(target, scope) {
                         self.add_connection(
                             &from,
                             &to,
@@ -811,7 +876,7 @@ impl Builder {
                 continue;
             };
             for workload in workloads {
-                let Some(from) = self.aliases.get(&workload.name).cloned() else { continue };
+                let Some(from) = self.aliases.get(&workload.name, "") else { continue };
                 if self.externals.contains_key(&from) {
                     continue;
                 }
@@ -862,8 +927,9 @@ impl Builder {
         if host.is_empty() || host.contains(' ') {
             return None;
         }
-        if let Some(id) = self.aliases.get(&host).filter(|id| *id != from) {
-            return Some(id.clone());
+        let root = self.root_of(from);
+        if let Some(id) = self.aliases.get(&host, &root).filter(|id| id != from) {
+            return Some(id);
         }
         if let Some(external) = externals::by_url(value).filter(|_| value.contains("://")) {
             return Some(external.id.clone());
@@ -871,13 +937,24 @@ impl Builder {
         if matches!(host.as_str(), "localhost" | "127.0.0.1" | "0.0.0.0") {
             let authority = rest.split('/').next().unwrap_or(rest);
             let port: u16 = authority.rsplit(':').next()?.parse().ok()?;
-            let owners: Vec<&Service> =
-                self.services.iter().filter(|s| s.id != from && s.ports.contains(&port)).collect();
+            // Only services of the same project: the asking service's parent directory.
+            let project = dir_of(&root);
+            let owners: Vec<&Service> = self
+                .services
+                .iter()
+                .filter(|s| s.id != from && s.ports.contains(&port))
+                .filter(|s| s.root.as_deref().is_some_and(|r| project.is_empty() || is_under(r, project)))
+                .collect();
             if let [only] = owners.as_slice() {
                 return Some(only.id.clone());
             }
         }
         None
+    }
+
+    /// The root directory of service `id` ("" for externals and unknowns).
+    fn root_of(&self, id: &str) -> String {
+        self.services.iter().find(|s| s.id == id).and_then(|s| s.root.clone()).unwrap_or_default()
     }
 
     fn add_connection(&mut self, from: &str, to: &str, via: Option<String>, kind: ConnectionKind, here: Evidence) {
