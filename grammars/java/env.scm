@@ -23,7 +23,3 @@
    arguments: (argument_list . (string_literal . (string_fragment) @name .)) @java.env.system-getenv-map
  (#eq? @_sys "System") (#eq? @_m "getenv")
  (#any-of? @_get "get" "getOrDefault" "containsKey"))
-
-; Not expressible yet: Spring `@Value("${DB_URL}")` / `@Value("${PORT:8080}")`.
-; The placeholder is one string token, and the engine only strips quotes, so a
-; capture would hold `${PORT:8080}` rather than `PORT` (and is_env_name drops it).

@@ -1,1 +1,5 @@
-; triggers: zzzz
+; Connection-string and service URL literals (`postgres://…`, `redis://…`, `http://api:8080`).
+; triggers: ://
+
+((string (string_content) @url)
+ (#match? @url "^[a-z][a-z0-9+.-]*://")) @ruby.literal.url

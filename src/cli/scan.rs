@@ -20,8 +20,12 @@ pub fn run(ctx: &Context, args: &ScanArgs) -> Result<ExitCode> {
     let label = args.path.as_ref().map_or_else(|| ".".to_owned(), |p| p.display().to_string());
     let root = ctx.cwd.join(args.path.as_deref().unwrap_or(Path::new(".")));
     let root = root.canonicalize().map_err(|e| Error::io(&root, e))?;
-    let options = ScanOptions { threads: args.threads.unwrap_or(0) };
-    let outcome = scan::scan(&root, &label, &options)?;
+    let progress = std::io::stderr().is_terminal().then(|| std::sync::Arc::new(scan::Progress::default()));
+    let options = ScanOptions { threads: args.threads.unwrap_or(0), progress: progress.clone() };
+    let outcome = match progress {
+        Some(progress) => with_progress(&progress, || scan::scan(&root, &label, &options))?,
+        None => scan::scan(&root, &label, &options)?,
+    };
     report_warnings(&outcome.warnings);
     let document = outcome.document;
 
@@ -46,6 +50,38 @@ pub fn run(ctx: &Context, args: &ScanArgs) -> Result<ExitCode> {
         eprintln!("recorded as scan {id} in {}", dir.display());
     }
     Ok(ExitCode::Ok)
+}
+
+/// Runs `work`, showing progress on stderr once it has taken over a second.
+fn with_progress<T>(progress: &scan::Progress, work: impl FnOnce() -> T) -> T {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let done = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let started = std::time::Instant::now();
+            let mut shown = false;
+            while !done.load(Ordering::Relaxed) {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                if started.elapsed() >= std::time::Duration::from_secs(1) && !done.load(Ordering::Relaxed) {
+                    let found = progress.found.load(Ordering::Relaxed);
+                    let processed = progress.processed.load(Ordering::Relaxed);
+                    let line = if found == 0 {
+                        "scanning: walking the tree…".to_owned()
+                    } else {
+                        format!("scanning: {processed}/{found} files")
+                    };
+                    eprint!("\r\x1b[2K{line}");
+                    shown = true;
+                }
+            }
+            if shown {
+                eprint!("\r\x1b[2K");
+            }
+        });
+        let result = work();
+        done.store(true, Ordering::Relaxed);
+        result
+    })
 }
 
 /// Records the scan in the store found from the scanned root (or named by

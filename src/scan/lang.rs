@@ -68,25 +68,31 @@ pub static GO: ParsedLanguage = ParsedLanguage {
 pub static JAVA: ParsedLanguage = ParsedLanguage {
     name: "java",
     grammar: || tree_sitter_java::LANGUAGE.into(),
-    rules: rules!["java" / "env.scm", "java" / "web.scm", "java" / "imports.scm"],
+    rules: rules![
+        "java" / "env.scm",
+        "java" / "spring.scm",
+        "java" / "web.scm",
+        "java" / "imports.scm",
+        "java" / "clients.scm"
+    ],
 };
 
 pub static CSHARP: ParsedLanguage = ParsedLanguage {
     name: "csharp",
     grammar: || tree_sitter_c_sharp::LANGUAGE.into(),
-    rules: rules!["csharp" / "env.scm", "csharp" / "web.scm", "csharp" / "imports.scm"],
+    rules: rules!["csharp" / "env.scm", "csharp" / "web.scm", "csharp" / "imports.scm", "csharp" / "clients.scm"],
 };
 
 pub static RUST: ParsedLanguage = ParsedLanguage {
     name: "rust",
     grammar: || tree_sitter_rust::LANGUAGE.into(),
-    rules: rules!["rust" / "env.scm", "rust" / "web.scm", "rust" / "imports.scm"],
+    rules: rules!["rust" / "env.scm", "rust" / "web.scm", "rust" / "imports.scm", "rust" / "clients.scm"],
 };
 
 pub static RUBY: ParsedLanguage = ParsedLanguage {
     name: "ruby",
     grammar: || tree_sitter_ruby::LANGUAGE.into(),
-    rules: rules!["ruby" / "env.scm", "ruby" / "web.scm", "ruby" / "imports.scm"],
+    rules: rules!["ruby" / "env.scm", "ruby" / "web.scm", "ruby" / "imports.scm", "ruby" / "clients.scm"],
 };
 
 /// Every parsed language (TypeScript appears twice: .ts and .tsx grammars).

@@ -28,6 +28,17 @@ use model::{SCAN_FORMAT, ScanDocument, Stats};
 pub struct ScanOptions {
     /// Worker threads; 0 means one per core.
     pub threads: usize,
+    /// Counters a caller can watch to show progress.
+    pub progress: Option<std::sync::Arc<Progress>>,
+}
+
+/// How far a running scan has got.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Files found by the walk (final once the walk is over).
+    pub found: std::sync::atomic::AtomicUsize,
+    /// Files read and processed.
+    pub processed: std::sync::atomic::AtomicUsize,
 }
 
 /// A finished scan and what went wrong along the way (each also counted in `stats.skipped`).
@@ -57,7 +68,23 @@ pub fn scan(root: &Path, root_label: &str, options: &ScanOptions) -> Result<Scan
         .map_err(|e| Error::InvalidInput(format!("cannot start {threads} threads: {e}")))?;
 
     let walked = walk::walk(root, threads);
-    let processed: Vec<process::Processed> = pool.install(|| walked.files.par_iter().map(process::process).collect());
+    let counters = options.progress.as_deref();
+    if let Some(progress) = counters {
+        progress.found.store(walked.files.len(), std::sync::atomic::Ordering::Relaxed);
+    }
+    let processed: Vec<process::Processed> = pool.install(|| {
+        walked
+            .files
+            .par_iter()
+            .map(|file| {
+                let result = process::process(file);
+                if let Some(progress) = counters {
+                    progress.processed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                result
+            })
+            .collect()
+    });
 
     let mut warnings = walked.warnings;
     let mut stats = Stats { skipped: warnings.len() as u64, ..Stats::default() };

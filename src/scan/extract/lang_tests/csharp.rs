@@ -52,6 +52,7 @@ class Legacy {
         "12:csharp.env.configuration-get-value F",
         "13:csharp.env.configuration-get-value G",
         "17:csharp.listen.kestrel 5001",
+        "18:csharp.literal.url http://*:8080",
         "24:csharp.framework.aspnet-webhost aspnet",
         "26:csharp.listen.kestrel 5002",
         "27:csharp.listen.kestrel 5003",

@@ -3,9 +3,8 @@
 use crate::scan::extract::tests::facts_of;
 
 /// Not found on purpose: the commented-out read, the env name inside a plain
-/// string, a computed name (`"G_" + suffix`). Not found yet: Spring's
-/// `@Value("${DB_URL}")` (line 7), whose name sits inside one string token
-/// the engine cannot split.
+/// string, a computed name (`"G_" + suffix`). Spring's `@Value("${DB_URL}")`
+/// (line 7) is read through the `@placeholder` capture.
 #[test]
 fn java_rules() {
     let source = r#"package com.example.shop;
@@ -45,6 +44,7 @@ class Other {
         "3:java.import.package java.lang.System.getenv",
         "4:java.import.package org.springframework.boot",
         "5:java.framework.spring-boot spring",
+        "7:java.env.spring-value DB_URL",
         "8:java.env.system-getenv A",
         "9:java.env.system-getenv-map B",
         "10:java.env.system-getenv-map C",
