@@ -147,26 +147,10 @@ fn compose_names_resolve_to_their_own_service() {
             "services:\n  web:\n    build: ./app\n    ports: [\"5000:5000\"]\n  worker:\n    build: ./app\n    command: celery -A app worker\n  notifier:\n    build: ./notifier\n    environment:\n      QUEUE_HOST: worker\n      WEB_URL: http://web:5000\n",
         ),
     ];
-    for (path, text) in files {
-        let full = sandbox.path().join(path);
-        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-        std::fs::write(full, text).unwrap();
-    }
+    sandbox.write_all(files);
     let document: Value =
         serde_json::from_str(&sandbox.run(&["scan", "repo", "--no-record", "--format", "json"], 0)).unwrap();
-    let found: Vec<String> = document["connections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            format!(
-                "{}->{} via {}",
-                c["from"].as_str().unwrap(),
-                c["to"].as_str().unwrap(),
-                c["via"].as_str().unwrap_or("-")
-            )
-        })
-        .collect();
+    let found = common::connection_lines(&document, str::to_owned);
     assert!(found.contains(&"notifier->worker via QUEUE_HOST".to_owned()), "{found:?}");
     assert!(found.contains(&"notifier->web via WEB_URL".to_owned()), "{found:?}");
     let worker = document["services"].as_array().unwrap().iter().find(|s| s["id"] == "worker").unwrap();
@@ -201,25 +185,12 @@ fn compose_names_are_scoped_to_their_project() {
     }
     let document: Value =
         serde_json::from_str(&sandbox.run(&["scan", "repo", "--no-record", "--format", "json"], 0)).unwrap();
+    // Services by their root (their ids depend on which project sorts first); externals by id.
     let root_of = |id: &str| {
-        document["services"].as_array().unwrap().iter().find(|s| s["id"] == id).unwrap()["root"]
-            .as_str()
-            .unwrap()
-            .to_owned()
+        let service = document["services"].as_array().unwrap().iter().find(|s| s["id"] == id);
+        service.and_then(|s| s["root"].as_str()).map_or_else(|| id.to_owned(), str::to_owned)
     };
-    let mut found: Vec<String> = document["connections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            format!(
-                "{}->{} via {}",
-                root_of(c["from"].as_str().unwrap()),
-                c["to"].as_str().unwrap(),
-                c["via"].as_str().unwrap_or("-")
-            )
-        })
-        .collect();
+    let mut found = common::connection_lines(&document, |id| root_of(id));
     found.sort();
     assert_eq!(found, ["blog/api->mysql via DB_HOST", "shop/api->postgres via DB_HOST"], "{found:?}");
 }

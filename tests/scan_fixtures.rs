@@ -40,19 +40,7 @@ fn service<'a>(document: &'a Value, id: &str) -> &'a Value {
 }
 
 fn connections(document: &Value) -> Vec<String> {
-    document["connections"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            format!(
-                "{}->{} via {}",
-                c["from"].as_str().unwrap(),
-                c["to"].as_str().unwrap(),
-                c["via"].as_str().unwrap_or("-")
-            )
-        })
-        .collect()
+    common::connection_lines(document, str::to_owned)
 }
 
 fn env_status(document: &Value, name: &str) -> String {

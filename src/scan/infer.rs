@@ -857,18 +857,7 @@ impl Builder {
                         );
                     }
                 }
-                for e in &compose.environment {
-                    let Some(value) = &e.value else { continue };
-                    if let Some(to) = self.resolve_env_value(&e.name, value, &from) {
-                        self.add_connection(
-                            &from,
-                            &to,
-                            Some(e.name.clone()),
-                            ConnectionKind::Env,
-                            evidence(&entry.path, e.line, "compose.environment"),
-                        );
-                    }
-                }
+                self.connect_env(&from, &compose.environment, &entry.path, ConnectionKind::Env, "compose.environment");
             }
         }
         for file in files {
@@ -880,18 +869,17 @@ impl Builder {
                 if self.externals.contains_key(&from) {
                     continue;
                 }
-                for e in &workload.env {
-                    let Some(value) = &e.value else { continue };
-                    if let Some(to) = self.resolve_env_value(&e.name, value, &from) {
-                        self.add_connection(
-                            &from,
-                            &to,
-                            Some(e.name.clone()),
-                            ConnectionKind::K8s,
-                            evidence(&entry.path, e.line, "k8s.env"),
-                        );
-                    }
-                }
+                self.connect_env(&from, &workload.env, &entry.path, ConnectionKind::K8s, "k8s.env");
+            }
+        }
+    }
+
+    /// Connections from the env a deployment gives service `from`.
+    fn connect_env(&mut self, from: &str, env: &[EnvEntry], path: &str, kind: ConnectionKind, rule: &str) {
+        for e in env {
+            let Some(value) = &e.value else { continue };
+            if let Some(to) = self.resolve_env_value(&e.name, value, from) {
+                self.add_connection(from, &to, Some(e.name.clone()), kind, evidence(path, e.line, rule));
             }
         }
     }

@@ -26,38 +26,25 @@ pub static PYTHON: ParsedLanguage = ParsedLanguage {
     rules: rules!["python" / "env.scm", "python" / "web.scm", "python" / "imports.scm", "python" / "clients.scm"],
 };
 
-pub static JAVASCRIPT: ParsedLanguage = ParsedLanguage {
-    name: "javascript",
-    grammar: || tree_sitter_javascript::LANGUAGE.into(),
-    rules: rules![
-        "javascript" / "env.scm",
-        "javascript" / "web.scm",
-        "javascript" / "imports.scm",
-        "javascript" / "clients.scm"
-    ],
-};
+/// JavaScript, TypeScript and TSX share one set of rules (`js.*`).
+const JS_RULES: &[(&str, &str)] = rules![
+    "javascript" / "env.scm",
+    "javascript" / "web.scm",
+    "javascript" / "imports.scm",
+    "javascript" / "clients.scm"
+];
+
+pub static JAVASCRIPT: ParsedLanguage =
+    ParsedLanguage { name: "javascript", grammar: || tree_sitter_javascript::LANGUAGE.into(), rules: JS_RULES };
 
 pub static TYPESCRIPT: ParsedLanguage = ParsedLanguage {
     name: "typescript",
     grammar: || tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
-    rules: rules![
-        "javascript" / "env.scm",
-        "javascript" / "web.scm",
-        "javascript" / "imports.scm",
-        "javascript" / "clients.scm"
-    ],
+    rules: JS_RULES,
 };
 
-pub static TSX: ParsedLanguage = ParsedLanguage {
-    name: "typescript",
-    grammar: || tree_sitter_typescript::LANGUAGE_TSX.into(),
-    rules: rules![
-        "javascript" / "env.scm",
-        "javascript" / "web.scm",
-        "javascript" / "imports.scm",
-        "javascript" / "clients.scm"
-    ],
-};
+pub static TSX: ParsedLanguage =
+    ParsedLanguage { name: "typescript", grammar: || tree_sitter_typescript::LANGUAGE_TSX.into(), rules: JS_RULES };
 
 pub static GO: ParsedLanguage = ParsedLanguage {
     name: "go",

@@ -31,6 +31,11 @@ pub struct Processed {
 }
 
 impl Processed {
+    /// Hashed and listed, nothing read from it (yet).
+    fn hashed(entry: FileEntry) -> Processed {
+        Processed { entry: Some(entry), code: vec![], config: None, entry_point: false, parsed: false, warning: None }
+    }
+
     fn unreadable(warning: String) -> Processed {
         Processed { entry: None, code: vec![], config: None, entry_point: false, parsed: false, warning: Some(warning) }
     }
@@ -48,14 +53,7 @@ pub fn process(file: &Walked) -> Processed {
                     language: None,
                     symlink: Some(target),
                 };
-                Processed {
-                    entry: Some(entry),
-                    code: vec![],
-                    config: None,
-                    entry_point: false,
-                    parsed: false,
-                    warning: None,
-                }
+                Processed::hashed(entry)
             }
             Err(e) => Processed::unreadable(format!("{}: {e}", file.path)),
         };
@@ -68,20 +66,13 @@ pub fn process(file: &Walked) -> Processed {
     let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
     if size > MAX_IN_MEMORY {
         return match stream_hash(&mut handle) {
-            Ok((sha256, size)) => Processed {
-                entry: Some(FileEntry {
-                    path: file.path.clone(),
-                    sha256,
-                    size,
-                    language: detected.map(|d| d.label().to_owned()),
-                    symlink: None,
-                }),
-                code: vec![],
-                config: None,
-                entry_point: false,
-                parsed: false,
-                warning: None,
-            },
+            Ok((sha256, size)) => Processed::hashed(FileEntry {
+                path: file.path.clone(),
+                sha256,
+                size,
+                language: detected.map(|d| d.label().to_owned()),
+                symlink: None,
+            }),
             Err(e) => Processed::unreadable(format!("{}: {e}", file.path)),
         };
     }
@@ -96,8 +87,7 @@ pub fn process(file: &Walked) -> Processed {
         language: detected.map(|d| d.label().to_owned()),
         symlink: None,
     };
-    let mut processed =
-        Processed { entry: Some(entry), code: vec![], config: None, entry_point: false, parsed: false, warning: None };
+    let mut processed = Processed::hashed(entry);
     if paths::is_excluded(&file.path) {
         return processed;
     }

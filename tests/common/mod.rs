@@ -47,6 +47,15 @@ impl Sandbox {
         path
     }
 
+    /// Writes each (relative path, contents), creating directories.
+    pub fn write_all<P: AsRef<str>, T: AsRef<[u8]>>(&self, files: impl IntoIterator<Item = (P, T)>) {
+        for (path, contents) in files {
+            let full = self.path().join(path.as_ref());
+            std::fs::create_dir_all(full.parent().expect("a parent")).expect("mkdir");
+            std::fs::write(full, contents).expect("write");
+        }
+    }
+
     pub fn read(&self, name: &str) -> String {
         std::fs::read_to_string(self.path().join(name)).expect("read")
     }
@@ -78,4 +87,18 @@ pub fn fixture(relative: &str) -> PathBuf {
 
 pub fn vectors_chain() -> PathBuf {
     fixture("vectors/xycore-chain.json")
+}
+
+/// Connections of a scan document as `FROM->TO via VIA` lines, each end
+/// named by `name` (ids as they are, or something steadier such as roots).
+pub fn connection_lines(document: &serde_json::Value, name: impl Fn(&str) -> String) -> Vec<String> {
+    document["connections"]
+        .as_array()
+        .expect("connections")
+        .iter()
+        .map(|c| {
+            let end = |key: &str| name(c[key].as_str().expect("connection end"));
+            format!("{}->{} via {}", end("from"), end("to"), c["via"].as_str().unwrap_or("-"))
+        })
+        .collect()
 }
