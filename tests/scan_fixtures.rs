@@ -119,8 +119,12 @@ fn monorepo_shares_env_vars_between_apps() {
     let database = document["env_vars"].as_array().unwrap().iter().find(|v| v["name"] == "DATABASE_URL").unwrap();
     assert_eq!(database["shared"], true);
     assert!(connections(&document).contains(&"web->api via VITE_API_URL".to_owned()));
-    // The config package is a library, not a service.
+    // The config package is a library, not a service; its reads belong to the apps that depend on it.
     assert!(document["services"].as_array().unwrap().iter().all(|s| s["root"] != "packages/config"));
+    let log_level = document["env_vars"].as_array().unwrap().iter().find(|v| v["name"] == "LOG_LEVEL").unwrap();
+    let library_read =
+        log_level["used"].as_array().unwrap().iter().find(|u| u["path"] == "packages/config/src/index.ts").unwrap();
+    assert_eq!(library_read["service"], "api");
     insta::assert_json_snapshot!(document);
     insta::assert_snapshot!(scan_text("monorepo", &["-v"]));
 }

@@ -142,6 +142,7 @@ pub fn infer(files: &[Processed]) -> Inferred {
     builder.rehome_mounted_compose();
     builder.place_compose_and_k8s(files);
     builder.finish_services();
+    builder.link_libraries();
     let env_vars = builder.env_vars(files);
     builder.connect(files);
     let mut services: Vec<Service> = builder.services.into_iter().chain(builder.externals.into_values()).collect();
@@ -163,6 +164,8 @@ struct Builder {
     aliases: Names,
     externals: BTreeMap<String, Service>,
     connections: BTreeMap<(String, String, Option<String>), Connection>,
+    /// In-tree libraries (a manifest, not a service) → the services that depend on them.
+    library_users: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Builder {
@@ -639,8 +642,60 @@ impl Builder {
     /// worker) run the same code, so they all read what it reads.
     fn services_of_path(&self, path: &str) -> Vec<String> {
         let depth = |s: &Service| s.root.as_deref().filter(|root| is_under(path, root)).map(str::len);
-        let Some(deepest) = self.services.iter().filter_map(depth).max() else { return Vec::new() };
+        let deepest = self.services.iter().filter_map(depth).max();
+        // Code of an in-tree library runs inside the services that depend on it.
+        let library =
+            self.library_users.iter().filter(|(root, _)| is_under(path, root)).max_by_key(|(root, _)| root.len());
+        if let Some((root, users)) = library
+            && deepest.is_none_or(|d| root.len() > d)
+        {
+            return users.iter().cloned().collect();
+        }
+        let Some(deepest) = deepest else { return Vec::new() };
         self.services.iter().filter(|s| depth(s) == Some(deepest)).map(|s| s.id.clone()).collect()
+    }
+
+    /// Links in-tree libraries (npm workspace packages, .NET project
+    /// references, Cargo path crates, Go and Maven modules) to the services
+    /// that depend on them, directly or through other libraries, by the
+    /// names their manifests give them.
+    fn link_libraries(&mut self) {
+        let libraries: BTreeMap<String, String> = self
+            .units
+            .iter()
+            .filter(|(root, unit)| !root.is_empty() && !unit.manifests.is_empty() && !unit.is_service())
+            .flat_map(|(root, unit)| unit.manifests.iter().filter_map(|(_, m)| Some((m.name.clone()?, root.clone()))))
+            .collect();
+        if libraries.is_empty() {
+            return;
+        }
+        let uses = |root: &str| -> Vec<String> {
+            let Some(unit) = self.units.get(root) else { return Vec::new() };
+            unit.manifests
+                .iter()
+                .flat_map(|(_, m)| &m.dependencies)
+                .filter_map(|d| {
+                    // Maven coordinates name a module by their artifact.
+                    let artifact = d.name.rsplit(':').next().unwrap_or(&d.name);
+                    libraries.get(&d.name).or_else(|| libraries.get(artifact)).cloned()
+                })
+                .collect()
+        };
+        let mut users: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for service in &self.services {
+            let Some(root) = &service.root else { continue };
+            let mut seen = BTreeSet::new();
+            let mut queue = uses(root);
+            while let Some(library) = queue.pop() {
+                if library != *root && seen.insert(library.clone()) {
+                    queue.extend(uses(&library));
+                }
+            }
+            for library in seen {
+                users.entry(library).or_default().insert(service.id.clone());
+            }
+        }
+        self.library_users = users;
     }
 
     fn env_vars(&mut self, files: &[Processed]) -> Vec<EnvVar> {

@@ -174,9 +174,12 @@ pub fn gradle(text: &str) -> Manifest {
     m
 }
 
-pub fn csproj(text: &str) -> Result<Manifest, String> {
+/// A .NET project: its name is the file's (`Ordering.API.csproj`); package
+/// and project references are its dependencies.
+pub fn csproj(path: &str, text: &str) -> Result<Manifest, String> {
     use quick_xml::events::Event;
     let mut m = manifest("nuget");
+    m.name = Some(project_stem(path).to_owned());
     let mut reader = quick_xml::Reader::from_str(text);
     loop {
         let position = reader.buffer_position() as usize;
@@ -192,6 +195,12 @@ pub fn csproj(text: &str) -> Result<Manifest, String> {
                             m.dependencies.push(Dependency { name: include, line: line_of(text, position) });
                         }
                     }
+                    "ProjectReference" => {
+                        if let Some(include) = attribute("Include") {
+                            let name = project_stem(&include.replace('\\', "/")).to_owned();
+                            m.dependencies.push(Dependency { name, line: line_of(text, position) });
+                        }
+                    }
                     _ => {}
                 }
             }
@@ -200,6 +209,12 @@ pub fn csproj(text: &str) -> Result<Manifest, String> {
         }
     }
     Ok(m)
+}
+
+/// `src/Ordering.API/Ordering.API.csproj` → `Ordering.API`.
+fn project_stem(path: &str) -> &str {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    file.strip_suffix(".csproj").unwrap_or(file)
 }
 
 pub fn cargo_toml(text: &str) -> Result<Manifest, String> {
@@ -368,7 +383,13 @@ mod tests {
         );
         assert_eq!(gradle.dependencies[0].name, "org.springframework.boot:spring-boot-starter-web");
         assert_eq!(gradle.dependencies.len(), 1);
-        let cs = csproj("<Project Sdk=\"Microsoft.NET.Sdk.Web\">\n<ItemGroup>\n<PackageReference Include=\"Npgsql\" Version=\"8\" />\n</ItemGroup></Project>").unwrap();
+        let cs = csproj(
+            "src/Api/Api.csproj",
+            "<Project Sdk=\"Microsoft.NET.Sdk.Web\">\n<ItemGroup>\n<PackageReference Include=\"Npgsql\" Version=\"8\" />\n<ProjectReference Include=\"..\\Infra\\Infra.csproj\" />\n</ItemGroup></Project>",
+        )
+        .unwrap();
+        assert_eq!(cs.name.as_deref(), Some("Api"));
+        assert_eq!(cs.dependencies[1].name, "Infra");
         assert!(cs.web_sdk);
         assert_eq!((cs.dependencies[0].name.as_str(), cs.dependencies[0].line), ("Npgsql", 3));
         let cargo =

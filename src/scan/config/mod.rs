@@ -205,7 +205,7 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
         ConfigKind::GoMod => ConfigFacts::Manifest(manifest::go_mod(text)),
         ConfigKind::Pom => ConfigFacts::Manifest(manifest::pom(text)?),
         ConfigKind::Gradle => ConfigFacts::Manifest(manifest::gradle(text)),
-        ConfigKind::Csproj => ConfigFacts::Manifest(manifest::csproj(text)?),
+        ConfigKind::Csproj => ConfigFacts::Manifest(manifest::csproj(path, text)?),
         ConfigKind::CargoToml => ConfigFacts::Manifest(manifest::cargo_toml(text)?),
         ConfigKind::Gemfile => ConfigFacts::Manifest(manifest::gemfile(text)),
     }))
