@@ -96,6 +96,9 @@ impl Unit {
         if !self.compose.is_empty() || !self.workloads.is_empty() {
             return true;
         }
+        if self.manifests.iter().any(|(_, m)| m.not_a_service) {
+            return false;
+        }
         // In languages whose programs start at a `main`, code without one is a library,
         // whatever frameworks it wires up for its callers.
         let compiled =

@@ -5,7 +5,15 @@ use super::yaml::{self, Node, Yaml};
 use super::{Dependency, EnvEntry, Manifest, Port, Target, line_of};
 
 fn manifest(ecosystem: &'static str) -> Manifest {
-    Manifest { ecosystem, name: None, dependencies: Vec::new(), start: None, runs_app: false, web_sdk: false }
+    Manifest {
+        ecosystem,
+        name: None,
+        dependencies: Vec::new(),
+        start: None,
+        runs_app: false,
+        web_sdk: false,
+        not_a_service: false,
+    }
 }
 
 /// The line where `needle` first occurs, else 1.
@@ -23,6 +31,8 @@ pub fn package_json(text: &str) -> Result<Manifest, String> {
         .any(|script| value.pointer(&format!("/scripts/{script}")).is_some());
     // devDependencies are build and test tooling, not what the service runs on.
     if let Some(deps) = value.get("dependencies").and_then(|d| d.as_object()) {
+        // A React Native / Expo app runs on phones, not as a service.
+        m.not_a_service = deps.contains_key("react-native") || deps.contains_key("expo");
         for name in deps.keys() {
             m.dependencies.push(Dependency { name: name.clone(), line: line_of_text(text, &format!("\"{name}\"")) });
         }
@@ -180,16 +190,22 @@ pub fn csproj(path: &str, text: &str) -> Result<Manifest, String> {
     use quick_xml::events::Event;
     let mut m = manifest("nuget");
     m.name = Some(project_stem(path).to_owned());
+    let mut element: Option<String> = None;
     let mut reader = quick_xml::Reader::from_str(text);
     loop {
         let position = reader.buffer_position() as usize;
         match reader.read_event().map_err(|e| e.to_string())? {
             Event::Start(tag) | Event::Empty(tag) => {
                 let name = tag.local_name();
+                element = Some(name.as_ref().to_owned());
                 let attribute =
                     |key: &str| tag.attributes().flatten().find(|a| a.key.as_ref() == key).map(|a| a.value.to_string());
                 match name.as_ref() {
-                    "Project" => m.web_sdk = attribute("Sdk").is_some_and(|sdk| sdk.contains(".Web")),
+                    "Project" => {
+                        let sdk = attribute("Sdk").unwrap_or_default();
+                        m.web_sdk = sdk.contains(".Web");
+                        m.not_a_service |= sdk.starts_with("Aspire.AppHost.Sdk");
+                    }
                     "PackageReference" => {
                         if let Some(include) = attribute("Include") {
                             m.dependencies.push(Dependency { name: include, line: line_of(text, position) });
@@ -202,6 +218,13 @@ pub fn csproj(path: &str, text: &str) -> Result<Manifest, String> {
                         }
                     }
                     _ => {}
+                }
+            }
+            Event::Text(content) => {
+                // <UseMaui>true</UseMaui>, <IsAspireHost>true</IsAspireHost>
+                let value = content.xml_content(quick_xml::XmlVersion::Implicit1_0);
+                if value.trim() == "true" && matches!(element.as_deref(), Some("UseMaui" | "IsAspireHost")) {
+                    m.not_a_service = true;
                 }
             }
             Event::Eof => break,
@@ -389,6 +412,16 @@ mod tests {
         )
         .unwrap();
         assert_eq!(cs.name.as_deref(), Some("Api"));
+        assert!(!cs.not_a_service);
+        let maui = csproj(
+            "src/App/App.csproj",
+            "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><UseMaui>true</UseMaui></PropertyGroup></Project>",
+        )
+        .unwrap();
+        assert!(maui.not_a_service);
+        let host =
+            csproj("src/AppHost/AppHost.csproj", "<Project Sdk=\"Aspire.AppHost.Sdk/13.1.0\"></Project>").unwrap();
+        assert!(host.not_a_service);
         assert_eq!(cs.dependencies[1].name, "Infra");
         assert!(cs.web_sdk);
         assert_eq!((cs.dependencies[0].name.as_str(), cs.dependencies[0].line), ("Npgsql", 3));

@@ -82,6 +82,9 @@ pub struct Manifest {
     pub runs_app: bool,
     /// A web SDK named by the manifest itself (`Microsoft.NET.Sdk.Web`).
     pub web_sdk: bool,
+    /// Not deployed as a service: a mobile or desktop client (.NET MAUI), or
+    /// an orchestration host that only starts the others (.NET Aspire AppHost).
+    pub not_a_service: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
