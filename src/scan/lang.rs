@@ -73,7 +73,13 @@ pub static CSHARP: ParsedLanguage = ParsedLanguage {
 pub static RUST: ParsedLanguage = ParsedLanguage {
     name: "rust",
     grammar: || tree_sitter_rust::LANGUAGE.into(),
-    rules: rules!["rust" / "env.scm", "rust" / "web.scm", "rust" / "imports.scm", "rust" / "clients.scm"],
+    rules: rules![
+        "rust" / "tests.scm",
+        "rust" / "env.scm",
+        "rust" / "web.scm",
+        "rust" / "imports.scm",
+        "rust" / "clients.scm"
+    ],
 };
 
 pub static RUBY: ParsedLanguage = ParsedLanguage {

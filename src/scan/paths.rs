@@ -42,7 +42,7 @@ const TEST_DIRS: &[&str] = &[
 pub fn is_excluded(path: &str) -> bool {
     let mut components = path.split('/');
     let name = components.next_back().unwrap_or(path);
-    if path.split('/').rev().skip(1).any(|dir| VENDORED_DIRS.contains(&dir) || TEST_DIRS.contains(&dir)) {
+    if path.split('/').rev().skip(1).any(|dir| VENDORED_DIRS.contains(&dir) || is_test_dir(dir)) {
         return true;
     }
     is_test_file(name)
@@ -58,6 +58,11 @@ pub fn is_build_script(path: &str) -> bool {
     BUILD_SCRIPTS.contains(&name) || name.ends_with(".rake") || name.ends_with(".gemspec")
 }
 
+/// `tests/`, `__tests__/`, and `integration_tests/`, `unit_test/`, `lang_tests/`…
+fn is_test_dir(dir: &str) -> bool {
+    TEST_DIRS.contains(&dir) || dir.ends_with("_tests") || dir.ends_with("_test")
+}
+
 fn is_test_file(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or(name);
     name.ends_with("_test.go")
@@ -66,6 +71,7 @@ fn is_test_file(name: &str) -> bool {
         || (name.ends_with(".java") && (stem.ends_with("Test") || stem.ends_with("Tests") || stem.ends_with("IT")))
         || (name.ends_with(".cs") && (stem.ends_with("Test") || stem.ends_with("Tests")))
         || (name.ends_with(".rb") && (stem.ends_with("_spec") || stem.ends_with("_test")))
+        || (name.ends_with(".rs") && (stem == "tests" || stem.ends_with("_tests")))
 }
 
 /// Per language: file names that start a program, and text that marks one.
@@ -115,6 +121,10 @@ mod tests {
         assert!(is_excluded("pkg/server_test.go"));
         assert!(is_excluded("src/test/java/AppTests.java"));
         assert!(!is_excluded("src/testing_utils.py"));
+        assert!(is_excluded("src/scan/lang_tests/rust.rs"));
+        assert!(is_excluded("src/extract/tests.rs"));
+        assert!(is_excluded("integration_tests/api.go"));
+        assert!(!is_excluded("src/latest/api.go"));
         assert!(!is_excluded("backend/app/main.py"));
         assert!(is_entry_point("python", "svc/app.py", ""));
         assert!(is_entry_point("go", "cmd/main.go", "package main\nfunc main() {}"));

@@ -7,7 +7,8 @@
 //! `framework`, `listen`, `import`, `http`, `grpc`, `literal`). Value
 //! captures are `@name` (an env var name; `@upper_name` when code spells it
 //! in lower case; `@placeholder` for a `${NAME:default}` string), `@port`,
-//! `@url` and `@module`;
+//! `@url` and `@module`; `@exclude` marks a region of test code whose facts
+//! are dropped;
 //! captures starting with `_` only feed predicates. Each rule file names
 //! its prefilter literals on a `; triggers: a b c` line.
 
@@ -59,15 +60,23 @@ pub fn extract(language: &'static ParsedLanguage, source: &str) -> Option<Vec<Fa
     })?;
     let mut cursor = QueryCursor::new();
     let mut facts = Vec::new();
+    let mut excluded: Vec<std::ops::RangeInclusive<u32>> = Vec::new();
     for file in (0..rules.files.len()).filter(|i| mask & (1 << i) != 0) {
         let compiled = rules.compiled(file);
         let mut matches = cursor.matches(&compiled.query, tree.root_node(), source.as_bytes());
         while let Some(found) = matches.next() {
+            for capture in found.captures() {
+                if compiled.captures[capture.index as usize] == rules::CaptureRole::Exclude {
+                    let (start, end) = (capture.node.start_position().row, capture.node.end_position().row);
+                    excluded.push(start as u32 + 1..=end as u32 + 1);
+                }
+            }
             if let Some(fact) = fact_of(compiled, found, source) {
                 facts.push(fact);
             }
         }
     }
+    facts.retain(|fact| !excluded.iter().any(|region| region.contains(&fact.line)));
     facts.sort_by(|a, b| (a.line, a.rule).cmp(&(b.line, b.rule)));
     facts.dedup();
     Some(facts)
@@ -88,7 +97,7 @@ fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '
             rules::CaptureRole::Port => values.port = parse_port(&text()),
             rules::CaptureRole::Url => values.url = Some(text()),
             rules::CaptureRole::Module => values.module = Some(text()),
-            rules::CaptureRole::Ignored => {}
+            rules::CaptureRole::Exclude | rules::CaptureRole::Ignored => {}
         }
     }
     let (rule, category, line) = rule?;

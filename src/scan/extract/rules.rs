@@ -52,6 +52,8 @@ pub enum CaptureRole {
     Port,
     Url,
     Module,
+    /// A region of test code: facts inside it are dropped.
+    Exclude,
     Ignored,
 }
 
@@ -145,6 +147,7 @@ fn compile_file(language: &Language, file: &RuleFile) -> Result<CompiledFile, St
             "port" => CaptureRole::Port,
             "url" => CaptureRole::Url,
             "module" => CaptureRole::Module,
+            "exclude" => CaptureRole::Exclude,
             ignored if ignored.starts_with('_') => CaptureRole::Ignored,
             rule if rule.contains('.') => {
                 let segment = rule.split('.').nth(1).unwrap_or("");

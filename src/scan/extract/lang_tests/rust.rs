@@ -80,3 +80,10 @@ fn rocket() -> _ {
     ];
     assert_eq!(facts, expected, "\n{}", facts.join("\n"));
 }
+
+#[test]
+fn rust_unit_test_modules_are_not_the_program() {
+    let source = "fn main() {\n    let a = std::env::var(\"REAL\");\n}\n\n#[cfg(test)]\nmod tests {\n    const DSN: &str = \"postgres://test-db/x\";\n    fn t() { let _ = std::env::var(\"TEST_ONLY\"); }\n}\n";
+    let facts = facts_of("main.rs", source);
+    assert_eq!(facts, ["2:rust.env.var REAL"], "\n{}", facts.join("\n"));
+}
