@@ -1,5 +1,5 @@
 ; Environment variable reads in Go.
-; triggers: Getenv LookupEnv Env env
+; triggers: Getenv LookupEnv Env env env:" envconfig:"
 
 ; os.Getenv("X"), os.LookupEnv("X"), syscall.Getenv("X")
 ((call_expression
@@ -15,3 +15,8 @@
  (#match? @_fn "[Ee]nv")
  (#not-any-of? @_fn "Getenv" "LookupEnv" "Setenv" "Unsetenv")
  (#match? @name "^[A-Z][A-Z0-9_]*$")) @go.env.helper
+
+; Struct tags of env-binding libraries: `env:"PORT"` (caarlos0/env), `envconfig:"PORT"` (envconfig)
+((field_declaration
+   tag: (raw_string_literal (raw_string_literal_content) @struct_tag))
+ (#match? @struct_tag "(^|[ ])(env|envconfig):\"")) @go.env.struct-tag

@@ -1,5 +1,5 @@
 ; Environment variable reads in JavaScript and TypeScript.
-; triggers: process.env import.meta.env
+; triggers: process.env import.meta.env Deno.env
 
 ; process.env.X
 ((member_expression
@@ -28,3 +28,11 @@
    object: (member_expression object: (meta_property) property: (property_identifier) @_env)
    property: (property_identifier) @name)
  (#eq? @_env "env")) @js.env.import-meta-env
+
+; Deno.env.get("X")
+((call_expression
+   function: (member_expression
+     object: (member_expression object: (identifier) @_deno property: (property_identifier) @_env)
+     property: (property_identifier) @_get)
+   arguments: (arguments . (string (string_fragment) @name)))
+ (#eq? @_deno "Deno") (#eq? @_env "env") (#eq? @_get "get")) @js.env.deno

@@ -1,5 +1,5 @@
 ; Environment variable reads in Python.
-; triggers: getenv environ BaseSettings
+; triggers: getenv environ BaseSettings config( env( env.
 
 ; os.getenv("X"), getenv("X"), os.environ.get("X"), environ.get("X"), os.environ.setdefault("X", …)
 ((call
@@ -31,3 +31,18 @@
      (expression_statement
        (assignment left: (identifier) @upper_name type: (type))) @python.env.pydantic-settings))
  (#eq? @_base "BaseSettings"))
+
+; python-decouple `config("SECRET_KEY")`, django-environ `env("DATABASE_URL")`,
+; `env.bool("DEBUG")`: upper-case names only, so unrelated `config("a.b")` calls stay out.
+((call
+   function: (identifier) @_fn
+   arguments: (argument_list . (string (string_content) @name)))
+ (#any-of? @_fn "config" "env")
+ (#match? @name "^[A-Z][A-Z0-9_]*$")) @python.env.decouple
+
+((call
+   function: (attribute object: (identifier) @_env attribute: (identifier) @_type)
+   arguments: (argument_list . (string (string_content) @name)))
+ (#eq? @_env "env")
+ (#any-of? @_type "str" "bool" "int" "float" "list" "dict" "json" "url" "db" "db_url" "cache" "cache_url" "email_url" "path")
+ (#match? @name "^[A-Z][A-Z0-9_]*$")) @python.env.django-environ

@@ -6,7 +6,8 @@
 //! marks the evidence line; its second segment is the category (`env`,
 //! `framework`, `listen`, `import`, `http`, `grpc`, `literal`). Value
 //! captures are `@name` (an env var name; `@upper_name` when code spells it
-//! in lower case; `@placeholder` for a `${NAME:default}` string), `@port`,
+//! in lower case; `@placeholder` for a `${NAME:default}` string; `@struct_tag`
+//! for a Go struct tag), `@port`,
 //! `@url` and `@module`; `@exclude` marks a region of test code whose facts
 //! are dropped;
 //! captures starting with `_` only feed predicates. Each rule file names
@@ -94,6 +95,7 @@ fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '
             rules::CaptureRole::Name => values.name = Some(text()),
             rules::CaptureRole::UpperName => values.name = Some(text().to_ascii_uppercase()),
             rules::CaptureRole::Placeholder => values.name = placeholder_name(&text()),
+            rules::CaptureRole::StructTag => values.name = struct_tag_env(&text()),
             rules::CaptureRole::Port => values.port = parse_port(&text()),
             rules::CaptureRole::Url => values.url = Some(text()),
             rules::CaptureRole::Module => values.module = Some(text()),
@@ -118,6 +120,24 @@ fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '
         Category::Literal => FactKind::Literal { url: values.url? },
     };
     Some(Fact { line, rule, kind })
+}
+
+/// The env var a Go struct tag binds: `env:"PORT,required"` (caarlos0/env)
+/// or `envconfig:"PORT"` (kelseyhightower/envconfig) → `PORT`.
+fn struct_tag_env(tag: &str) -> Option<String> {
+    let mut rest = tag;
+    while let Some(colon) = rest.find(":\"") {
+        let key = rest[..colon].rsplit(' ').next().unwrap_or("").trim();
+        let value_start = colon + 2;
+        let value_end = rest[value_start..].find('"').map_or(rest.len(), |end| value_start + end);
+        let value = &rest[value_start..value_end];
+        if matches!(key, "env" | "envconfig") {
+            let name = value.split(',').next().unwrap_or("");
+            return is_env_name(name).then(|| name.to_owned());
+        }
+        rest = rest.get(value_end + 1..).unwrap_or("");
+    }
+    None
 }
 
 /// `${NAME}` / `${NAME:default}` → `NAME` (Spring's `@Value` placeholders).

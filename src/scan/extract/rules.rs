@@ -49,6 +49,8 @@ pub enum CaptureRole {
     UpperName,
     /// `${NAME}` or `${NAME:default}`: the env var NAME.
     Placeholder,
+    /// A Go struct tag (`env:"PORT" envDefault:"8080"`): the `env`/`envconfig` name.
+    StructTag,
     Port,
     Url,
     Module,
@@ -144,6 +146,7 @@ fn compile_file(language: &Language, file: &RuleFile) -> Result<CompiledFile, St
             "name" => CaptureRole::Name,
             "upper_name" => CaptureRole::UpperName,
             "placeholder" => CaptureRole::Placeholder,
+            "struct_tag" => CaptureRole::StructTag,
             "port" => CaptureRole::Port,
             "url" => CaptureRole::Url,
             "module" => CaptureRole::Module,

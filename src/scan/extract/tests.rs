@@ -162,3 +162,25 @@ fn compile_cost() {
         }
     }
 }
+
+#[test]
+fn struct_tags_name_the_env_var() {
+    assert_eq!(struct_tag_env("env:\"PORT\" envDefault:\"8080\""), Some("PORT".into()));
+    assert_eq!(struct_tag_env("json:\"db\" envconfig:\"DATABASE_URL\" required:\"true\""), Some("DATABASE_URL".into()));
+    assert_eq!(struct_tag_env("env:\"TOKEN,required\""), Some("TOKEN".into()));
+    assert_eq!(struct_tag_env("json:\"name\""), None);
+}
+
+#[test]
+fn python_settings_libraries_and_deno() {
+    let python = "from decouple import config\nimport environ\nenv = environ.Env()\nSECRET = config(\"SECRET_KEY\")\nDEBUG = env.bool(\"DEBUG\", default=False)\nDB = env(\"DATABASE_URL\")\nx = config(\"lower.key\")\n";
+    let facts: Vec<String> = facts_of("settings.py", python).into_iter().filter(|f| f.contains(".env.")).collect();
+    assert_eq!(
+        facts,
+        ["4:python.env.decouple SECRET_KEY", "5:python.env.django-environ DEBUG", "6:python.env.decouple DATABASE_URL"],
+        "\n{}",
+        facts.join("\n")
+    );
+    let deno = facts_of("main.ts", "const port = Deno.env.get(\"PORT\");\n");
+    assert_eq!(deno, ["1:js.env.deno PORT"]);
+}
