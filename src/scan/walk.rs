@@ -62,6 +62,16 @@ pub fn walk(root: &Path, threads: usize) -> Walk {
                     if file_type.is_dir() {
                         return ignore::WalkState::Continue;
                     }
+                    // Opening a named pipe for reading blocks until a writer
+                    // comes, and devices never end: only files and links are read.
+                    if !file_type.is_file() && !file_type.is_symlink() {
+                        let shown = relative(root, entry.path()).unwrap_or_else(|| entry.path().display().to_string());
+                        flush
+                            .local
+                            .warnings
+                            .push(format!("{shown}: not a regular file (a socket, pipe or device); skipped"));
+                        return ignore::WalkState::Continue;
+                    }
                     match relative(root, entry.path()) {
                         Some(path) => flush.local.files.push(Walked {
                             path,
@@ -120,5 +130,23 @@ mod tests {
             paths,
             [".env.example", ".github/workflows/ci.yml", ".gitignore", "src/app.py", "sub/.ignore", "sub/b.txt"]
         );
+    }
+
+    /// Regression: a named pipe in the tree was opened for reading, which
+    /// blocks until some writer opens it: the scan hung.
+    #[cfg(unix)]
+    #[test]
+    fn named_pipes_are_skipped_not_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "x").unwrap();
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|status| status.success()) {
+            eprintln!("skipped: mkfifo is not available");
+            return;
+        }
+        let walked = walk(dir.path(), 2);
+        assert_eq!(walked.files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(), ["a.txt"]);
+        assert!(walked.warnings.iter().any(|w| w.starts_with("pipe: not a regular file")), "{:?}", walked.warnings);
     }
 }
