@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::Context;
 use super::args::{AppendArgs, ChainCommand, Format};
 use super::files::{json_argument, read_json, write_atomic};
-use super::output::{BOLD, DIM, OK, emit, emit_json, pad, paint, short_hash};
+use super::output::{BOLD, DIM, OK, emit, emit_json, pad, paint, plural, short_hash};
 use crate::core::chain::{Chain, ChainDocument};
 use crate::core::entry::Transition;
 use crate::core::json::{self, Value};
@@ -107,7 +107,7 @@ fn render_chain(chain: &Chain) -> String {
         "{} ({}) · {} · head {}\n",
         paint(BOLD, format!("chain {}", chain.name)),
         chain.id,
-        if chain.entries.len() == 1 { "1 entry".to_owned() } else { format!("{} entries", chain.entries.len()) },
+        plural(chain.entries.len(), "entry", "entries"),
         short_hash(chain.head())
     );
     if chain.entries.is_empty() {

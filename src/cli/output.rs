@@ -32,10 +32,11 @@ pub fn emit_json(value: &impl serde::Serialize) -> Result<()> {
     emit(&text)
 }
 
-/// A hash shortened for tables.
-pub fn short_hash(hash: &str) -> String {
-    let keep = if hash.starts_with("xy_") { 15 } else { 12 };
-    if hash.len() > keep + 1 { format!("{}…", &hash[..keep]) } else { hash.to_owned() }
+pub use crate::core::hash::short_hash;
+
+/// `1 entry`, `2 entries`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Pads `text` to `width` columns (by chars; hashes and labels here are narrow).

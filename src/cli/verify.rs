@@ -3,7 +3,7 @@
 use super::Context;
 use super::args::{Format, VerifyArgs};
 use super::files::read_json;
-use super::output::{BAD, DIM, OK, WARN, emit, emit_json, pad, paint, short_hash};
+use super::output::{BAD, DIM, OK, WARN, emit, emit_json, pad, paint, plural, short_hash};
 use crate::core::chain::ChainDocument;
 use crate::core::sign::PublicKey;
 use crate::core::verify::{Report, VerifyOptions, verify_document};
@@ -86,8 +86,4 @@ pub fn render_text(report: &Report, has_signed_head: bool) -> String {
         );
     }
     out
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }

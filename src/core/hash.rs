@@ -10,6 +10,12 @@ pub const GENESIS: &str = "GENESIS";
 /// Prefix of every proof hash.
 pub const PROOF_PREFIX: &str = "xy_";
 
+/// A hash shortened for messages and tables: enough to tell two apart.
+pub fn short_hash(hash: &str) -> String {
+    let keep = if hash.starts_with(PROOF_PREFIX) { 15 } else { 12 };
+    if hash.len() > keep + 1 { format!("{}…", &hash[..keep]) } else { hash.to_owned() }
+}
+
 /// Lower-case hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))

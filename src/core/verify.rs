@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::chain::{ChainDocument, SignedHead};
 use super::entry::Entry;
-use super::hash::{GENESIS, proof_hash, state_hash};
+use super::hash::{GENESIS, proof_hash, short_hash, state_hash};
 use super::json::{Number, Value};
 use super::sign::PublicKey;
 
@@ -202,7 +202,7 @@ impl Checker<'_> {
                 self.problem(
                     at,
                     ProblemKind::Genesis,
-                    format!("first entry's x is {} instead of GENESIS", short(&entry.x)),
+                    format!("first entry's x is {} instead of GENESIS", short_hash(&entry.x)),
                 );
             }
         } else if let Some(previous) = previous
@@ -211,7 +211,12 @@ impl Checker<'_> {
             self.problem(
                 at,
                 ProblemKind::Link,
-                format!("x {} does not equal entry {}'s y {}", short(&entry.x), position - 1, short(&previous.y)),
+                format!(
+                    "x {} does not equal entry {}'s y {}",
+                    short_hash(&entry.x),
+                    position - 1,
+                    short_hash(&previous.y)
+                ),
             );
         }
         if let Some(state) = &entry.y_state {
@@ -222,8 +227,8 @@ impl Checker<'_> {
                     ProblemKind::StateHash,
                     format!(
                         "y {} is not the hash of the stored y_state, which hashes to {}",
-                        short(&entry.y),
-                        short(&actual)
+                        short_hash(&entry.y),
+                        short_hash(&actual)
                     ),
                 );
             }
@@ -235,8 +240,8 @@ impl Checker<'_> {
                 ProblemKind::Proof,
                 format!(
                     "xy {} does not match x, operation, y and timestamp, which give {}",
-                    short(&entry.xy),
-                    short(&expected)
+                    short_hash(&entry.xy),
+                    short_hash(&expected)
                 ),
             );
         }
@@ -330,7 +335,7 @@ impl Checker<'_> {
             self.problem(
                 Some(count),
                 ProblemKind::Summary,
-                format!("the document's head {} is not the last entry's y {}", display(declared), short(head)),
+                format!("the document's head {} is not the last entry's y {}", display(declared), short_hash(head)),
             );
         }
         if let Some(declared) = &doc.declared_root {
@@ -411,15 +416,9 @@ impl Checker<'_> {
     }
 }
 
-/// A hash shortened for messages: enough to tell two apart.
-fn short(hash: &str) -> String {
-    let cut = if hash.starts_with("xy_") { 15 } else { 12 };
-    if hash.len() > cut + 1 { format!("{}…", &hash[..cut]) } else { hash.to_owned() }
-}
-
 fn display(value: &Value) -> String {
     match value {
-        Value::String(s) => short(s),
+        Value::String(s) => short_hash(s),
         other => other.kind().to_owned(),
     }
 }

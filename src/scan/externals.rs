@@ -63,11 +63,16 @@ pub fn by_id(id: &str) -> Option<&'static External> {
     all().iter().find(|e| e.id == id)
 }
 
+/// Gradle and Maven builds name packages by the same coordinates.
+pub fn package_ecosystem(ecosystem: &str) -> &str {
+    if ecosystem == "gradle" { "maven" } else { ecosystem }
+}
+
 /// The system a dependency or import names. `ecosystem` is the manifest's
 /// (npm, pypi, …); code imports use their language's ecosystem. Java and
 /// Kotlin build files (maven, gradle) share coordinates.
 pub fn by_package(ecosystem: &str, name: &str) -> Option<&'static External> {
-    let ecosystem = if ecosystem == "gradle" { "maven" } else { ecosystem };
+    let ecosystem = package_ecosystem(ecosystem);
     let name_lower = name.to_ascii_lowercase();
     all().iter().find(|external| {
         external.packages.iter().filter(|(e, _)| e == ecosystem).flat_map(|(_, p)| p).any(|package| {
@@ -81,7 +86,6 @@ pub fn by_package(ecosystem: &str, name: &str) -> Option<&'static External> {
                 || name_lower == normalised
                 || name_lower.starts_with(&format!("{package}/"))
                 || name_lower.starts_with(&format!("{normalised}."))
-                || (ecosystem == "go" && name_lower.starts_with(&format!("{package}/")))
         })
     })
 }

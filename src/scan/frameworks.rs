@@ -48,7 +48,7 @@ pub fn all() -> &'static [Framework] {
 
 /// The framework a dependency names, if any.
 pub fn by_package(ecosystem: &str, name: &str) -> Option<&'static Framework> {
-    let ecosystem = if ecosystem == "gradle" { "maven" } else { ecosystem };
+    let ecosystem = super::externals::package_ecosystem(ecosystem);
     all().iter().find(|f| {
         f.packages.iter().filter(|(e, _)| e == ecosystem).flat_map(|(_, p)| p).any(|p| {
             name == p

@@ -506,17 +506,17 @@ impl Builder {
         composed.sort_by_key(|(_, c, kind)| {
             (*kind == ServiceKind::Worker || !own_dockerfile(c), c.ports.is_empty(), c.name.clone())
         });
-        if composed.first().is_some_and(|(_, c, kind)| *kind == ServiceKind::Worker || !own_dockerfile(c))
-            && unit_is_service_without_compose(unit)
-        {
-            // The directory is a service in its own right; every compose entry is another.
-            composed.insert(0, (&unit.root, &PLACEHOLDER_COMPOSE, base_kind));
-        }
-        let main_compose = composed.first().map(|(p, c, _)| (*p, *c));
-
-        let main_compose = main_compose.filter(|(_, c)| !std::ptr::eq(*c, &PLACEHOLDER_COMPOSE));
-        let mut main_ports = ports.clone();
-        let mut main_evidence = evidence_set.clone();
+        // Unless the directory is a service in its own right even without
+        // compose: then every compose entry is another service.
+        let directory_is_main =
+            composed.first().is_some_and(|(_, c, kind)| *kind == ServiceKind::Worker || !own_dockerfile(c))
+                && unit_is_service_without_compose(unit);
+        let (main_compose, main_kind, others) = match composed.split_first() {
+            Some(((path, compose, kind), rest)) if !directory_is_main => (Some((*path, *compose)), *kind, rest),
+            _ => (None, base_kind, composed.as_slice()),
+        };
+        let mut main_ports = ports;
+        let mut main_evidence = evidence_set;
         if let Some((path, compose)) = main_compose {
             main_ports.extend(&compose.ports);
             main_ports.extend(env_port(&compose.environment));
@@ -528,7 +528,6 @@ impl Builder {
             .or(directory_name.clone())
             .or(manifest_name.clone())
             .unwrap_or_else(|| "app".to_owned());
-        let main_kind = composed.first().map_or(base_kind, |(_, _, k)| *k);
         let name = describe(framework.as_deref(), main_kind, &id);
         let main_names: Vec<(String, String)> =
             main_compose.map(|(path, c)| (c.name.clone(), dir_of(path).to_owned())).into_iter().collect();
@@ -550,7 +549,7 @@ impl Builder {
         let same_program = |c: &ComposeService, kind: ServiceKind| {
             kind == main_kind && main_compose.is_some_and(|(_, m)| m.dockerfile == c.dockerfile) && own_dockerfile(c)
         };
-        for (path, compose, kind) in composed.iter().skip(1) {
+        for (path, compose, kind) in others {
             if same_program(compose, *kind) {
                 let (main, names) = &mut services[0];
                 main.ports.extend(&compose.ports);
@@ -1025,22 +1024,6 @@ impl Builder {
         tidy(&mut connection.evidence);
     }
 }
-
-/// Stands for "the directory itself" at the head of a unit's compose list.
-static PLACEHOLDER_COMPOSE: ComposeService = ComposeService {
-    name: String::new(),
-    line: 0,
-    build: None,
-    dockerfile: None,
-    image: None,
-    command: None,
-    working_dir: None,
-    mounts: Vec::new(),
-    ports: Vec::new(),
-    environment: Vec::new(),
-    env_files: Vec::new(),
-    depends_on: Vec::new(),
-};
 
 /// Whether the directory would be a service even if compose did not build it.
 fn unit_is_service_without_compose(unit: &Unit) -> bool {

@@ -191,30 +191,3 @@ impl From<u64> for Value {
         Value::Number(n.into())
     }
 }
-
-/// Converts to serde_json for reports; integers too large for serde_json
-/// become floats there, which only affects display, never hashing.
-impl From<&Value> for serde_json::Value {
-    fn from(value: &Value) -> Self {
-        match value {
-            Value::Null => serde_json::Value::Null,
-            Value::Bool(b) => serde_json::Value::Bool(*b),
-            Value::Number(Number::Int(digits)) => {
-                if let Ok(i) = digits.parse::<i64>() {
-                    i.into()
-                } else if let Ok(u) = digits.parse::<u64>() {
-                    u.into()
-                } else {
-                    serde_json::Number::from_f64(digits.parse().unwrap_or(f64::NAN))
-                        .map_or(serde_json::Value::Null, serde_json::Value::Number)
-                }
-            }
-            Value::Number(Number::Float(f)) => {
-                serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number)
-            }
-            Value::String(s) => serde_json::Value::String(s.clone()),
-            Value::Array(items) => items.iter().map(serde_json::Value::from).collect(),
-            Value::Object(map) => serde_json::Value::Object(map.iter().map(|(k, v)| (k.clone(), v.into())).collect()),
-        }
-    }
-}

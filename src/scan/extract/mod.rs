@@ -30,7 +30,7 @@ pub const MAX_PARSE_BYTES: usize = 1 << 20;
 
 thread_local! {
     /// One parser per thread and language, reused across files.
-    static PARSERS: RefCell<Vec<(&'static str, *const ParsedLanguage, Parser)>> = const { RefCell::new(Vec::new()) };
+    static PARSERS: RefCell<Vec<(*const ParsedLanguage, Parser)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Whether `source` holds any literal the language's rules need.
@@ -47,17 +47,17 @@ pub fn extract(language: &'static ParsedLanguage, source: &str) -> Option<Vec<Fa
     }
     let tree = PARSERS.with(|parsers| {
         let mut parsers = parsers.borrow_mut();
-        let position = parsers.iter().position(|(_, l, _)| std::ptr::eq(*l, language));
+        let position = parsers.iter().position(|(l, _)| std::ptr::eq(*l, language));
         let index = match position {
             Some(index) => index,
             None => {
                 let mut parser = Parser::new();
                 parser.set_language(&rules.language).ok()?;
-                parsers.push((language.name, language, parser));
+                parsers.push((language, parser));
                 parsers.len() - 1
             }
         };
-        parsers[index].2.parse(source, None)
+        parsers[index].1.parse(source, None)
     })?;
     let mut cursor = QueryCursor::new();
     let mut facts = Vec::new();
