@@ -120,7 +120,7 @@ fn scans_are_recorded_beside_the_tree_without_dirtying_it() {
 fn scan_formats_are_refused_elsewhere_and_bad_roots_are_invalid_input() {
     let sandbox = Sandbox::with_store();
     let err = sandbox.run_err(&["chain", "list", "--format", "mermaid"], 6);
-    assert!(err.contains("only for `pruv scan`"), "{err}");
+    assert!(err.contains("cannot write --format mermaid"), "{err}");
     let err = sandbox.run_err(&["scan", "no-such-dir", "--no-record"], 6);
     assert!(err.contains("no-such-dir"), "{err}");
     sandbox.write("file.txt", "x");

@@ -30,16 +30,23 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Every output format; each command accepts a subset ([`Command::formats`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
     Json,
-    /// `scan` only: a report for a pull request or a job summary.
+    /// `scan`, `diff`: a report for a pull request or a job summary.
     Markdown,
     /// `scan` only: the architecture as a mermaid flowchart.
     Mermaid,
     /// `scan` only: the architecture as a Graphviz digraph.
     Dot,
+}
+
+impl Format {
+    pub fn name(self) -> String {
+        self.to_possible_value().map_or_else(String::new, |v| v.get_name().to_owned())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -66,6 +73,29 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Map a repository's architecture and hash it into a scan chain.
     Scan(ScanArgs),
+}
+
+impl Command {
+    /// The output formats this command can render.
+    pub fn formats(&self) -> &'static [Format] {
+        match self {
+            Command::Scan(_) => &[Format::Text, Format::Json, Format::Markdown, Format::Mermaid, Format::Dot],
+            Command::Init { .. } | Command::Chain(_) | Command::Key(_) | Command::Verify(_) => {
+                &[Format::Text, Format::Json]
+            }
+        }
+    }
+
+    /// The command's name, for messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Init { .. } => "init",
+            Command::Chain(_) => "chain",
+            Command::Key(_) => "key",
+            Command::Verify(_) => "verify",
+            Command::Scan(_) => "scan",
+        }
+    }
 }
 
 #[derive(Debug, Args)]

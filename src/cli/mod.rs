@@ -60,11 +60,13 @@ where
 
 fn dispatch(cli: &Cli) -> Result<ExitCode> {
     let ctx = Context::new(cli)?;
-    let scan = matches!(cli.command, args::Command::Scan(_));
-    if !scan && !matches!(cli.format, Format::Text | Format::Json) {
+    let accepted = cli.command.formats();
+    if !accepted.contains(&cli.format) {
+        let names = accepted.iter().map(|f| f.name()).collect::<Vec<_>>().join(", ");
         return Err(Error::InvalidInput(format!(
-            "--format {} is only for `pruv scan`; use text or json here",
-            clap::ValueEnum::to_possible_value(&cli.format).map_or_else(String::new, |v| v.get_name().to_owned())
+            "`pruv {}` cannot write --format {}; it writes {names}",
+            cli.command.name(),
+            cli.format.name()
         )));
     }
     match &cli.command {
