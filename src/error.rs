@@ -76,6 +76,10 @@ pub enum Error {
     )]
     Broken { origin: String, problems: usize, first_break: String },
 
+    /// A policy file (`pruv.toml`) that cannot be read as one.
+    #[error("policy {0}")]
+    Policy(String),
+
     #[error("cannot get randomness from the operating system: {0}")]
     Random(#[from] getrandom::Error),
 }
@@ -97,6 +101,7 @@ impl Error {
             | Error::InvalidInput(_) => ExitCode::InvalidInput,
             Error::WouldOverwrite { .. } => ExitCode::UnsafeOperation,
             Error::Broken { .. } => ExitCode::VerificationFailed,
+            Error::Policy(_) => ExitCode::PolicyViolation,
         }
     }
 

@@ -41,6 +41,8 @@ pub enum Format {
     Mermaid,
     /// `scan` only: the architecture as a Graphviz digraph.
     Dot,
+    /// `diff` only: GitHub Actions workflow annotations on the evidence lines.
+    Github,
 }
 
 impl Format {
@@ -73,6 +75,10 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Map a repository's architecture and hash it into a scan chain.
     Scan(ScanArgs),
+    /// List the scans recorded for a tree, newest first; export their history chain.
+    Log(LogArgs),
+    /// What changed in the architecture between two scans, revisions or files.
+    Diff(DiffArgs),
 }
 
 impl Command {
@@ -80,6 +86,8 @@ impl Command {
     pub fn formats(&self) -> &'static [Format] {
         match self {
             Command::Scan(_) => &[Format::Text, Format::Json, Format::Markdown, Format::Mermaid, Format::Dot],
+            Command::Diff(_) => &[Format::Text, Format::Json, Format::Markdown, Format::Github],
+            Command::Log(_) => &[Format::Text, Format::Json],
             Command::Init { .. } | Command::Chain(_) | Command::Key(_) | Command::Verify(_) => {
                 &[Format::Text, Format::Json]
             }
@@ -94,6 +102,8 @@ impl Command {
             Command::Key(_) => "key",
             Command::Verify(_) => "verify",
             Command::Scan(_) => "scan",
+            Command::Log(_) => "log",
+            Command::Diff(_) => "diff",
         }
     }
 }
@@ -108,10 +118,59 @@ pub struct ScanArgs {
     /// Also write the scan chain (one entry per file, then the hashes) to FILE.
     #[arg(long, value_name = "FILE")]
     pub chain: Option<PathBuf>,
+    /// Scan this git revision (commit, tag, branch) from the repository's
+    /// object database instead of the files on disk; the work tree is not touched.
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
     /// Do not record the scan in the store.
     #[arg(long)]
     pub no_record: bool,
     /// List every env var with its status and evidence.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// The scanned tree (default: the current directory).
+    pub path: Option<PathBuf>,
+    /// Show at most N scans.
+    #[arg(short = 'n', long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Also write the tree's scan history chain (pruv.chain/1) to FILE; `pruv verify FILE` checks it.
+    #[arg(long, value_name = "FILE")]
+    pub chain: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Each side is, in this order: a pruv.scan/1 JSON file; a recorded scan id (`pruv log`); \
+                  a git revision of the repository at DIR; `.` for the work tree. With one side, NEW is the \
+                  work tree; with none, the last two recorded scans of DIR.\n\n\
+                  Change kinds for --fail-on and allow rules: any; service, external, connection, env; \
+                  service-added, service-removed, service-moved, service-changed, external-added, \
+                  external-removed, external-changed, connection-added, connection-removed, \
+                  connection-rerouted, env-added, env-removed, env-missing, env-status, env-shared.")]
+pub struct DiffArgs {
+    /// The older side (default: the second-newest recorded scan).
+    pub old: Option<String>,
+    /// The newer side (default: the work tree, or the newest recorded scan when OLD is absent too).
+    pub new: Option<String>,
+    /// Run as if started in DIR: the repository, work tree and store to use.
+    #[arg(short = 'C', value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Exit 5 when a change of these kinds is found (comma-separated); overrides pruv.toml.
+    #[arg(long, value_name = "KINDS", value_delimiter = ',')]
+    pub fail_on: Vec<String>,
+    /// The policy file (default: pruv.toml in DIR, if there is one).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_policy")]
+    pub policy: Option<PathBuf>,
+    /// Ignore pruv.toml.
+    #[arg(long)]
+    pub no_policy: bool,
+    /// Worker threads for scanning revisions and the work tree (default: one per core).
+    #[arg(short = 'j', long, value_name = "N", env = "PRUV_THREADS")]
+    pub threads: Option<usize>,
+    /// Also list the files added, removed, modified and renamed.
     #[arg(short, long)]
     pub verbose: bool,
 }

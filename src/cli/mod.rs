@@ -3,9 +3,12 @@
 
 mod args;
 mod chain;
+mod diff;
+mod diff_render;
 mod files;
 mod init;
 mod key;
+mod log;
 mod output;
 mod scan;
 mod scan_render;
@@ -75,6 +78,8 @@ fn dispatch(cli: &Cli) -> Result<ExitCode> {
         args::Command::Key(command) => key::run(&ctx, command),
         args::Command::Verify(verify_args) => verify::run(&ctx, verify_args),
         args::Command::Scan(scan_args) => scan::run(&ctx, scan_args),
+        args::Command::Log(log_args) => log::run(&ctx, log_args),
+        args::Command::Diff(diff_args) => diff::run(&ctx, diff_args),
     }
 }
 

@@ -22,9 +22,13 @@ pub fn run(ctx: &Context, args: &ScanArgs) -> Result<ExitCode> {
     let root = root.canonicalize().map_err(|e| Error::io(&root, e))?;
     let progress = std::io::stderr().is_terminal().then(|| std::sync::Arc::new(scan::Progress::default()));
     let options = ScanOptions { threads: args.threads.unwrap_or(0), progress: progress.clone() };
+    let work = || match &args.rev {
+        Some(rev) => scan::scan_rev(&root, rev, &label, &options),
+        None => scan::scan(&root, &label, &options),
+    };
     let outcome = match progress {
-        Some(progress) => with_progress(&progress, || scan::scan(&root, &label, &options))?,
-        None => scan::scan(&root, &label, &options)?,
+        Some(progress) => with_progress(&progress, work)?,
+        None => work()?,
     };
     report_warnings(&outcome.warnings);
     let document = outcome.document;
@@ -42,7 +46,7 @@ pub fn run(ctx: &Context, args: &ScanArgs) -> Result<ExitCode> {
         Format::Markdown => emit(&scan_render::markdown(&document))?,
         Format::Mermaid => emit(&scan_render::mermaid(&document))?,
         Format::Dot => emit(&scan_render::dot(&document))?,
-        Format::Text => emit(&scan_render::text(&document, args.verbose))?,
+        Format::Text | Format::Github => emit(&scan_render::text(&document, args.verbose))?,
     }
     if let Some((id, dir)) = recorded
         && std::io::stderr().is_terminal()
@@ -53,7 +57,7 @@ pub fn run(ctx: &Context, args: &ScanArgs) -> Result<ExitCode> {
 }
 
 /// Runs `work`, showing progress on stderr once it has taken over a second.
-fn with_progress<T>(progress: &scan::Progress, work: impl FnOnce() -> T) -> T {
+pub(super) fn with_progress<T>(progress: &scan::Progress, work: impl FnOnce() -> T) -> T {
     use std::sync::atomic::{AtomicBool, Ordering};
     let done = AtomicBool::new(false);
     std::thread::scope(|scope| {
@@ -84,6 +88,19 @@ fn with_progress<T>(progress: &scan::Progress, work: impl FnOnce() -> T) -> T {
     })
 }
 
+/// The store that holds the scans of `root` (named by --store/PRUV_STORE,
+/// else the nearest `.pruv/` from `root` upward), if there is one.
+pub(super) fn store_for(ctx: &Context, root: &Path) -> Result<Option<Store>> {
+    match ctx.named_store() {
+        Some(named) => Store::open(&named).map(Some),
+        None => match store::locate(None, None, root) {
+            Ok(found) => Store::open(found.path()).map(Some),
+            Err(Error::NoStore { .. }) => Ok(None),
+            Err(other) => Err(other),
+        },
+    }
+}
+
 /// Records the scan in the store found from the scanned root (or named by
 /// --store/PRUV_STORE), creating `ROOT/.pruv/` when there is none.
 fn record(
@@ -91,19 +108,15 @@ fn record(
     root: &Path,
     document: &crate::scan::model::ScanDocument,
 ) -> Result<(String, std::path::PathBuf)> {
-    let mut store = match ctx.named_store() {
-        Some(named) => Store::open(&named)?,
-        None => match store::locate(None, None, root) {
-            Ok(found) => Store::open(found.path())?,
-            Err(Error::NoStore { .. }) => Store::init(&root.join(STORE_DIR))?.0,
-            Err(other) => return Err(other),
-        },
+    let mut store = match store_for(ctx, root)? {
+        Some(store) => store,
+        None => Store::init(&root.join(STORE_DIR))?.0,
     };
     let id = store.record_scan(&root.display().to_string(), document)?;
     Ok((id, store.dir().to_owned()))
 }
 
-fn report_warnings(warnings: &[String]) {
+pub(super) fn report_warnings(warnings: &[String]) {
     let label = paint(WARN, "warning:");
     let mut stderr = anstream::stderr();
     for warning in warnings.iter().take(SHOWN_WARNINGS) {

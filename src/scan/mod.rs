@@ -4,10 +4,12 @@
 
 pub mod chain;
 pub mod config;
+pub mod diff;
 pub mod externals;
 pub mod extract;
 pub mod facts;
 pub mod frameworks;
+pub mod git;
 pub mod graph;
 pub mod infer;
 pub mod lang;
@@ -57,36 +59,66 @@ pub fn scan(root: &Path, root_label: &str, options: &ScanOptions) -> Result<Scan
             root.display()
         )));
     }
-    let threads = if options.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        options.threads
-    };
+    let (threads, pool) = thread_pool(options.threads)?;
+    let walked = walk::walk(root, threads);
+    let tick = Ticker::new(options, walked.files.len());
+    let processed: Vec<process::Processed> =
+        pool.install(|| walked.files.par_iter().map(|file| tick.done(process::process(file))).collect());
+    Ok(assemble(root_label, started, walked.warnings, processed, git::describe_worktree(root)))
+}
+
+/// Scans revision `rev` of the git repository holding `dir`, from the
+/// object database: the tree at `dir`'s place in the repository as it was
+/// committed. The work tree is never read.
+pub fn scan_rev(dir: &Path, rev: &str, root_label: &str, options: &ScanOptions) -> Result<ScanOutcome> {
+    let started = Instant::now();
+    let tree = git::RevTree::open(dir, rev)?;
+    let listing = tree.list()?;
+    let (_, pool) = thread_pool(options.threads)?;
+    let tick = Ticker::new(options, listing.files.len());
+    let processed: Vec<process::Processed> = pool.install(|| {
+        listing.files.par_iter().map_init(|| tree.reader(), |repo, file| tick.done(git::process(repo, file))).collect()
+    });
+    Ok(assemble(root_label, started, listing.warnings, processed, Some(tree.source.clone())))
+}
+
+fn thread_pool(threads: usize) -> Result<(usize, rayon::ThreadPool)> {
+    let threads = if threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { threads };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| Error::InvalidInput(format!("cannot start {threads} threads: {e}")))?;
+    Ok((threads, pool))
+}
 
-    let walked = walk::walk(root, threads);
-    let counters = options.progress.as_deref();
-    if let Some(progress) = counters {
-        progress.found.store(walked.files.len(), std::sync::atomic::Ordering::Relaxed);
+/// Counts processed files for a watcher, when there is one.
+struct Ticker<'a>(Option<&'a Progress>);
+
+impl<'a> Ticker<'a> {
+    fn new(options: &'a ScanOptions, found: usize) -> Ticker<'a> {
+        let progress = options.progress.as_deref();
+        if let Some(progress) = progress {
+            progress.found.store(found, std::sync::atomic::Ordering::Relaxed);
+        }
+        Ticker(progress)
     }
-    let processed: Vec<process::Processed> = pool.install(|| {
-        walked
-            .files
-            .par_iter()
-            .map(|file| {
-                let result = process::process(file);
-                if let Some(progress) = counters {
-                    progress.processed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                }
-                result
-            })
-            .collect()
-    });
 
-    let mut warnings = walked.warnings;
+    fn done<T>(&self, result: T) -> T {
+        if let Some(progress) = self.0 {
+            progress.processed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        result
+    }
+}
+
+/// Everything after the files are read: stats, inference, hashes, the document.
+fn assemble(
+    root_label: &str,
+    started: Instant,
+    mut warnings: Vec<String>,
+    processed: Vec<process::Processed>,
+    git: Option<model::GitSource>,
+) -> ScanOutcome {
     let mut stats = Stats { skipped: warnings.len() as u64, ..Stats::default() };
     for file in &processed {
         if let Some(warning) = &file.warning {
@@ -110,11 +142,12 @@ pub fn scan(root: &Path, root_label: &str, options: &ScanOptions) -> Result<Scan
         scanned_at: crate::core::time::rfc3339_seconds(crate::core::time::now().as_f64()),
         graph_hash,
         tree_hash,
+        git,
         stats,
         files,
         services: inferred.services,
         env_vars: inferred.env_vars,
         connections: inferred.connections,
     };
-    Ok(ScanOutcome { document, warnings })
+    ScanOutcome { document, warnings }
 }

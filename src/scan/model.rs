@@ -14,11 +14,29 @@ pub struct ScanDocument {
     pub scanned_at: String,
     pub graph_hash: String,
     pub tree_hash: String,
+    /// Where the files came from, when that was git: a revision read from
+    /// the object database, or the commit checked out at the top of a work tree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub git: Option<GitSource>,
     pub stats: Stats,
     pub files: Vec<FileEntry>,
     pub services: Vec<Service>,
     pub env_vars: Vec<EnvVar>,
     pub connections: Vec<Connection>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GitSource {
+    /// The full commit id.
+    pub commit: String,
+    /// The revision as the user named it (`--rev v1.2.0`); absent for a work tree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rev: Option<String>,
+    /// The scanned directory inside the repository (`""` = its root).
+    #[serde(default)]
+    pub path: String,
+    /// Read from the work tree (which may hold uncommitted changes), not from the commit.
+    pub worktree: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

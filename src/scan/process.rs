@@ -36,29 +36,19 @@ impl Processed {
         Processed { entry: Some(entry), code: vec![], config: None, entry_point: false, parsed: false, warning: None }
     }
 
-    fn unreadable(warning: String) -> Processed {
+    pub(crate) fn unreadable(warning: String) -> Processed {
         Processed { entry: None, code: vec![], config: None, entry_point: false, parsed: false, warning: Some(warning) }
     }
 }
 
+/// A file of the work tree.
 pub fn process(file: &Walked) -> Processed {
     if file.is_symlink {
         return match std::fs::read_link(&file.absolute) {
-            Ok(target) => {
-                let target = target.to_string_lossy().into_owned();
-                let entry = FileEntry {
-                    path: file.path.clone(),
-                    sha256: hex::encode(Sha256::digest(target.as_bytes())),
-                    size: target.len() as u64,
-                    language: None,
-                    symlink: Some(target),
-                };
-                Processed::hashed(entry)
-            }
+            Ok(target) => process_link(&file.path, target.to_string_lossy().into_owned()),
             Err(e) => Processed::unreadable(format!("{}: {e}", file.path)),
         };
     }
-    let detected = lang::detect(&file.path);
     let mut handle = match std::fs::File::open(&file.absolute) {
         Ok(handle) => handle,
         Err(e) => return Processed::unreadable(format!("{}: {e}", file.path)),
@@ -66,13 +56,7 @@ pub fn process(file: &Walked) -> Processed {
     let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
     if size > MAX_IN_MEMORY {
         return match stream_hash(&mut handle) {
-            Ok((sha256, size)) => Processed::hashed(FileEntry {
-                path: file.path.clone(),
-                sha256,
-                size,
-                language: detected.map(|d| d.label().to_owned()),
-                symlink: None,
-            }),
+            Ok((sha256, size)) => Processed::hashed(file_entry(&file.path, sha256, size)),
             Err(e) => Processed::unreadable(format!("{}: {e}", file.path)),
         };
     }
@@ -80,18 +64,40 @@ pub fn process(file: &Walked) -> Processed {
     if let Err(e) = handle.read_to_end(&mut bytes) {
         return Processed::unreadable(format!("{}: {e}", file.path));
     }
-    let entry = FileEntry {
-        path: file.path.clone(),
-        sha256: hex::encode(Sha256::digest(&bytes)),
-        size: bytes.len() as u64,
-        language: detected.map(|d| d.label().to_owned()),
+    process_bytes(&file.path, &bytes)
+}
+
+/// A symbolic link (never followed): the hash covers the target text.
+pub fn process_link(path: &str, target: String) -> Processed {
+    Processed::hashed(FileEntry {
+        path: path.to_owned(),
+        sha256: hex::encode(Sha256::digest(target.as_bytes())),
+        size: target.len() as u64,
+        language: None,
+        symlink: Some(target),
+    })
+}
+
+fn file_entry(path: &str, sha256: String, size: u64) -> FileEntry {
+    FileEntry {
+        path: path.to_owned(),
+        sha256,
+        size,
+        language: lang::detect(path).map(|d| d.label().to_owned()),
         symlink: None,
-    };
-    let mut processed = Processed::hashed(entry);
-    if paths::is_excluded(&file.path) {
+    }
+}
+
+/// A file's whole contents, from the disk or from a git object: the same
+/// bytes give the same facts wherever they come from.
+pub fn process_bytes(path: &str, bytes: &[u8]) -> Processed {
+    let mut processed = Processed::hashed(file_entry(path, hex::encode(Sha256::digest(bytes)), bytes.len() as u64));
+    // Files too big to read whole from disk are only hashed; a blob of that size is treated alike.
+    if bytes.len() as u64 > MAX_IN_MEMORY || paths::is_excluded(path) {
         return processed;
     }
-    let config_kind = config::classify(&file.path);
+    let detected = lang::detect(path);
+    let config_kind = config::classify(path);
     let parse_code = matches!(detected, Some(Detected::Parsed(_)));
     if config_kind.is_none() && !parse_code {
         return processed;
@@ -99,16 +105,15 @@ pub fn process(file: &Walked) -> Processed {
     if bytes.iter().take(8000).any(|b| *b == 0) {
         return processed; // binary
     }
-    let text = match std::str::from_utf8(&bytes) {
+    let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
-            processed.warning =
-                Some(format!("{}: not UTF-8 at byte {}; hashed, not parsed", file.path, e.valid_up_to()));
+            processed.warning = Some(format!("{path}: not UTF-8 at byte {}; hashed, not parsed", e.valid_up_to()));
             return processed;
         }
     };
-    if let Some(Detected::Parsed(language)) = detected.filter(|_| !paths::is_build_script(&file.path)) {
-        processed.entry_point = paths::is_entry_point(language.name, &file.path, text);
+    if let Some(Detected::Parsed(language)) = detected.filter(|_| !paths::is_build_script(path)) {
+        processed.entry_point = paths::is_entry_point(language.name, path, text);
         if extract::worth_parsing(language, text) {
             match extract::extract(language, text) {
                 Some(facts) => {
@@ -117,7 +122,7 @@ pub fn process(file: &Walked) -> Processed {
                 }
                 None => {
                     processed.warning =
-                        Some(format!("{}: the {} parser gave up; hashed, not parsed", file.path, language.name))
+                        Some(format!("{path}: the {} parser gave up; hashed, not parsed", language.name))
                 }
             }
         }
@@ -126,13 +131,13 @@ pub fn process(file: &Walked) -> Processed {
         processed.code.extend(embedded_ruby_env_reads(text));
     }
     if let Some(kind) = config_kind {
-        match config::parse(kind, &file.path, text) {
+        match config::parse(kind, path, text) {
             Ok(Some(facts)) => {
                 processed.config = Some((kind, facts));
                 processed.parsed = true;
             }
             Ok(None) => {}
-            Err(e) => processed.warning = Some(format!("{}: {e}; skipped as configuration", file.path)),
+            Err(e) => processed.warning = Some(format!("{path}: {e}; skipped as configuration")),
         }
     }
     processed

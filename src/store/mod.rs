@@ -103,10 +103,11 @@ impl Store {
         let version: i64 =
             tx.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(|e| store_error(&self.dir, e))?;
         match version {
-            0 => {
-                tx.execute_batch(&format!("{}{}", schema::CREATE, schema::V2)).map_err(|e| store_error(&self.dir, e))?
-            }
-            1 => tx.execute_batch(schema::V2).map_err(|e| store_error(&self.dir, e))?,
+            0 => tx
+                .execute_batch(&format!("{}{}{}", schema::CREATE, schema::V2, schema::V3))
+                .map_err(|e| store_error(&self.dir, e))?,
+            1 => tx.execute_batch(&format!("{}{}", schema::V2, schema::V3)).map_err(|e| store_error(&self.dir, e))?,
+            2 => tx.execute_batch(schema::V3).map_err(|e| store_error(&self.dir, e))?,
             schema::VERSION => {}
             newer => {
                 return Err(Error::Store {
@@ -195,15 +196,7 @@ impl Store {
         if !exists {
             return Err(Error::UnknownChain { name: chain_id.to_owned(), store: dir });
         }
-        let head: Option<(i64, String)> = tx
-            .query_row("SELECT idx, y FROM entries WHERE chain_id = ?1 ORDER BY idx DESC LIMIT 1", [chain_id], |row| {
-                Ok((row.get(0)?, row.get(1)?))
-            })
-            .optional()
-            .map_err(err)?;
-        let index = head.as_ref().map_or(0, |(i, _)| *i as u64 + 1);
-        let entry = Entry::next(index, head.as_ref().map(|(_, y)| y.as_str()), transition, key);
-        insert_entry(&tx, chain_id, &entry).map_err(err)?;
+        let entry = append_in(&tx, chain_id, transition, key).map_err(err)?;
         tx.commit().map_err(err)?;
         Ok(entry)
     }
@@ -320,7 +313,9 @@ impl Store {
         tx.commit().map_err(err)
     }
 
-    /// Records a scan; returns its short id (8 hex digits, unique in the store).
+    /// Records a scan and links it into the scan history of `root` (a chain
+    /// whose entry n holds scan n's hashes, so its X is scan n−1's state),
+    /// in one transaction. Returns the scan's short id (8 hex digits).
     pub fn record_scan(&mut self, root: &str, document: &crate::scan::model::ScanDocument) -> Result<String> {
         let text = serde_json::to_string(document)
             .map_err(|e| Error::Store { path: self.dir.clone(), message: e.to_string() })?;
@@ -339,9 +334,27 @@ impl Store {
             }
         };
         let services = document.services.iter().filter(|s| !s.kind.is_external()).count() as i64;
+        let git = document.git.as_ref();
+        let history_name = history_chain_name(root);
+        let history = match find_by_name(&tx, &history_name).map_err(err)? {
+            Some(chain) => chain,
+            None => {
+                let chain = new_chain_id()?;
+                tx.execute(
+                    "INSERT INTO chains (id, name, created_at, auto_redact, auto_checkpoint, checkpoint_interval)
+                     VALUES (?1, ?2, ?3, 0, 0, 20)",
+                    params![chain, history_name, time::now().render()],
+                )
+                .map_err(err)?;
+                chain
+            }
+        };
+        let state = history_state(&id, root, document, services as u64);
+        let entry = append_in(&tx, &history, Transition::new("scan", Some(state)), None).map_err(err)?;
         tx.execute(
-            "INSERT INTO scans (id, root, scanned_at, tree_hash, graph_hash, files, services, document)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO scans (id, root, scanned_at, tree_hash, graph_hash, files, services, document,
+                                git_commit, git_rev, history_chain, history_idx)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 id,
                 root,
@@ -350,7 +363,11 @@ impl Store {
                 document.graph_hash,
                 document.stats.files as i64,
                 services,
-                text
+                text,
+                git.map(|g| g.commit.as_str()),
+                git.and_then(|g| g.rev.as_deref()),
+                history,
+                entry.index as i64,
             ],
         )
         .map_err(err)?;
@@ -366,10 +383,135 @@ impl Store {
             .map_err(|e| self.error(e))
     }
 
+    /// The scans recorded for `root`, newest first.
+    pub fn scans(&self, root: &str) -> Result<Vec<ScanRecord>> {
+        let mut statement = self
+            .conn
+            .prepare(&format!("SELECT {SCAN_COLUMNS} FROM scans WHERE root = ?1 ORDER BY rowid DESC"))
+            .map_err(|e| self.error(e))?;
+        let rows = statement.query_map([root], scan_record).map_err(|e| self.error(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.error(e))
+    }
+
+    /// A recorded scan by id, or by an unambiguous prefix of at least 4 hex digits.
+    pub fn find_scan(&self, id: &str) -> Result<Option<(ScanRecord, crate::scan::model::ScanDocument)>> {
+        if id.len() < 4 || id.len() > 8 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(None);
+        }
+        let mut statement = self
+            .conn
+            .prepare(&format!("SELECT {SCAN_COLUMNS}, document FROM scans WHERE id LIKE ?1 || '%' LIMIT 2"))
+            .map_err(|e| self.error(e))?;
+        let found: Vec<(ScanRecord, String)> = statement
+            .query_map([id.to_ascii_lowercase()], |row| Ok((scan_record(row)?, row.get(SCAN_COLUMN_COUNT)?)))
+            .map_err(|e| self.error(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.error(e))?;
+        match found.as_slice() {
+            [] => Ok(None),
+            [(record, text)] => {
+                let document = serde_json::from_str(text).map_err(|e| Error::Store {
+                    path: self.dir.clone(),
+                    message: format!("scan {}: unreadable document: {e}", record.id),
+                })?;
+                Ok(Some((record.clone(), document)))
+            }
+            _ => {
+                Err(Error::InvalidInput(format!("scan id {id:?} is ambiguous; give more of it (`pruv log` lists ids)")))
+            }
+        }
+    }
+
+    /// The id of the chain that links the scans of `root`, once there is one.
+    pub fn history_chain(&self, root: &str) -> Result<Option<String>> {
+        find_by_name(&self.conn, &history_chain_name(root)).map_err(|e| self.error(e))
+    }
+
     /// SQLite's own consistency check; `ok` when the file is sound.
     pub fn integrity_check(&self) -> Result<String> {
         self.conn.query_row("PRAGMA integrity_check", [], |row| row.get(0)).map_err(|e| self.error(e))
     }
+}
+
+/// Reads the head of `chain_id` and writes the entry after it, inside the caller's transaction.
+fn append_in(
+    tx: &rusqlite::Transaction<'_>,
+    chain_id: &str,
+    transition: Transition,
+    key: Option<&SecretKey>,
+) -> rusqlite::Result<Entry> {
+    let head: Option<(i64, String)> = tx
+        .query_row("SELECT idx, y FROM entries WHERE chain_id = ?1 ORDER BY idx DESC LIMIT 1", [chain_id], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?;
+    let index = head.as_ref().map_or(0, |(i, _)| *i as u64 + 1);
+    let entry = Entry::next(index, head.as_ref().map(|(_, y)| y.as_str()), transition, key);
+    insert_entry(tx, chain_id, &entry)?;
+    Ok(entry)
+}
+
+/// A recorded scan as `pruv log` lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScanRecord {
+    pub id: String,
+    pub root: String,
+    pub scanned_at: String,
+    pub tree_hash: String,
+    pub graph_hash: String,
+    pub files: u64,
+    pub services: u64,
+    pub git_commit: Option<String>,
+    pub git_rev: Option<String>,
+    /// The scan's entry in the root's history chain (absent for scans recorded before schema 3).
+    pub history_index: Option<u64>,
+}
+
+const SCAN_COLUMNS: &str =
+    "id, root, scanned_at, tree_hash, graph_hash, files, services, git_commit, git_rev, history_idx";
+const SCAN_COLUMN_COUNT: usize = 10;
+
+fn scan_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<ScanRecord> {
+    Ok(ScanRecord {
+        id: row.get(0)?,
+        root: row.get(1)?,
+        scanned_at: row.get(2)?,
+        tree_hash: row.get(3)?,
+        graph_hash: row.get(4)?,
+        files: row.get::<_, i64>(5)? as u64,
+        services: row.get::<_, i64>(6)? as u64,
+        git_commit: row.get(7)?,
+        git_rev: row.get(8)?,
+        history_index: row.get::<_, Option<i64>>(9)?.map(|i| i as u64),
+    })
+}
+
+/// The history chain's name: one per scanned root.
+fn history_chain_name(root: &str) -> String {
+    let name = format!("scans of {root}");
+    if name.chars().count() <= MAX_NAME_CHARS {
+        return name;
+    }
+    // Keep the end of a very long path (the part that tells roots apart) and a hash of all of it.
+    let tail: String = root.chars().rev().take(MAX_NAME_CHARS - 40).collect::<Vec<_>>().into_iter().rev().collect();
+    format!("scans of …{tail} #{}", &crate::core::hash::sha256_hex(root.as_bytes())[..12])
+}
+
+/// What a history entry binds: the scan's identity and its two hashes.
+fn history_state(id: &str, root: &str, document: &crate::scan::model::ScanDocument, services: u64) -> Value {
+    let text = |s: &str| Value::from(s);
+    let git = document.git.as_ref();
+    let pairs: Vec<(&str, Value)> = vec![
+        ("scan", text(id)),
+        ("root", text(root)),
+        ("scanned_at", text(&document.scanned_at)),
+        ("tree_hash", text(&document.tree_hash)),
+        ("graph_hash", text(&document.graph_hash)),
+        ("files", Value::from(document.stats.files)),
+        ("services", Value::from(services)),
+        ("git_commit", git.map_or(Value::Null, |g| text(&g.commit))),
+    ];
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
 fn insert_entry(tx: &rusqlite::Transaction<'_>, chain_id: &str, entry: &Entry) -> rusqlite::Result<()> {
@@ -398,7 +540,7 @@ fn insert_entry(tx: &rusqlite::Transaction<'_>, chain_id: &str, entry: &Entry) -
     Ok(())
 }
 
-fn find_by_name(tx: &rusqlite::Transaction<'_>, name: &str) -> rusqlite::Result<Option<String>> {
+fn find_by_name(tx: &Connection, name: &str) -> rusqlite::Result<Option<String>> {
     tx.query_row("SELECT id FROM chains WHERE name = ?1", [name], |row| row.get(0)).optional()
 }
 
@@ -430,5 +572,62 @@ fn display_time(stored: &str) -> String {
     match json::parse(stored) {
         Ok(Value::Number(n)) => time::rfc3339(n.as_f64()),
         _ => stored.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan_document(tree: &str) -> crate::scan::model::ScanDocument {
+        serde_json::from_value(serde_json::json!({
+            "format": "pruv.scan/1", "root": ".", "scanned_at": "2026-01-01T00:00:00Z",
+            "graph_hash": "g", "tree_hash": tree,
+            "stats": {"files": 1, "bytes": 1, "parsed": 0, "skipped": 0, "duration_ms": 0},
+            "files": [], "services": [], "env_vars": [], "connections": []
+        }))
+        .unwrap()
+    }
+
+    /// A store written by schema 2 opens, keeps its scans, and links new ones.
+    #[test]
+    fn schema_2_stores_migrate() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+            conn.execute_batch(&format!("{}{}", schema::CREATE, schema::V2)).unwrap();
+            conn.execute(
+                "INSERT INTO scans VALUES ('0000abcd', '/r', '2026-01-01T00:00:00Z', 't0', 'g', 1, 0, ?1)",
+                [serde_json::to_string(&scan_document("t0")).unwrap()],
+            )
+            .unwrap();
+        }
+        let mut store = Store::open(dir.path()).unwrap();
+        let version: i64 = store.conn.query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap();
+        assert_eq!(version, schema::VERSION);
+        let id = store.record_scan("/r", &scan_document("t1")).unwrap();
+        let scans = store.scans("/r").unwrap();
+        assert_eq!(
+            scans.iter().map(|s| (s.id.as_str(), s.history_index)).collect::<Vec<_>>(),
+            [(id.as_str(), Some(0)), ("0000abcd", None)]
+        );
+        assert_eq!(store.find_scan("0000").unwrap().unwrap().1.tree_hash, "t0");
+        let history = store.load(&store.history_chain("/r").unwrap().unwrap()).unwrap();
+        assert_eq!(history.entries.len(), 1);
+        let state = history.entries[0].y_state.as_ref().and_then(Value::as_object).unwrap();
+        assert_eq!(state.get("tree_hash").and_then(Value::as_str), Some("t1"));
+    }
+
+    #[test]
+    fn scan_ids_resolve_by_unambiguous_prefix_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, _) = Store::init(dir.path()).unwrap();
+        let id = store.record_scan("/r", &scan_document("t")).unwrap();
+        assert_eq!(store.find_scan(&id[..4]).unwrap().unwrap().0.id, id);
+        assert!(store.find_scan("abc").unwrap().is_none(), "too short to be an id");
+        assert!(store.find_scan("zzzz").unwrap().is_none(), "not hex");
+        // Names that look like ids but match nothing fall through to other resolvers.
+        let other = if id.starts_with('0') { "ffff" } else { "0000" };
+        assert!(store.find_scan(other).unwrap().is_none());
     }
 }

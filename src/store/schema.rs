@@ -1,7 +1,7 @@
 //! The database layout. `PRAGMA user_version` holds the schema version.
 
 /// The schema this build reads and writes.
-pub const VERSION: i64 = 2;
+pub const VERSION: i64 = 3;
 
 /// Entries keep every document field, with numbers and states as compact
 /// JSON text so that they re-render byte for byte. `(chain_id, idx)` is
@@ -54,4 +54,16 @@ CREATE TABLE scans (
 CREATE INDEX scans_by_root ON scans (root, scanned_at);
 
 PRAGMA user_version = 2;
+";
+
+/// Version 3: where a scan came from in git, and its place in the tree's
+/// scan history, a chain whose entries hold each scan's tree and graph hash.
+/// Scans recorded before version 3 stay listed but are not in a history chain.
+pub const V3: &str = "
+ALTER TABLE scans ADD COLUMN git_commit TEXT;
+ALTER TABLE scans ADD COLUMN git_rev TEXT;
+ALTER TABLE scans ADD COLUMN history_chain TEXT;
+ALTER TABLE scans ADD COLUMN history_idx INTEGER;
+
+PRAGMA user_version = 3;
 ";
