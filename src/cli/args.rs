@@ -155,7 +155,8 @@ pub struct DiffArgs {
     pub old: Option<String>,
     /// The newer side (default: the work tree, or the newest recorded scan when OLD is absent too).
     pub new: Option<String>,
-    /// Run as if started in DIR: the repository, work tree and store to use.
+    /// Run as if started in DIR (like `git -C`): the repository, work tree, store,
+    /// pruv.toml and relative paths of scan files.
     #[arg(short = 'C', value_name = "DIR")]
     pub dir: Option<PathBuf>,
     /// Exit 5 when a change of these kinds is found (comma-separated); overrides pruv.toml.

@@ -29,7 +29,7 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<ExitCode> {
         return Err(Error::InvalidInput(format!("-C {}: not a directory", dir.display())));
     }
     // Read the policy first: a broken policy file fails before any scanning.
-    let policy = load_policy(ctx, args, &dir)?;
+    let policy = load_policy(args, &dir)?;
     let fail_on = if args.fail_on.is_empty() {
         policy.fail_on.clone().unwrap_or_default()
     } else {
@@ -37,7 +37,7 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<ExitCode> {
             .map_err(|e| Error::InvalidInput(format!("--fail-on: {e}")))?
     };
     let store = store_for(ctx, &dir)?;
-    let sides = Sides { ctx, dir: &dir, store: store.as_ref(), threads: args.threads.unwrap_or(0) };
+    let sides = Sides { dir: &dir, store: store.as_ref(), threads: args.threads.unwrap_or(0) };
     let (old, new) = match (&args.old, &args.new) {
         (Some(old), Some(new)) => (sides.resolve(old)?, sides.resolve(new)?),
         (Some(old), None) => (sides.resolve(old)?, sides.resolve(".")?),
@@ -54,12 +54,12 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<ExitCode> {
     Ok(if failing > 0 { ExitCode::DriftDetected } else { ExitCode::Ok })
 }
 
-fn load_policy(ctx: &Context, args: &DiffArgs, dir: &Path) -> Result<Policy> {
+fn load_policy(args: &DiffArgs, dir: &Path) -> Result<Policy> {
     if args.no_policy {
         return Ok(Policy::default());
     }
     let path: PathBuf = match &args.policy {
-        Some(path) => ctx.cwd.join(path),
+        Some(path) => dir.join(path),
         None => {
             let default = dir.join(POLICY_FILE);
             if !default.is_file() {
@@ -72,7 +72,6 @@ fn load_policy(ctx: &Context, args: &DiffArgs, dir: &Path) -> Result<Policy> {
 }
 
 struct Sides<'a> {
-    ctx: &'a Context,
     dir: &'a Path,
     store: Option<&'a Store>,
     threads: usize,
@@ -85,7 +84,7 @@ impl Sides<'_> {
             let document = self.scan(|options| scan::scan(self.dir, ".", options))?;
             return Ok(Resolved { document, label: "work tree".to_owned() });
         }
-        let path = self.ctx.cwd.join(name);
+        let path = self.dir.join(name);
         if path.is_file() {
             return Ok(Resolved { document: read_scan_file(&path, name)?, label: name.to_owned() });
         }
