@@ -2,17 +2,20 @@
 //! anything else. Values of env vars are kept here only to resolve
 //! connections; they never reach the output.
 
+use serde::{Deserialize, Serialize};
+
 use super::model::ConnectionKind;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fact {
     pub line: u32,
     /// Stable rule id (`python.env.os-getenv`, `compose.service`, …).
-    pub rule: &'static str,
+    #[serde(deserialize_with = "interned")]
+    pub rule: Label,
     pub kind: FactKind,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FactKind {
     /// Code reads an environment variable.
     EnvRead { name: String },
@@ -26,4 +29,30 @@ pub enum FactKind {
     Target { kind: ConnectionKind, url: Option<String>, env: Option<String> },
     /// A string literal that looks like a connection URL (`postgres://…`).
     Literal { url: String },
+}
+
+/// A label from the scanner's own tables. (An alias, so that serde does
+/// not take the reference for one borrowed from its input.)
+pub type Label = &'static str;
+
+/// Reads a rule id or other label back from the scan cache as the
+/// `&'static str` the scanner's tables hand out. Each distinct text is
+/// leaked once: there are as many as there are rules, not as facts.
+pub fn interned<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Label, D::Error> {
+    let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+    Ok(intern(&text))
+}
+
+pub fn intern(text: &str) -> &'static str {
+    static TABLE: std::sync::Mutex<Option<std::collections::HashSet<&'static str>>> = std::sync::Mutex::new(None);
+    let mut table = TABLE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let table = table.get_or_insert_with(Default::default);
+    match table.get(text) {
+        Some(known) => known,
+        None => {
+            let leaked: &'static str = Box::leak(text.to_owned().into_boxed_str());
+            table.insert(leaked);
+            leaked
+        }
+    }
 }

@@ -17,7 +17,7 @@ use super::walk::Walked;
 const MAX_IN_MEMORY: u64 = 16 << 20;
 
 /// What one file gave.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Processed {
     /// `None` when the file could not be read at all (vanished, unreadable).
     pub entry: Option<FileEntry>,

@@ -11,10 +11,12 @@ mod manifest;
 mod workflow;
 pub mod yaml;
 
+use serde::{Deserialize, Serialize};
+
 /// A port mapping or exposed port: the port the process listens on.
 pub type Port = u16;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnvEntry {
     pub name: String,
     pub line: u32,
@@ -25,7 +27,7 @@ pub struct EnvEntry {
 
 /// An address a configuration file points its service at
 /// (`lb://customers-service`, `${CONFIG_URL:http://localhost:8888}`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Target {
     pub url: String,
     pub line: u32,
@@ -33,7 +35,7 @@ pub struct Target {
     pub via: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ComposeService {
     pub name: String,
     pub line: u32,
@@ -52,7 +54,7 @@ pub struct ComposeService {
     pub depends_on: Vec<(String, u32)>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Workload {
     /// Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod.
     pub kind: String,
@@ -63,16 +65,17 @@ pub struct Workload {
     pub env: Vec<EnvEntry>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dependency {
     pub name: String,
     pub line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     /// npm, pypi, go, maven, gradle, nuget, cargo, gem.
-    pub ecosystem: &'static str,
+    #[serde(deserialize_with = "crate::scan::facts::interned")]
+    pub ecosystem: crate::scan::facts::Label,
     pub name: Option<String>,
     pub dependencies: Vec<Dependency>,
     /// The start command, when the manifest names one (package.json `scripts.start`).
@@ -87,7 +90,7 @@ pub struct Manifest {
     pub not_a_service: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Dockerfile {
     pub expose: Vec<(Port, u32)>,
     pub env: Vec<EnvEntry>,
@@ -96,7 +99,7 @@ pub struct Dockerfile {
 }
 
 /// What one configuration file says.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ConfigFacts {
     /// `.env`, `.env.example`, … : variable definitions.
     Dotenv(Vec<EnvEntry>),
@@ -116,7 +119,7 @@ pub enum ConfigFacts {
 }
 
 /// The configuration kinds, chosen by file name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ConfigKind {
     Dotenv,
     Compose,
