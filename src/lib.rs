@@ -11,6 +11,7 @@ pub mod cli;
 pub mod core;
 pub mod error;
 pub mod identity;
+pub mod provenance;
 pub mod scan;
 pub mod store;
 pub mod typed_state;
