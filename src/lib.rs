@@ -12,6 +12,7 @@ pub mod core;
 pub mod error;
 pub mod identity;
 pub mod provenance;
+pub mod receipt;
 pub mod scan;
 pub mod store;
 pub mod typed_state;

@@ -30,6 +30,12 @@ impl Identities for [Chain] {
     }
 }
 
+impl Identities for Vec<Chain> {
+    fn identity_chain(&self, id: &str) -> Result<Option<Chain>> {
+        self.as_slice().identity_chain(id)
+    }
+}
+
 /// The verdict on an agent at one moment.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentVerdict {
