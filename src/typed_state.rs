@@ -73,3 +73,50 @@ impl<'a> Fields<'a> {
             .transpose()
     }
 }
+
+/// Finds the chain that `argument` names (its id, its full name, or NAME
+/// under `prefix`) when entry 0 has type `expected`; `None` when there is
+/// no such chain, an error when the chain found is of another kind.
+pub fn find_typed_chain(
+    store: &crate::store::Store,
+    argument: &str,
+    prefix: &str,
+    expected: &str,
+) -> crate::error::Result<Option<crate::core::chain::Chain>> {
+    use crate::error::Error;
+    let mut other_kind = None;
+    for candidate in [argument.to_owned(), format!("{prefix}{argument}")] {
+        let info = match store.resolve(&candidate) {
+            Ok(info) => info,
+            Err(Error::UnknownChain { .. }) => continue,
+            Err(other) => return Err(other),
+        };
+        let chain = store.load(&info.id)?;
+        if Fields::type_of(chain.entries.first().and_then(|e| e.y_state.as_ref())) == Some(expected) {
+            return Ok(Some(chain));
+        }
+        other_kind.get_or_insert(chain.name);
+    }
+    match other_kind {
+        Some(name) => Err(Error::InvalidInput(format!(
+            "chain {name:?} is not a {expected} chain (its entry 0 holds no {expected} record)"
+        ))),
+        None => Ok(None),
+    }
+}
+
+/// Every chain in the store whose name starts with `prefix` and whose entry 0 has type `expected`.
+pub fn list_typed_chains(
+    store: &crate::store::Store,
+    prefix: &str,
+    expected: &str,
+) -> crate::error::Result<Vec<crate::core::chain::Chain>> {
+    let mut chains = Vec::new();
+    for info in store.list()?.into_iter().filter(|c| c.name.starts_with(prefix)) {
+        let chain = store.load(&info.id)?;
+        if Fields::type_of(chain.entries.first().and_then(|e| e.y_state.as_ref())) == Some(expected) {
+            chains.push(chain);
+        }
+    }
+    Ok(chains)
+}

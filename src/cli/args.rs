@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use super::trust_args::{IdentityCommand, ProvenanceCommand, ReceiptArgs, ScanProvenanceArgs};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "pruv",
@@ -41,6 +43,10 @@ pub enum Format {
     Mermaid,
     /// `scan` only: the architecture as a Graphviz digraph.
     Dot,
+    /// `receipt` only: an embeddable badge.
+    Svg,
+    /// `receipt` only: a self-contained page.
+    Html,
 }
 
 impl Format {
@@ -69,10 +75,18 @@ pub enum Command {
     /// Manage Ed25519 signing keys.
     #[command(subcommand)]
     Key(KeyCommand),
-    /// Verify an exported chain offline, with no store.
+    /// Verify an exported chain, or a receipt, offline, with no store.
     Verify(VerifyArgs),
     /// Map a repository's architecture and hash it into a scan chain.
     Scan(ScanArgs),
+    /// Identities: who may act, in which scopes, until when.
+    #[command(subcommand)]
+    Identity(IdentityCommand),
+    /// Provenance: what happened to an artifact, and by whose hand.
+    #[command(subcommand)]
+    Provenance(ProvenanceCommand),
+    /// A receipt for a chain: the verdict anyone can re-check with `pruv verify`.
+    Receipt(ReceiptArgs),
 }
 
 impl Command {
@@ -80,9 +94,13 @@ impl Command {
     pub fn formats(&self) -> &'static [Format] {
         match self {
             Command::Scan(_) => &[Format::Text, Format::Json, Format::Markdown, Format::Mermaid, Format::Dot],
-            Command::Init { .. } | Command::Chain(_) | Command::Key(_) | Command::Verify(_) => {
-                &[Format::Text, Format::Json]
-            }
+            Command::Receipt(_) => &[Format::Text, Format::Json, Format::Svg, Format::Html],
+            Command::Init { .. }
+            | Command::Chain(_)
+            | Command::Key(_)
+            | Command::Verify(_)
+            | Command::Identity(_)
+            | Command::Provenance(_) => &[Format::Text, Format::Json],
         }
     }
 
@@ -94,6 +112,9 @@ impl Command {
             Command::Key(_) => "key",
             Command::Verify(_) => "verify",
             Command::Scan(_) => "scan",
+            Command::Identity(_) => "identity",
+            Command::Provenance(_) => "provenance",
+            Command::Receipt(_) => "receipt",
         }
     }
 }
@@ -114,6 +135,8 @@ pub struct ScanArgs {
     /// List every env var with its status and evidence.
     #[arg(short, long)]
     pub verbose: bool,
+    #[command(flatten)]
+    pub provenance: ScanProvenanceArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -209,7 +232,7 @@ pub enum KeyCommand {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The exported chain, or - for standard input.
+    /// The exported chain or receipt, or - for standard input.
     pub file: String,
     /// Require every signature to be by this key: a key file, or the key in base64 or hex.
     #[arg(long, value_name = "KEY")]

@@ -4,11 +4,15 @@
 mod args;
 mod chain;
 mod files;
+mod identity;
 mod init;
 mod key;
 mod output;
+mod provenance;
+mod receipt;
 mod scan;
 mod scan_render;
+mod trust_args;
 mod verify;
 
 use std::ffi::OsString;
@@ -75,6 +79,9 @@ fn dispatch(cli: &Cli) -> Result<ExitCode> {
         args::Command::Key(command) => key::run(&ctx, command),
         args::Command::Verify(verify_args) => verify::run(&ctx, verify_args),
         args::Command::Scan(scan_args) => scan::run(&ctx, scan_args),
+        args::Command::Identity(command) => identity::run(&ctx, command),
+        args::Command::Provenance(command) => provenance::run(&ctx, command),
+        args::Command::Receipt(receipt_args) => receipt::run(&ctx, receipt_args),
     }
 }
 

@@ -138,7 +138,11 @@ fn at(path: &str, expected: &crate::core::json::Map) -> String {
             value = items.get(index);
         }
     }
-    let text = value.map_or_else(|| "nothing".to_owned(), json::compact);
+    let text = match value {
+        None => "nothing".to_owned(),
+        Some(Value::String(s)) => s.lines().next().unwrap_or_default().to_owned(),
+        Some(other) => json::compact(other),
+    };
     if text.chars().count() > 80 {
         format!("expected {}…", text.chars().take(80).collect::<String>())
     } else {

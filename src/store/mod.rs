@@ -8,6 +8,7 @@
 //! keeps the database consistent across a killed process or a power cut.
 
 mod locate;
+mod recorded_scans;
 mod schema;
 
 use std::path::{Path, PathBuf};
