@@ -21,7 +21,7 @@ fn edit_stored_state(sandbox: &Sandbox, chain_id: &str, index: i64, from: &str, 
     assert_eq!(changed, 1);
 }
 
-fn state_of<'a>(document: &'a mut Value, index: usize) -> &'a mut json::Map {
+fn state_of(document: &mut Value, index: usize) -> &mut json::Map {
     let Value::Object(map) = document else { panic!("document") };
     let Some(Value::Array(entries)) = map.get_mut("entries") else { panic!("entries") };
     let Value::Object(entry) = &mut entries[index] else { panic!("entry") };
