@@ -6,6 +6,7 @@ use super::Context;
 use super::args::Format;
 use super::output::{BAD, BOLD, DIM, OK, WARN, emit, emit_json, pad, paint, plural};
 use super::trust_args::{IdentityCommand, RegisterArgs};
+use super::verdict::{chain_line, headline, warn};
 use crate::core::chain::Chain;
 use crate::core::sign::SecretKey;
 use crate::core::time::{self, rfc3339};
@@ -149,17 +150,8 @@ fn verify(ctx: &Context, argument: &str) -> Result<ExitCode> {
 }
 
 fn render(name: &str, report: &IdentityReport) -> String {
-    let mut out = String::new();
-    let mark = |passed: bool| if passed { paint(OK, "✓") } else { paint(BAD, "✗") };
-    let verdict = if report.ok { paint(OK, "holds") } else { paint(BAD, "does not hold") };
-    out +=
-        &format!("{} {} ({}) {verdict}\n", mark(report.ok), paint(BOLD, format!("identity {name}")), report.chain_id);
-    let chain = &report.chain;
-    out += &match chain.first_break {
-        _ if chain.intact => format!("  {} chain intact: {}\n", mark(true), plural(chain.entries, "entry", "entries")),
-        Some(at) => format!("  {} chain broken at entry {at}: {}\n", mark(false), describe_problems(chain)),
-        None => format!("  {} chain broken: {}\n", mark(false), describe_problems(chain)),
-    };
+    let mut out = headline(report.ok, &format!("identity {name}"), &report.chain_id);
+    out += &chain_line("chain", &report.chain);
     if let (Some(view), Some(status)) = (&report.identity, &report.status) {
         out += &format!("  owner {} · purpose {} · scopes {}\n", view.owner, view.purpose, view.scopes.join(", "));
         if view.valid_from.is_some() || view.valid_until.is_some() {
@@ -197,21 +189,6 @@ fn render(name: &str, report: &IdentityReport) -> String {
         out += &format!("  {} entry {}: {}\n", paint(BAD, "problem:"), problem.entry, problem.message);
     }
     out
-}
-
-pub(crate) fn describe_problems(report: &crate::core::verify::Report) -> String {
-    report
-        .problems
-        .iter()
-        .map(|p| format!("{} ({})", p.message, p.kind.as_str()))
-        .take(3)
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-pub(crate) fn warn(message: &str) {
-    let mut stderr = anstream::stderr();
-    let _ = std::io::Write::write_fmt(&mut stderr, format_args!("{} {message}\n", paint(WARN, "warning:")));
 }
 
 #[derive(Serialize)]

@@ -13,6 +13,7 @@ mod receipt;
 mod scan;
 mod scan_render;
 mod trust_args;
+mod verdict;
 mod verify;
 
 use std::ffi::OsString;

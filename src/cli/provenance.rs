@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use super::Context;
 use super::args::Format;
-use super::identity::{describe_problems, warn};
-use super::output::{BAD, BOLD, DIM, OK, emit, emit_json, pad, paint, plural, short_hash};
+use super::output::{BAD, BOLD, DIM, emit, emit_json, pad, paint, plural, short_hash};
 use super::trust_args::{OriginArgs, ProvenanceCommand, ScanProvenanceArgs};
+use super::verdict::{chain_line, headline, mark, warn};
 use crate::core::chain::Chain;
 use crate::core::hash::sha256_hex;
 use crate::core::sign::SecretKey;
@@ -199,16 +199,8 @@ fn verify(ctx: &Context, argument: &str) -> Result<ExitCode> {
 }
 
 fn render(name: &str, report: &ProvenanceReport) -> String {
-    let mark = |passed: bool| if passed { paint(OK, "✓") } else { paint(BAD, "✗") };
-    let verdict = if report.ok { paint(OK, "holds") } else { paint(BAD, "does not hold") };
-    let mut out =
-        format!("{} {} ({}) {verdict}\n", mark(report.ok), paint(BOLD, format!("artifact {name}")), report.chain_id);
-    let chain = &report.chain;
-    out += &match chain.first_break {
-        _ if chain.intact => format!("  {} chain intact: {}\n", mark(true), plural(chain.entries, "entry", "entries")),
-        Some(at) => format!("  {} chain broken at entry {at}: {}\n", mark(false), describe_problems(chain)),
-        None => format!("  {} chain broken: {}\n", mark(false), describe_problems(chain)),
-    };
+    let mut out = headline(report.ok, &format!("artifact {name}"), &report.chain_id);
+    out += &chain_line("chain", &report.chain);
     if let Some(artifact) = &report.artifact {
         out += &format!(
             "  owner {} · classification {} · origin {} · now {}\n",

@@ -3,8 +3,8 @@
 use super::Context;
 use super::args::{Format, ReceiptArgs};
 use super::files::write_atomic;
-use super::identity::describe_problems;
 use super::output::{BAD, OK, WARN, emit, emit_json, paint};
+use super::verdict::{chain_line, mark};
 use crate::core::json::{self, Value};
 use crate::core::sign::SecretKey;
 use crate::core::time;
@@ -79,17 +79,11 @@ pub fn verify(ctx: &Context, document: &Value, origin: &str, options: &VerifyOpt
 }
 
 fn render_verification(origin: &str, v: &ReceiptVerification) -> String {
-    let mark = |passed: bool| if passed { paint(OK, "✓") } else { paint(BAD, "✗") };
     let kind = v.receipt_type.as_deref().unwrap_or("?");
     let id = v.chain_id.as_deref().unwrap_or("?");
     let verdict = if v.ok { paint(OK, "verifies") } else { paint(BAD, "does not verify") };
     let mut out = format!("{} receipt {origin} ({kind}, chain {id}) {verdict}\n", mark(v.ok));
-    out += &if v.chain.intact {
-        format!("  {} embedded chain intact: {} entries\n", mark(true), v.chain.entries)
-    } else {
-        let at = v.chain.first_break.map_or_else(|| "the document level".to_owned(), |i| format!("entry {i}"));
-        format!("  {} embedded chain broken at {at}: {}\n", mark(false), describe_problems(&v.chain))
-    };
+    out += &chain_line("embedded chain", &v.chain);
     if v.mismatches.is_empty() {
         out += &format!("  {} every claim matches what the embedded chains give\n", mark(true));
     }
