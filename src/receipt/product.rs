@@ -235,23 +235,24 @@ fn scan_details(document: &crate::scan::model::ScanDocument) -> Map {
     data
 }
 
+/// The value at `path` below `value`, `null` where there is none.
+fn lookup<'a>(value: &'a Value, path: &[&str]) -> &'a Value {
+    path.iter().fold(value, |at, key| at.as_object().and_then(|m| m.get(*key)).unwrap_or(&Value::Null))
+}
+
+/// A value as a person reads it: text as is, lists joined, nothing as `-`.
+fn display(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => "-".into(),
+        Value::Array(items) => items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "),
+        other => json::compact(other),
+    }
+}
+
 /// The (label, value) lines of a receipt, read from its product data.
 pub fn facts(kind: Kind, data: &Value) -> Vec<(String, String)> {
-    let text = |path: &[&str]| -> String {
-        let mut value = data;
-        for key in path {
-            match value.as_object().and_then(|m| m.get(*key)) {
-                Some(next) => value = next,
-                None => return "-".into(),
-            }
-        }
-        match value {
-            Value::String(s) => s.clone(),
-            Value::Null => "-".into(),
-            Value::Array(items) => items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "),
-            other => json::compact(other),
-        }
-    };
+    let text = |path: &[&str]| display(lookup(data, path));
     let line = |label: &str, value: String| (label.to_owned(), value);
     match kind {
         Kind::Chain => vec![
@@ -293,23 +294,18 @@ pub fn facts(kind: Kind, data: &Value) -> Vec<(String, String)> {
                 line("Origin", short_hash(&text(&["origin_hash"]))),
                 line("Current", short_hash(&text(&["current_hash"]))),
             ];
-            let transitions = data.as_object().and_then(|m| m.get("transitions")).and_then(|v| match v {
-                Value::Array(items) => Some(items),
-                _ => None,
-            });
-            for t in transitions.into_iter().flatten() {
-                let field = |path: &[&str]| {
-                    let mut value = t;
-                    for key in path {
-                        value = value.as_object().and_then(|m| m.get(*key)).unwrap_or(&Value::Null);
-                    }
-                    value.as_str().map_or_else(|| json::compact(value), str::to_owned)
+            let transitions = match lookup(data, &["transitions"]) {
+                Value::Array(items) => items.as_slice(),
+                _ => &[],
+            };
+            for t in transitions {
+                let field = |path: &[&str]| display(lookup(t, path));
+                let agent = match lookup(t, &["agent", "name"]) {
+                    Value::String(name) => name.clone(),
+                    _ => field(&["agent", "id"]),
                 };
-                let agent = match field(&["agent", "name"]).as_str() {
-                    "null" => field(&["agent", "id"]),
-                    name => name.to_owned(),
-                };
-                let verdict = if field(&["agent", "authorized"]) == "true" { "authorized" } else { "UNAUTHORIZED" };
+                let authorized = lookup(t, &["agent", "authorized"]).as_bool() == Some(true);
+                let verdict = if authorized { "authorized" } else { "UNAUTHORIZED" };
                 lines.push(line(
                     &format!("Entry {}", field(&["entry"])),
                     format!("{agent}: {} ({verdict})", field(&["reason"])),
@@ -320,23 +316,13 @@ pub fn facts(kind: Kind, data: &Value) -> Vec<(String, String)> {
         Kind::Scan => vec![
             line("Root", text(&["root"])),
             line("Files", text(&["files"])),
-            line(
-                "Services",
-                data.as_object()
-                    .and_then(|m| m.get("services"))
-                    .and_then(|v| match v {
-                        Value::Array(items) => Some(
-                            items
-                                .iter()
-                                .filter_map(|s| s.as_object()?.get("name")?.as_str().map(str::to_owned))
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                        ),
-                        _ => None,
-                    })
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or_else(|| "-".into()),
-            ),
+            line("Services", {
+                let names: Vec<String> = match lookup(data, &["services"]) {
+                    Value::Array(items) => items.iter().map(|s| display(lookup(s, &["name"]))).collect(),
+                    _ => vec![],
+                };
+                if names.is_empty() { "-".into() } else { names.join(", ") }
+            }),
             line("Connections", text(&["connections"])),
             line(
                 "Env vars",
