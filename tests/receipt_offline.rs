@@ -76,6 +76,7 @@ fn each_edited_claim_is_named() {
         (&["product_data", "owner"], "someone else".into(), "product_data.owner"),
         (&["product_data", "classification"], "public".into(), "product_data.classification"),
         (&["human_readable"], "all good".into(), "human_readable"),
+        (&["timestamp"], "yesterday".into(), "timestamp"),
     ];
     for (path, value, field) in edits {
         let mut edited = original.clone();

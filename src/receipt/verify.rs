@@ -67,12 +67,14 @@ pub fn verify(document: &Value, origin: &str, options: &VerifyOptions) -> Result
         }
     }
     let mut all_checks_passed = false;
-    match chain_document.into_chain() {
-        None => {
+    // Identity status is judged as of the receipt's time, so it must be one.
+    let timestamp = claimed_str("timestamp").filter(|t| crate::core::time::parse_rfc3339(t).is_ok());
+    match (chain_document.into_chain(), timestamp) {
+        (None, _) => {
             mismatch("chain", "the embedded chain has malformed entries or no id; no claim can be re-derived".into())
         }
-        Some(chain) => {
-            let timestamp = claimed_str("timestamp").unwrap_or_default();
+        (_, None) => mismatch("timestamp", "not an RFC 3339 time; no claim can be re-derived".into()),
+        (Some(chain), Some(timestamp)) => {
             let claimed_kind = claimed_str("type");
             let inputs = Inputs {
                 identities: &identity_chains,
