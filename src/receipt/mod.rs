@@ -242,3 +242,59 @@ pub fn signing_message(document: &Value) -> String {
 pub fn is_receipt(document: &Value) -> bool {
     document.as_object().and_then(|m| m.get("format")).and_then(Value::as_str) == Some(RECEIPT_FORMAT)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::entry::Transition;
+    use crate::core::json::Number;
+
+    fn chain(first_state: Option<Value>) -> Chain {
+        let mut chain = Chain::new("0123456789ab", "deploys");
+        let mut first = Transition::new("release", first_state);
+        first.timestamp = Some(Number::Float(1_700_000_000.0));
+        chain.append(first, None);
+        chain
+    }
+
+    fn inputs(identities: &Vec<Chain>) -> Inputs<'_> {
+        Inputs { identities, scan: None, claimed_scan_data: None, timestamp: "2026-01-01T00:00:00Z".into() }
+    }
+
+    #[test]
+    fn kind_comes_from_the_typed_first_state() {
+        assert_eq!(Kind::of(&chain(None)), Kind::Chain);
+        let identity = crate::typed_state::object([("type", IDENTITY_TYPE.into())]);
+        assert_eq!(Kind::of(&chain(Some(identity))), Kind::Identity);
+        let artifact = crate::typed_state::object([("type", ARTIFACT_TYPE.into())]);
+        assert_eq!(Kind::of(&chain(Some(artifact))), Kind::Provenance);
+    }
+
+    #[test]
+    fn a_signed_receipt_verifies_and_any_edit_breaks_it() {
+        let key = SecretKey::from_seed([7; 32], Some("notary".into()));
+        let mut receipt = Receipt::build(&chain(None), &inputs(&vec![])).unwrap();
+        assert_eq!((receipt.verified(), receipt.all_passed()), ("1/1".to_owned(), true));
+        receipt.sign(&key);
+        let document = receipt.to_value();
+        let options = VerifyOptions { pinned_key: Some(key.public()), require_signatures: true };
+        let checked = verify::verify(&document, "test", &options).unwrap();
+        assert!(checked.ok && checked.signature == "valid", "{checked:?}");
+
+        let mut edited = document.clone();
+        if let Value::Object(map) = &mut edited {
+            map.insert("pruv_version".into(), "0.0.0".into());
+        }
+        let checked = verify::verify(&edited, "test", &options).unwrap();
+        assert_eq!((checked.ok, checked.signature), (false, "invalid"));
+    }
+
+    #[test]
+    fn the_text_box_is_square() {
+        let receipt = Receipt::build(&chain(None), &inputs(&vec![])).unwrap();
+        let text = render::text::boxed(&receipt);
+        let widths: Vec<usize> = text.lines().map(|l| l.chars().count()).collect();
+        assert!(widths.windows(2).all(|w| w[0] == w[1]), "{text}");
+        assert!(text.contains("✓ Chain intact: 1/1 entries verified"), "{text}");
+    }
+}
