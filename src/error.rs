@@ -59,6 +59,16 @@ pub enum Error {
     #[error("no chain named or with id {name:?} in {store}; `pruv chain list` shows the chains there")]
     UnknownChain { name: String, store: PathBuf },
 
+    #[error(
+        "no identity {name:?} in {store}; `pruv identity list` shows the identities there, `pruv identity register NAME` creates one"
+    )]
+    UnknownIdentity { name: String, store: PathBuf },
+
+    #[error(
+        "no artifact {name:?} in {store}; `pruv provenance list` shows the artifacts there, `pruv provenance origin` starts one"
+    )]
+    UnknownArtifact { name: String, store: PathBuf },
+
     #[error("a chain named {name:?} already exists (id {id}); pick another name")]
     ChainExists { name: String, id: String },
 
@@ -96,6 +106,8 @@ impl Error {
             | Error::NoStore { .. }
             | Error::NotAStore { .. }
             | Error::UnknownChain { .. }
+            | Error::UnknownIdentity { .. }
+            | Error::UnknownArtifact { .. }
             | Error::ChainExists { .. }
             | Error::ChainIdExists { .. }
             | Error::InvalidInput(_) => ExitCode::InvalidInput,

@@ -3,12 +3,18 @@
 //! - [`core`]: the `xy/1` chain protocol (byte-compatible with Python's
 //!   xycore), canonical JSON, Ed25519 signatures and verification.
 //! - [`store`]: chains persisted in an embedded SQLite database.
+//! - [`identity`], [`provenance`], [`receipt`]: who acted, what happened to
+//!   an artifact and by whose hand, and the verdict anyone can re-check.
 //! - [`cli`]: the command line, callable in-process through [`cli::run`].
 
 pub mod cli;
 pub mod core;
 pub mod error;
+pub mod identity;
+pub mod provenance;
+pub mod receipt;
 pub mod scan;
 pub mod store;
+pub mod typed_state;
 
 pub use error::{Error, ExitCode};

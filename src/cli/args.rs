@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use super::trust_args::{IdentityCommand, ProvenanceCommand, ReceiptArgs, ScanProvenanceArgs};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "pruv",
@@ -43,6 +45,10 @@ pub enum Format {
     Dot,
     /// `diff` only: GitHub Actions workflow annotations on the evidence lines.
     Github,
+    /// `receipt` only: an embeddable badge.
+    Svg,
+    /// `receipt` only: a self-contained page.
+    Html,
 }
 
 impl Format {
@@ -71,7 +77,7 @@ pub enum Command {
     /// Manage Ed25519 signing keys.
     #[command(subcommand)]
     Key(KeyCommand),
-    /// Verify an exported chain offline, with no store.
+    /// Verify an exported chain, or a receipt, offline, with no store.
     Verify(VerifyArgs),
     /// Map a repository's architecture and hash it into a scan chain.
     Scan(ScanArgs),
@@ -79,6 +85,14 @@ pub enum Command {
     Log(LogArgs),
     /// What changed in the architecture between two scans, revisions or files.
     Diff(DiffArgs),
+    /// Identities: who may act, in which scopes, until when.
+    #[command(subcommand)]
+    Identity(IdentityCommand),
+    /// Provenance: what happened to an artifact, and by whose hand.
+    #[command(subcommand)]
+    Provenance(ProvenanceCommand),
+    /// A receipt for a chain: the verdict anyone can re-check with `pruv verify`.
+    Receipt(ReceiptArgs),
 }
 
 impl Command {
@@ -87,10 +101,14 @@ impl Command {
         match self {
             Command::Scan(_) => &[Format::Text, Format::Json, Format::Markdown, Format::Mermaid, Format::Dot],
             Command::Diff(_) => &[Format::Text, Format::Json, Format::Markdown, Format::Github],
-            Command::Log(_) => &[Format::Text, Format::Json],
-            Command::Init { .. } | Command::Chain(_) | Command::Key(_) | Command::Verify(_) => {
-                &[Format::Text, Format::Json]
-            }
+            Command::Receipt(_) => &[Format::Text, Format::Json, Format::Svg, Format::Html],
+            Command::Init { .. }
+            | Command::Chain(_)
+            | Command::Key(_)
+            | Command::Verify(_)
+            | Command::Log(_)
+            | Command::Identity(_)
+            | Command::Provenance(_) => &[Format::Text, Format::Json],
         }
     }
 
@@ -104,6 +122,9 @@ impl Command {
             Command::Scan(_) => "scan",
             Command::Log(_) => "log",
             Command::Diff(_) => "diff",
+            Command::Identity(_) => "identity",
+            Command::Provenance(_) => "provenance",
+            Command::Receipt(_) => "receipt",
         }
     }
 }
@@ -128,6 +149,8 @@ pub struct ScanArgs {
     /// List every env var with its status and evidence.
     #[arg(short, long)]
     pub verbose: bool,
+    #[command(flatten)]
+    pub provenance: ScanProvenanceArgs,
 }
 
 #[derive(Debug, Args)]
@@ -269,7 +292,7 @@ pub enum KeyCommand {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The exported chain, or - for standard input.
+    /// The exported chain or receipt, or - for standard input.
     pub file: String,
     /// Require every signature to be by this key: a key file, or the key in base64 or hex.
     #[arg(long, value_name = "KEY")]

@@ -6,12 +6,17 @@ mod chain;
 mod diff;
 mod diff_render;
 mod files;
+mod identity;
 mod init;
 mod key;
 mod log;
 mod output;
+mod provenance;
+mod receipt;
 mod scan;
 mod scan_render;
+mod trust_args;
+mod verdict;
 mod verify;
 
 use std::ffi::OsString;
@@ -80,6 +85,9 @@ fn dispatch(cli: &Cli) -> Result<ExitCode> {
         args::Command::Scan(scan_args) => scan::run(&ctx, scan_args),
         args::Command::Log(log_args) => log::run(&ctx, log_args),
         args::Command::Diff(diff_args) => diff::run(&ctx, diff_args),
+        args::Command::Identity(command) => identity::run(&ctx, command),
+        args::Command::Provenance(command) => provenance::run(&ctx, command),
+        args::Command::Receipt(receipt_args) => receipt::run(&ctx, receipt_args),
     }
 }
 

@@ -41,12 +41,14 @@ pub fn run(ctx: &Context, args: &ScanArgs) -> Result<ExitCode> {
         let chain = scan::chain::scan_chain(&document, &id, crate::core::time::now().as_f64());
         write_atomic(&ctx.cwd.join(path), json::pretty(&chain.to_document(None)).as_bytes())?;
     }
+    super::provenance::record_scan(ctx, &args.provenance, &root, &document)?;
     match ctx.format {
         Format::Json => emit_json(&document)?,
         Format::Markdown => emit(&scan_render::markdown(&document))?,
         Format::Mermaid => emit(&scan_render::mermaid(&document))?,
         Format::Dot => emit(&scan_render::dot(&document))?,
-        Format::Text | Format::Github => emit(&scan_render::text(&document, args.verbose))?,
+        // Formats of other commands never get here (`Command::formats`).
+        _ => emit(&scan_render::text(&document, args.verbose))?,
     }
     if let Some((id, dir)) = recorded
         && std::io::stderr().is_terminal()

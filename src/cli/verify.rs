@@ -1,4 +1,4 @@
-//! `pruv verify FILE`: offline, no store.
+//! `pruv verify FILE`: offline, no store. FILE is a chain export or a receipt.
 
 use super::Context;
 use super::args::{Format, VerifyArgs};
@@ -12,8 +12,11 @@ use crate::error::{Error, ExitCode, Result};
 pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitCode> {
     let pinned_key = args.public_key.as_deref().map(PublicKey::resolve).transpose()?;
     let (value, origin) = read_json(&args.file)?;
-    let document = ChainDocument::from_value(value).map_err(|source| Error::Document { origin, source })?;
     let options = VerifyOptions { pinned_key, require_signatures: args.require_signatures };
+    if crate::receipt::is_receipt(&value) {
+        return super::receipt::verify(ctx, &value, &origin, &options);
+    }
+    let document = ChainDocument::from_value(value).map_err(|source| Error::Document { origin, source })?;
     let report = verify_document(&document, &options);
     match ctx.format {
         Format::Json => emit_json(&report)?,

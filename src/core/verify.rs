@@ -422,3 +422,23 @@ fn display(value: &Value) -> String {
         other => other.kind().to_owned(),
     }
 }
+
+/// Verifies a chain held in memory (loaded from the store, or built), as
+/// its exported document would be verified.
+pub fn verify_chain(chain: &super::chain::Chain, options: &VerifyOptions) -> Report {
+    let document = ChainDocument {
+        format: Some(super::chain::CHAIN_FORMAT.to_owned()),
+        id: Some(chain.id.clone()),
+        name: Some(chain.name.clone()),
+        entries: chain.entries.iter().cloned().map(Ok).collect(),
+        entries_digest: None,
+        auto_redact: chain.auto_redact,
+        auto_checkpoint: chain.auto_checkpoint,
+        checkpoint_interval: chain.checkpoint_interval,
+        declared_length: Some((chain.entries.len() as u64).into()),
+        declared_head: Some(chain.head().into()),
+        declared_root: Some(chain.root().map_or(Value::Null, Value::from)),
+        signed_head: None,
+    };
+    verify_document(&document, options)
+}

@@ -1,0 +1,341 @@
+//! `product_data` and the checks for each kind of chain, and the lines a
+//! person reads, derived from that data.
+
+use serde::Serialize;
+
+use super::{Check, Inputs, Kind};
+use crate::core::chain::Chain;
+use crate::core::hash::short_hash;
+use crate::core::json::{self, Map, Value};
+use crate::core::time::{parse_rfc3339, rfc3339};
+use crate::error::{Error, Result};
+use crate::identity::verify::EntryProblem;
+use crate::typed_state::object;
+
+pub struct Product {
+    pub data: Value,
+    pub checks: Vec<Check>,
+    pub identity_chains: Vec<Chain>,
+}
+
+pub fn derive(kind: Kind, chain: &Chain, inputs: &Inputs<'_>) -> Result<Product> {
+    match kind {
+        Kind::Chain => Ok(plain(chain)),
+        Kind::Identity => identity(chain, &inputs.timestamp),
+        Kind::Provenance => provenance(chain, inputs),
+        Kind::Scan => scan(chain, inputs),
+    }
+}
+
+/// A report struct as a JSON value (through serde; these hold no floats).
+fn to_value(value: &impl Serialize) -> Value {
+    let text = serde_json::to_string(value).expect("reports serialise");
+    json::parse(&text).expect("serde_json writes JSON")
+}
+
+fn check(label: String, passed: bool, detail: Option<String>) -> Check {
+    Check { label, passed, detail: detail.filter(|_| !passed) }
+}
+
+fn readable_check(problems: &[EntryProblem]) -> Check {
+    let detail = problems.first().map(|p| format!("entry {}: {}", p.entry, p.message));
+    check("Every entry reads as what it claims to be".into(), problems.is_empty(), detail)
+}
+
+fn plain(chain: &Chain) -> Product {
+    let mut operations: Vec<String> = Vec::new();
+    for entry in &chain.entries {
+        if !operations.contains(&entry.operation) {
+            operations.push(entry.operation.clone());
+        }
+    }
+    let time =
+        |entry: Option<&crate::core::entry::Entry>| entry.map_or(Value::Null, |e| rfc3339(e.timestamp.as_f64()).into());
+    let data = object([
+        ("name", chain.name.as_str().into()),
+        ("operations", crate::typed_state::strings(&operations)),
+        ("signed_entries", (chain.entries.iter().filter(|e| e.signature.is_some()).count() as u64).into()),
+        ("first_entry_at", time(chain.entries.first())),
+        ("last_entry_at", time(chain.entries.last())),
+    ]);
+    Product { data, checks: vec![], identity_chains: vec![] }
+}
+
+fn identity(chain: &Chain, timestamp: &str) -> Result<Product> {
+    let now = parse_rfc3339(timestamp).map_err(|e| Error::InvalidInput(format!("receipt timestamp: {e}")))?;
+    let report = crate::identity::verify::verify(chain, now);
+    let mut checks = vec![readable_check(&report.problems)];
+    let mut data = Map::new();
+    if let (Some(view), Some(status)) = (&report.identity, &report.status) {
+        if let Value::Object(fields) = to_value(view) {
+            data.extend(fields);
+        }
+        data.insert("status".into(), status.status.into());
+        data.insert("status_detail".into(), status.detail.as_deref().map_or(Value::Null, Value::from));
+        let total = report.actions.len();
+        let outside: Vec<_> = report.actions.iter().filter(|a| !a.in_scope).collect();
+        let refused: Vec<_> = report.actions.iter().filter(|a| !a.authorized).collect();
+        data.insert(
+            "actions".into(),
+            object([
+                ("total", (total as u64).into()),
+                ("in_scope", ((total - outside.len()) as u64).into()),
+                ("out_of_scope", (outside.len() as u64).into()),
+                ("unauthorized", (refused.len() as u64).into()),
+            ]),
+        );
+        data.insert("out_of_scope_actions".into(), to_value(&outside));
+        data.insert("unauthorized_actions".into(), to_value(&refused));
+        let name = |a: &&crate::identity::verify::ActionCheck| format!("entry {} ({})", a.entry, a.scope);
+        checks.push(check(
+            format!("Every action in scope: {}/{total}", total - outside.len()),
+            outside.is_empty(),
+            Some(outside.iter().map(name).collect::<Vec<_>>().join(", ")),
+        ));
+        checks.push(check(
+            format!("Every action authorized when taken: {}/{total}", total - refused.len()),
+            refused.is_empty(),
+            refused.first().map(|a| format!("entry {}: {}", a.entry, a.reason.as_deref().unwrap_or("unauthorized"))),
+        ));
+    }
+    data.insert("problems".into(), to_value(&report.problems));
+    Ok(Product { data: Value::Object(data), checks, identity_chains: vec![] })
+}
+
+fn provenance(chain: &Chain, inputs: &Inputs<'_>) -> Result<Product> {
+    let report = crate::provenance::verify::verify(chain, inputs.identities)?;
+    let mut checks = vec![readable_check(&report.problems)];
+    let mut data = Map::new();
+    let mut identity_chains: Vec<Chain> = Vec::new();
+    for transition in &report.transitions {
+        if identity_chains.iter().all(|c| c.id != transition.agent.id)
+            && let Some(found) = inputs.identities.identity_chain(&transition.agent.id)?
+        {
+            identity_chains.push(found);
+        }
+    }
+    if let Some(artifact) = &report.artifact {
+        if let Value::Object(fields) = to_value(artifact) {
+            data.extend(fields);
+        }
+        let total = report.transitions.len();
+        let unlinked: Vec<u64> = report.transitions.iter().filter(|t| !t.linked).map(|t| t.entry).collect();
+        checks.push(check(
+            "Each transition starts where the last one ended".into(),
+            unlinked.is_empty(),
+            Some(format!("entries {unlinked:?}")),
+        ));
+        let refused: Vec<_> = report.transitions.iter().filter(|t| !t.agent.authorized).collect();
+        checks.push(check(
+            format!("Every agent authorized when it acted: {}/{total}", total - refused.len()),
+            refused.is_empty(),
+            refused.first().map(|t| {
+                let who = t.agent.name.as_deref().unwrap_or(&t.agent.id);
+                format!("entry {} by {who}: {}", t.entry, t.agent.reasons.join("; "))
+            }),
+        ));
+        data.insert("transitions".into(), to_value(&report.transitions));
+        let unauthorized = refused.iter().map(|t| {
+            object([
+                ("entry", t.entry.into()),
+                ("agent", t.agent.id.as_str().into()),
+                ("reasons", crate::typed_state::strings(&t.agent.reasons)),
+            ])
+        });
+        data.insert("unauthorized".into(), Value::Array(unauthorized.collect()));
+    }
+    data.insert("problems".into(), to_value(&report.problems));
+    Ok(Product { data: Value::Object(data), checks, identity_chains })
+}
+
+/// The scan facts the scan chain itself records: from its closing entry,
+/// and the tree hash recomputed from its file entries.
+struct Recorded {
+    root: String,
+    files: u64,
+    tree_hash: String,
+    graph_hash: String,
+    recomputed_tree_hash: String,
+    file_entries: u64,
+}
+
+fn recorded_scan(chain: &Chain) -> Option<Recorded> {
+    let (last, files) = chain.entries.split_last()?;
+    let state = last.y_state.as_ref()?.as_object()?;
+    let text = |field: &str| state.get(field).and_then(Value::as_str).map(str::to_owned);
+    let file_states: Vec<(String, String)> = files
+        .iter()
+        .filter_map(|e| {
+            let s = e.y_state.as_ref()?.as_object()?;
+            Some((s.get("sha256")?.as_str()?.to_owned(), s.get("path")?.as_str()?.to_owned()))
+        })
+        .collect();
+    Some(Recorded {
+        root: text("root")?,
+        files: state.get("files").and_then(Value::as_number).and_then(|n| n.as_u64())?,
+        tree_hash: text("tree_hash")?,
+        graph_hash: text("graph_hash")?,
+        recomputed_tree_hash: crate::scan::graph::tree_hash(file_states.iter().map(|(h, p)| (h.as_str(), p.as_str()))),
+        file_entries: files.len() as u64,
+    })
+}
+
+fn scan(chain: &Chain, inputs: &Inputs<'_>) -> Result<Product> {
+    let recorded = recorded_scan(chain);
+    let mut data = match (inputs.scan, inputs.claimed_scan_data) {
+        (Some(document), _) => scan_details(document),
+        (None, Some(Value::Object(claimed))) => claimed.clone(),
+        (None, _) => Map::new(),
+    };
+    let holds = recorded.as_ref().is_some_and(|r| r.files == r.file_entries && r.tree_hash == r.recomputed_tree_hash);
+    if let Some(r) = &recorded {
+        // What the chain records wins over any claim about it.
+        data.insert("root".into(), r.root.as_str().into());
+        data.insert("files".into(), r.files.into());
+        data.insert("tree_hash".into(), r.tree_hash.as_str().into());
+        data.insert("graph_hash".into(), r.graph_hash.as_str().into());
+    }
+    let checks = vec![check(
+        "The tree hash is the hash of every file the chain lists".into(),
+        holds,
+        Some("the scan chain's files do not give its tree hash".into()),
+    )];
+    Ok(Product { data: Value::Object(data), checks, identity_chains: vec![] })
+}
+
+fn scan_details(document: &crate::scan::model::ScanDocument) -> Map {
+    use crate::scan::model::EnvStatus;
+    let services: Vec<Value> = document
+        .services
+        .iter()
+        .map(|s| {
+            object([
+                ("name", s.name.as_str().into()),
+                ("kind", s.kind.as_str().into()),
+                ("language", s.language.as_deref().map_or(Value::Null, Value::from)),
+                ("framework", s.framework.as_deref().map_or(Value::Null, Value::from)),
+            ])
+        })
+        .collect();
+    let count = |status: EnvStatus| document.env_vars.iter().filter(|v| v.status == status).count() as u64;
+    let mut data = Map::new();
+    data.insert("scanned_at".into(), document.scanned_at.as_str().into());
+    data.insert("services".into(), Value::Array(services));
+    data.insert("connections".into(), (document.connections.len() as u64).into());
+    data.insert(
+        "env".into(),
+        object([
+            ("total", (document.env_vars.len() as u64).into()),
+            ("defined", count(EnvStatus::Defined).into()),
+            ("missing", count(EnvStatus::Missing).into()),
+            ("unused", count(EnvStatus::Unused).into()),
+            ("shared", (document.env_vars.iter().filter(|v| v.shared).count() as u64).into()),
+        ]),
+    );
+    data
+}
+
+/// The value at `path` below `value`, `null` where there is none.
+fn lookup<'a>(value: &'a Value, path: &[&str]) -> &'a Value {
+    path.iter().fold(value, |at, key| at.as_object().and_then(|m| m.get(*key)).unwrap_or(&Value::Null))
+}
+
+/// A value as a person reads it: text as is, lists joined, nothing as `-`.
+fn display(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => "-".into(),
+        Value::Array(items) => items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "),
+        other => json::compact(other),
+    }
+}
+
+/// The (label, value) lines of a receipt, read from its product data.
+pub fn facts(kind: Kind, data: &Value) -> Vec<(String, String)> {
+    let text = |path: &[&str]| display(lookup(data, path));
+    let line = |label: &str, value: String| (label.to_owned(), value);
+    match kind {
+        Kind::Chain => vec![
+            line("Chain", text(&["name"])),
+            line("Operations", text(&["operations"])),
+            line("Signed entries", text(&["signed_entries"])),
+            line("Period", format!("{} to {}", text(&["first_entry_at"]), text(&["last_entry_at"]))),
+        ],
+        Kind::Identity => {
+            let status = match text(&["status_detail"]).as_str() {
+                "-" => text(&["status"]),
+                detail => format!("{} ({detail})", text(&["status"])),
+            };
+            vec![
+                line("Identity", text(&["name"])),
+                line("Owner", text(&["owner"])),
+                line("Purpose", text(&["purpose"])),
+                line("Framework", text(&["framework"])),
+                line("Scope", text(&["scopes"])),
+                line("Valid", format!("from {} until {}", text(&["valid_from"]), text(&["valid_until"]))),
+                line("Status", status),
+                line(
+                    "Actions",
+                    format!(
+                        "{} total, {} in scope, {} out of scope, {} unauthorized",
+                        text(&["actions", "total"]),
+                        text(&["actions", "in_scope"]),
+                        text(&["actions", "out_of_scope"]),
+                        text(&["actions", "unauthorized"])
+                    ),
+                ),
+            ]
+        }
+        Kind::Provenance => {
+            let mut lines = vec![
+                line("Artifact", text(&["name"])),
+                line("Owner", text(&["owner"])),
+                line("Classification", text(&["classification"])),
+                line("Origin", short_hash(&text(&["origin_hash"]))),
+                line("Current", short_hash(&text(&["current_hash"]))),
+            ];
+            let transitions = match lookup(data, &["transitions"]) {
+                Value::Array(items) => items.as_slice(),
+                _ => &[],
+            };
+            for t in transitions {
+                let field = |path: &[&str]| display(lookup(t, path));
+                let agent = match lookup(t, &["agent", "name"]) {
+                    Value::String(name) => name.clone(),
+                    _ => field(&["agent", "id"]),
+                };
+                let authorized = lookup(t, &["agent", "authorized"]).as_bool() == Some(true);
+                let verdict = if authorized { "authorized" } else { "UNAUTHORIZED" };
+                lines.push(line(
+                    &format!("Entry {}", field(&["entry"])),
+                    format!("{agent}: {} ({verdict})", field(&["reason"])),
+                ));
+            }
+            lines
+        }
+        Kind::Scan => vec![
+            line("Root", text(&["root"])),
+            line("Files", text(&["files"])),
+            line("Services", {
+                let names: Vec<String> = match lookup(data, &["services"]) {
+                    Value::Array(items) => items.iter().map(|s| display(lookup(s, &["name"]))).collect(),
+                    _ => vec![],
+                };
+                if names.is_empty() { "-".into() } else { names.join(", ") }
+            }),
+            line("Connections", text(&["connections"])),
+            line(
+                "Env vars",
+                format!(
+                    "{} ({} defined, {} missing, {} unused)",
+                    text(&["env", "total"]),
+                    text(&["env", "defined"]),
+                    text(&["env", "missing"]),
+                    text(&["env", "unused"])
+                ),
+            ),
+            line("Tree hash", text(&["tree_hash"])),
+            line("Graph hash", text(&["graph_hash"])),
+        ],
+    }
+}
