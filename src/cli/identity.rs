@@ -116,7 +116,7 @@ fn act(
             chain.name,
             chain.id,
             if recorded.in_scope { "in scope" } else { "OUT OF SCOPE" },
-            if recorded.authorized { "authorized" } else { "UNAUTHORIZED" }
+            if recorded.authorized { "identity active" } else { "UNAUTHORIZED" }
         ))?,
     }
     Ok(ExitCode::Ok)

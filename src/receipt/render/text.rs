@@ -6,12 +6,12 @@ use super::verdict;
 /// The box, without the signature (it is part of what is signed).
 pub fn boxed(receipt: &Receipt) -> String {
     let (_, verdict) = verdict(receipt);
+    let width = receipt.facts.iter().map(|(label, _)| label.chars().count()).max().unwrap_or(0).max("Chain".len());
     let mut lines = vec![
         format!("pruv receipt · {} · {}", receipt.kind.as_str(), verdict),
         String::new(),
-        format!("Chain      {} ({})", receipt.chain_name, receipt.chain_id),
+        format!("{:<width$}  {} ({})", "Chain", receipt.chain_name, receipt.chain_id),
     ];
-    let width = receipt.facts.iter().map(|(label, _)| label.chars().count()).max().unwrap_or(0);
     for (label, value) in &receipt.facts {
         lines.push(format!("{label:<width$}  {value}"));
     }
