@@ -1,5 +1,5 @@
 ; using directives, mapped to external systems by grammars/externals.toml.
-; triggers: using
+; triggers: @packages
 
 ; using Stripe; / using Microsoft.AspNetCore.Builder; / using static System.Math; / global using X;
 ((using_directive !name [(identifier) (qualified_name)] @module)) @csharp.import.using

@@ -1,5 +1,5 @@
 ; Imports, mapped to external systems by grammars/externals.toml.
-; triggers: import
+; triggers: @packages
 
 ; import com.stripe.Stripe; / import static …; / import java.util.*;
 (import_declaration [(scoped_identifier) (identifier)] @module) @java.import.package

@@ -1,5 +1,5 @@
 ; Imports and requires, mapped to external systems by grammars/externals.toml.
-; triggers: import require
+; triggers: @packages
 
 (import_statement source: (string (string_fragment) @module)) @js.import.esm
 

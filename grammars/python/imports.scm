@@ -1,5 +1,5 @@
 ; Imports, mapped to external systems by grammars/externals.toml.
-; triggers: import
+; triggers: @packages
 
 (import_statement name: [(dotted_name) @module (aliased_import name: (dotted_name) @module)]) @python.import.module
 

@@ -1,6 +1,6 @@
 ; requires, mapped to external systems by grammars/externals.toml.
 ; require_relative loads the project's own files and is not reported.
-; triggers: require
+; triggers: @packages
 
 ((call
    !receiver

@@ -1,7 +1,7 @@
 ; use declarations, mapped to external systems by grammars/externals.toml.
 ; The module is the crate: the path's first segment (`use stripe::Client;` → stripe).
 ; `use crate::…`, `self::…` and `super::…` are local and not reported.
-; triggers: use crate
+; triggers: @packages
 
 ((use_declaration
    argument: [

@@ -146,6 +146,9 @@ pub struct ScanArgs {
     /// Do not record the scan in the store.
     #[arg(long)]
     pub no_record: bool,
+    /// Read, hash and analyse every file: no cache is read or written.
+    #[arg(long)]
+    pub no_cache: bool,
     /// List every env var with its status and evidence.
     #[arg(short, long)]
     pub verbose: bool,

@@ -10,6 +10,7 @@ use super::output::{WARN, emit, emit_json, paint};
 use super::scan_render;
 use crate::core::json;
 use crate::error::{Error, ExitCode, Result};
+use crate::scan::cache::Cache;
 use crate::scan::{self, ScanOptions};
 use crate::store::{self, STORE_DIR, Store};
 
@@ -22,18 +23,41 @@ pub fn run(ctx: &Context, args: &ScanArgs) -> Result<ExitCode> {
     let root = root.canonicalize().map_err(|e| Error::io(&root, e))?;
     let progress = std::io::stderr().is_terminal().then(|| std::sync::Arc::new(scan::Progress::default()));
     let options = ScanOptions { threads: args.threads.unwrap_or(0), progress: progress.clone() };
+    let key = root.display().to_string();
+    // The cache lives in the store; a revision is read from git, never from the cache.
+    let mut store = if args.no_cache && args.no_record { None } else { store_for(ctx, &root)? };
+    if !args.no_record && store.is_none() {
+        // Made before the scan, so the first scan fills the cache as well.
+        store = Some(Store::init(&root.join(STORE_DIR))?.0);
+    }
+    let cache = match (&store, &args.rev) {
+        (Some(store), None) if !args.no_cache => Some(Cache::new(store.load_scan_cache(&key)?)),
+        _ => None,
+    };
     let work = || match &args.rev {
         Some(rev) => scan::scan_rev(&root, rev, &label, &options),
-        None => scan::scan(&root, &label, &options),
+        None => scan::scan_cached(&root, &label, &options, cache),
     };
     let outcome = match progress {
         Some(progress) => with_progress(&progress, work)?,
         None => work()?,
     };
     report_warnings(&outcome.warnings);
+    if args.verbose {
+        let w = outcome.work;
+        eprintln!("work: {} files from the cache, {} read and hashed, {} analysed", w.reused, w.read, w.analysed);
+    }
     let document = outcome.document;
 
-    let recorded = if args.no_record { None } else { Some(record(ctx, &root, &document)?) };
+    let recorded = match (store.as_mut(), args.no_record) {
+        (Some(store), false) => Some((store.record_scan(&key, &document)?, store.dir().to_owned())),
+        _ => None,
+    };
+    if let (Some(store), Some(changes)) = (store.as_mut(), &outcome.cache)
+        && !args.no_cache
+    {
+        store.save_scan_cache(&key, changes)?;
+    }
     if let Some(path) = &args.chain {
         let id = recorded
             .as_ref()
@@ -101,21 +125,6 @@ pub(super) fn store_for(ctx: &Context, root: &Path) -> Result<Option<Store>> {
             Err(other) => Err(other),
         },
     }
-}
-
-/// Records the scan in the store found from the scanned root (or named by
-/// --store/PRUV_STORE), creating `ROOT/.pruv/` when there is none.
-fn record(
-    ctx: &Context,
-    root: &Path,
-    document: &crate::scan::model::ScanDocument,
-) -> Result<(String, std::path::PathBuf)> {
-    let mut store = match store_for(ctx, root)? {
-        Some(store) => store,
-        None => Store::init(&root.join(STORE_DIR))?.0,
-    };
-    let id = store.record_scan(&root.display().to_string(), document)?;
-    Ok((id, store.dir().to_owned()))
 }
 
 pub(super) fn report_warnings(warnings: &[String]) {

@@ -12,6 +12,8 @@ pub struct ParsedLanguage {
     pub grammar: fn() -> Language,
     /// Rule files, concatenated into one query per language.
     pub rules: &'static [(&'static str, &'static str)],
+    /// Where its imports' package names are listed in `grammars/externals.toml`.
+    pub ecosystem: &'static str,
 }
 
 macro_rules! rules {
@@ -24,6 +26,7 @@ pub static PYTHON: ParsedLanguage = ParsedLanguage {
     name: "python",
     grammar: || tree_sitter_python::LANGUAGE.into(),
     rules: rules!["python" / "env.scm", "python" / "web.scm", "python" / "imports.scm", "python" / "clients.scm"],
+    ecosystem: "pypi",
 };
 
 /// JavaScript, TypeScript and TSX share one set of rules (`js.*`).
@@ -34,22 +37,32 @@ const JS_RULES: &[(&str, &str)] = rules![
     "javascript" / "clients.scm"
 ];
 
-pub static JAVASCRIPT: ParsedLanguage =
-    ParsedLanguage { name: "javascript", grammar: || tree_sitter_javascript::LANGUAGE.into(), rules: JS_RULES };
+pub static JAVASCRIPT: ParsedLanguage = ParsedLanguage {
+    name: "javascript",
+    grammar: || tree_sitter_javascript::LANGUAGE.into(),
+    rules: JS_RULES,
+    ecosystem: "npm",
+};
 
 pub static TYPESCRIPT: ParsedLanguage = ParsedLanguage {
     name: "typescript",
     grammar: || tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
     rules: JS_RULES,
+    ecosystem: "npm",
 };
 
-pub static TSX: ParsedLanguage =
-    ParsedLanguage { name: "typescript", grammar: || tree_sitter_typescript::LANGUAGE_TSX.into(), rules: JS_RULES };
+pub static TSX: ParsedLanguage = ParsedLanguage {
+    name: "typescript",
+    grammar: || tree_sitter_typescript::LANGUAGE_TSX.into(),
+    rules: JS_RULES,
+    ecosystem: "npm",
+};
 
 pub static GO: ParsedLanguage = ParsedLanguage {
     name: "go",
     grammar: || tree_sitter_go::LANGUAGE.into(),
     rules: rules!["go" / "env.scm", "go" / "web.scm", "go" / "imports.scm", "go" / "clients.scm"],
+    ecosystem: "go",
 };
 
 pub static JAVA: ParsedLanguage = ParsedLanguage {
@@ -62,12 +75,14 @@ pub static JAVA: ParsedLanguage = ParsedLanguage {
         "java" / "imports.scm",
         "java" / "clients.scm"
     ],
+    ecosystem: "maven",
 };
 
 pub static CSHARP: ParsedLanguage = ParsedLanguage {
     name: "csharp",
     grammar: || tree_sitter_c_sharp::LANGUAGE.into(),
     rules: rules!["csharp" / "env.scm", "csharp" / "web.scm", "csharp" / "imports.scm", "csharp" / "clients.scm"],
+    ecosystem: "nuget",
 };
 
 pub static RUST: ParsedLanguage = ParsedLanguage {
@@ -80,12 +95,14 @@ pub static RUST: ParsedLanguage = ParsedLanguage {
         "rust" / "imports.scm",
         "rust" / "clients.scm"
     ],
+    ecosystem: "cargo",
 };
 
 pub static RUBY: ParsedLanguage = ParsedLanguage {
     name: "ruby",
     grammar: || tree_sitter_ruby::LANGUAGE.into(),
     rules: rules!["ruby" / "env.scm", "ruby" / "web.scm", "ruby" / "imports.scm", "ruby" / "clients.scm"],
+    ecosystem: "gem",
 };
 
 /// Every parsed language (TypeScript appears twice: .ts and .tsx grammars).

@@ -2,6 +2,7 @@
 //!
 //! One scan builds one [`model::ScanDocument`]; every output format renders it.
 
+pub mod cache;
 pub mod chain;
 pub mod config;
 pub mod diff;
@@ -47,10 +48,24 @@ pub struct Progress {
 pub struct ScanOutcome {
     pub document: ScanDocument,
     pub warnings: Vec<String>,
+    /// How many files were taken from the cache, read, analysed.
+    pub work: cache::Work,
+    /// What to write back to the cache, when one was used.
+    pub cache: Option<cache::CacheChanges>,
 }
 
 /// Scans the tree at `root`; `root_label` is the root as the user wrote it.
 pub fn scan(root: &Path, root_label: &str, options: &ScanOptions) -> Result<ScanOutcome> {
+    scan_cached(root, root_label, options, None)
+}
+
+/// Scans the tree at `root`, taking unchanged files from `cache`.
+pub fn scan_cached(
+    root: &Path,
+    root_label: &str,
+    options: &ScanOptions,
+    cache: Option<cache::Cache>,
+) -> Result<ScanOutcome> {
     let started = Instant::now();
     let metadata = std::fs::metadata(root).map_err(|e| Error::io(root, e))?;
     if !metadata.is_dir() {
@@ -62,9 +77,29 @@ pub fn scan(root: &Path, root_label: &str, options: &ScanOptions) -> Result<Scan
     let (threads, pool) = thread_pool(options.threads)?;
     let walked = walk::walk(root, threads);
     let tick = Ticker::new(options, walked.files.len());
-    let processed: Vec<process::Processed> =
-        pool.install(|| walked.files.par_iter().map(|file| tick.done(process::process(file))).collect());
-    Ok(assemble(root_label, started, walked.warnings, processed, git::describe_worktree(root)))
+    let processed: Vec<process::Processed> = pool.install(|| {
+        walked
+            .files
+            .par_iter()
+            .map(|file| {
+                tick.done(match &cache {
+                    Some(cache) => cache.process(file),
+                    None => process::process(file),
+                })
+            })
+            .collect()
+    });
+    let (work, changes) = match cache {
+        Some(cache) => {
+            let (work, changes) = cache.finish(walked.files.iter().map(|f| f.path.as_str()));
+            (work, Some(changes))
+        }
+        None => (uncached_work(&processed), None),
+    };
+    let mut outcome = assemble(root_label, started, walked.warnings, processed, git::describe_worktree(root));
+    outcome.work = work;
+    outcome.cache = changes;
+    Ok(outcome)
 }
 
 /// Scans revision `rev` of the git repository holding `dir`, from the
@@ -79,7 +114,16 @@ pub fn scan_rev(dir: &Path, rev: &str, root_label: &str, options: &ScanOptions) 
     let processed: Vec<process::Processed> = pool.install(|| {
         listing.files.par_iter().map_init(|| tree.reader(), |repo, file| tick.done(git::process(repo, file))).collect()
     });
-    Ok(assemble(root_label, started, listing.warnings, processed, Some(tree.source.clone())))
+    let work = uncached_work(&processed);
+    let mut outcome = assemble(root_label, started, listing.warnings, processed, Some(tree.source.clone()));
+    outcome.work = work;
+    Ok(outcome)
+}
+
+/// Without a cache every file is read and analysed.
+fn uncached_work(processed: &[process::Processed]) -> cache::Work {
+    let n = processed.len() as u64;
+    cache::Work { reused: 0, read: n, analysed: n }
 }
 
 fn thread_pool(threads: usize) -> Result<(usize, rayon::ThreadPool)> {
@@ -149,5 +193,5 @@ fn assemble(
         env_vars: inferred.env_vars,
         connections: inferred.connections,
     };
-    ScanOutcome { document, warnings }
+    ScanOutcome { document, warnings, work: cache::Work::default(), cache: None }
 }

@@ -32,7 +32,7 @@ pub struct Processed {
 
 impl Processed {
     /// Hashed and listed, nothing read from it (yet).
-    fn hashed(entry: FileEntry) -> Processed {
+    pub(crate) fn hashed(entry: FileEntry) -> Processed {
         Processed { entry: Some(entry), code: vec![], config: None, entry_point: false, parsed: false, warning: None }
     }
 
@@ -44,27 +44,59 @@ impl Processed {
 /// A file of the work tree.
 pub fn process(file: &Walked) -> Processed {
     if file.is_symlink {
-        return match std::fs::read_link(&file.absolute) {
-            Ok(target) => process_link(&file.path, target.to_string_lossy().into_owned()),
-            Err(e) => Processed::unreadable(format!("{}: {e}", file.path)),
-        };
+        return process_symlink(file);
     }
-    let mut handle = match std::fs::File::open(&file.absolute) {
-        Ok(handle) => handle,
-        Err(e) => return Processed::unreadable(format!("{}: {e}", file.path)),
-    };
+    match read(file) {
+        Ok(content) => {
+            let sha256 = content.sha256();
+            analyse(&file.path, &content, sha256)
+        }
+        Err(warning) => Processed::unreadable(warning),
+    }
+}
+
+pub fn process_symlink(file: &Walked) -> Processed {
+    match std::fs::read_link(&file.absolute) {
+        Ok(target) => process_link(&file.path, target.to_string_lossy().into_owned()),
+        Err(e) => Processed::unreadable(format!("{}: {e}", file.path)),
+    }
+}
+
+/// What reading a file gave: its bytes, or only the hash of a file too big to hold.
+pub enum Content {
+    Whole(Vec<u8>),
+    Large { sha256: String, size: u64 },
+}
+
+impl Content {
+    pub fn sha256(&self) -> String {
+        match self {
+            Content::Whole(bytes) => hex::encode(Sha256::digest(bytes)),
+            Content::Large { sha256, .. } => sha256.clone(),
+        }
+    }
+}
+
+/// Reads a regular file once; an unreadable one gives its warning.
+pub fn read(file: &Walked) -> Result<Content, String> {
+    let unreadable = |e: std::io::Error| format!("{}: {e}", file.path);
+    let mut handle = std::fs::File::open(&file.absolute).map_err(unreadable)?;
     let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
     if size > MAX_IN_MEMORY {
-        return match stream_hash(&mut handle) {
-            Ok((sha256, size)) => Processed::hashed(file_entry(&file.path, sha256, size)),
-            Err(e) => Processed::unreadable(format!("{}: {e}", file.path)),
-        };
+        let (sha256, size) = stream_hash(&mut handle).map_err(unreadable)?;
+        return Ok(Content::Large { sha256, size });
     }
     let mut bytes = Vec::with_capacity(size as usize);
-    if let Err(e) = handle.read_to_end(&mut bytes) {
-        return Processed::unreadable(format!("{}: {e}", file.path));
+    handle.read_to_end(&mut bytes).map_err(unreadable)?;
+    Ok(Content::Whole(bytes))
+}
+
+/// Everything a file's content says, given its hash.
+pub fn analyse(path: &str, content: &Content, sha256: String) -> Processed {
+    match content {
+        Content::Whole(bytes) => process_hashed(path, bytes, sha256),
+        Content::Large { size, .. } => Processed::hashed(file_entry(path, sha256, *size)),
     }
-    process_bytes(&file.path, &bytes)
 }
 
 /// A symbolic link (never followed): the hash covers the target text.
@@ -78,7 +110,7 @@ pub fn process_link(path: &str, target: String) -> Processed {
     })
 }
 
-fn file_entry(path: &str, sha256: String, size: u64) -> FileEntry {
+pub(crate) fn file_entry(path: &str, sha256: String, size: u64) -> FileEntry {
     FileEntry {
         path: path.to_owned(),
         sha256,
@@ -91,7 +123,11 @@ fn file_entry(path: &str, sha256: String, size: u64) -> FileEntry {
 /// A file's whole contents, from the disk or from a git object: the same
 /// bytes give the same facts wherever they come from.
 pub fn process_bytes(path: &str, bytes: &[u8]) -> Processed {
-    let mut processed = Processed::hashed(file_entry(path, hex::encode(Sha256::digest(bytes)), bytes.len() as u64));
+    process_hashed(path, bytes, hex::encode(Sha256::digest(bytes)))
+}
+
+fn process_hashed(path: &str, bytes: &[u8], sha256: String) -> Processed {
+    let mut processed = Processed::hashed(file_entry(path, sha256, bytes.len() as u64));
     // Files too big to read whole from disk are only hashed; a blob of that size is treated alike.
     if bytes.len() as u64 > MAX_IN_MEMORY || paths::is_excluded(path) {
         return processed;

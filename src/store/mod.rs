@@ -103,11 +103,10 @@ impl Store {
         let version: i64 =
             tx.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(|e| store_error(&self.dir, e))?;
         match version {
-            0 => tx
-                .execute_batch(&format!("{}{}{}", schema::CREATE, schema::V2, schema::V3))
-                .map_err(|e| store_error(&self.dir, e))?,
-            1 => tx.execute_batch(&format!("{}{}", schema::V2, schema::V3)).map_err(|e| store_error(&self.dir, e))?,
-            2 => tx.execute_batch(schema::V3).map_err(|e| store_error(&self.dir, e))?,
+            0..=3 => {
+                let steps = [schema::CREATE, schema::V2, schema::V3, schema::V4];
+                tx.execute_batch(&steps[version as usize..].concat()).map_err(|e| store_error(&self.dir, e))?
+            }
             schema::VERSION => {}
             newer => {
                 return Err(Error::Store {
@@ -422,6 +421,73 @@ impl Store {
         }
     }
 
+    /// The scan cache of `root`, as written by this build of the scanner.
+    pub fn load_scan_cache(&self, root: &str) -> Result<crate::scan::cache::Known> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT path, size, mtime_ns, ctime_ns, inode, sha256, language, analysis
+                 FROM scan_cache WHERE root = ?1 AND fingerprint = ?2",
+            )
+            .map_err(|e| self.error(e))?;
+        let rows = statement
+            .query_map([root, crate::scan::cache::FINGERPRINT], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    crate::scan::cache::CachedFile {
+                        size: row.get::<_, i64>(1)? as u64,
+                        mtime_ns: row.get(2)?,
+                        ctime_ns: row.get(3)?,
+                        inode: row.get::<_, i64>(4)? as u64,
+                        sha256: row.get(5)?,
+                        language: row.get(6)?,
+                        analysis: row.get(7)?,
+                    },
+                ))
+            })
+            .map_err(|e| self.error(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.error(e))
+    }
+
+    /// Writes a scan's cache changes in one transaction, dropping rows of other scanner builds.
+    pub fn save_scan_cache(&mut self, root: &str, changes: &crate::scan::cache::CacheChanges) -> Result<()> {
+        let dir = self.dir.clone();
+        let err = |e| store_error(&dir, e);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
+        let fingerprint = crate::scan::cache::FINGERPRINT;
+        tx.execute("DELETE FROM scan_cache WHERE root = ?1 AND fingerprint <> ?2", [root, fingerprint]).map_err(err)?;
+        {
+            let mut upsert = tx
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO scan_cache
+                       (root, path, fingerprint, size, mtime_ns, ctime_ns, inode, sha256, language, analysis)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                )
+                .map_err(err)?;
+            for (path, file) in &changes.upserts {
+                upsert
+                    .execute(params![
+                        root,
+                        path,
+                        fingerprint,
+                        file.size as i64,
+                        file.mtime_ns,
+                        file.ctime_ns,
+                        file.inode as i64,
+                        file.sha256,
+                        file.language,
+                        file.analysis
+                    ])
+                    .map_err(err)?;
+            }
+            let mut remove = tx.prepare_cached("DELETE FROM scan_cache WHERE root = ?1 AND path = ?2").map_err(err)?;
+            for path in &changes.removed {
+                remove.execute([root, path]).map_err(err)?;
+            }
+        }
+        tx.commit().map_err(err)
+    }
+
     /// The id of the chain that links the scans of `root`, once there is one.
     pub fn history_chain(&self, root: &str) -> Result<Option<String>> {
         find_by_name(&self.conn, &history_chain_name(root)).map_err(|e| self.error(e))
@@ -616,6 +682,33 @@ mod tests {
         assert_eq!(history.entries.len(), 1);
         let state = history.entries[0].y_state.as_ref().and_then(Value::as_object).unwrap();
         assert_eq!(state.get("tree_hash").and_then(Value::as_str), Some("t1"));
+    }
+
+    /// Rows another build of the scanner wrote are never read, and go at the next save.
+    #[test]
+    fn the_scan_cache_is_per_scanner_build() {
+        use crate::scan::cache::{CacheChanges, CachedFile};
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, _) = Store::init(dir.path()).unwrap();
+        let file = |sha: &str| CachedFile {
+            size: 1,
+            mtime_ns: 5,
+            ctime_ns: 5,
+            inode: 7,
+            sha256: sha.into(),
+            language: None,
+            analysis: None,
+        };
+        let changes = CacheChanges { upserts: vec![("a".into(), file("1")), ("b".into(), file("2"))], removed: vec![] };
+        store.save_scan_cache("/r", &changes).unwrap();
+        assert_eq!(store.load_scan_cache("/r").unwrap().len(), 2);
+        assert!(store.load_scan_cache("/other").unwrap().is_empty());
+        store.conn.execute("UPDATE scan_cache SET fingerprint = 'old' WHERE path = 'a'", []).unwrap();
+        assert_eq!(store.load_scan_cache("/r").unwrap().keys().collect::<Vec<_>>(), ["b"]);
+        let removal = CacheChanges { upserts: vec![], removed: vec!["b".into()] };
+        store.save_scan_cache("/r", &removal).unwrap();
+        let left: i64 = store.conn.query_row("SELECT COUNT(*) FROM scan_cache", [], |row| row.get(0)).unwrap();
+        assert_eq!(left, 0, "the stale row and the removed one are gone");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The database layout. `PRAGMA user_version` holds the schema version.
 
 /// The schema this build reads and writes.
-pub const VERSION: i64 = 3;
+pub const VERSION: i64 = 4;
 
 /// Entries keep every document field, with numbers and states as compact
 /// JSON text so that they re-render byte for byte. `(chain_id, idx)` is
@@ -66,4 +66,24 @@ ALTER TABLE scans ADD COLUMN history_chain TEXT;
 ALTER TABLE scans ADD COLUMN history_idx INTEGER;
 
 PRAGMA user_version = 3;
+";
+
+/// Version 4: the incremental scan cache (`scan::cache`), per scanned root
+/// and path; `fingerprint` names the scanner build that wrote the row.
+pub const V4: &str = "
+CREATE TABLE scan_cache (
+    root        TEXT NOT NULL,
+    path        TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    size        INTEGER NOT NULL,
+    mtime_ns    INTEGER NOT NULL,
+    ctime_ns    INTEGER NOT NULL,
+    inode       INTEGER NOT NULL,
+    sha256      TEXT NOT NULL,
+    language    TEXT,
+    analysis    TEXT,
+    PRIMARY KEY (root, path)
+) STRICT, WITHOUT ROWID;
+
+PRAGMA user_version = 4;
 ";

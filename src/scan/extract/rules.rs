@@ -109,12 +109,22 @@ fn load(language: &ParsedLanguage) -> Result<LanguageRules, String> {
             return Err(format!("grammars/{name}: no `; triggers:` line"));
         }
         for word in triggers {
-            words.push(word.to_owned());
-            trigger_file.push(index);
+            // `@packages`: the import names of the external systems of the
+            // language's ecosystem. An import that names none of them cannot
+            // reveal one, so it is not worth a parse.
+            let expanded = match word {
+                "@packages" => crate::scan::externals::import_literals(language.ecosystem),
+                word => vec![word.to_owned()],
+            };
+            for word in expanded {
+                words.push(word);
+                trigger_file.push(index);
+            }
         }
         files.push(RuleFile { name, text, compiled: OnceLock::new() });
     }
-    let triggers = AhoCorasick::new(&words).map_err(|e| e.to_string())?;
+    // Package names match regardless of case, as `externals::by_package` does.
+    let triggers = AhoCorasick::builder().ascii_case_insensitive(true).build(&words).map_err(|e| e.to_string())?;
     Ok(LanguageRules { language: (language.grammar)(), files, triggers, trigger_file })
 }
 
