@@ -10,7 +10,6 @@ use super::output::{WARN, emit, emit_json, paint};
 use super::scan_render;
 use crate::core::json;
 use crate::error::{Error, ExitCode, Result};
-use crate::scan::cache::Cache;
 use crate::scan::{self, ScanOptions};
 use crate::store::{self, STORE_DIR, Store};
 
@@ -30,13 +29,17 @@ pub fn run(ctx: &Context, args: &ScanArgs) -> Result<ExitCode> {
         // Made before the scan, so the first scan fills the cache as well.
         store = Some(Store::init(&root.join(STORE_DIR))?.0);
     }
-    let cache = match (&store, &args.rev) {
-        (Some(store), None) if !args.no_cache => Some(Cache::new(store.load_scan_cache(&key)?)),
+    // Read on its own connection, beside the walk.
+    let load: Option<scan::CacheLoader> = match (&store, &args.rev) {
+        (Some(store), None) if !args.no_cache => {
+            let (dir, key) = (store.dir().to_owned(), key.clone());
+            Some(Box::new(move || Store::open(&dir)?.load_scan_cache(&key)))
+        }
         _ => None,
     };
     let work = || match &args.rev {
         Some(rev) => scan::scan_rev(&root, rev, &label, &options),
-        None => scan::scan_cached(&root, &label, &options, cache),
+        None => scan::scan_cached(&root, &label, &options, load),
     };
     let outcome = match progress {
         Some(progress) => with_progress(&progress, work)?,
@@ -55,6 +58,7 @@ pub fn run(ctx: &Context, args: &ScanArgs) -> Result<ExitCode> {
     };
     if let (Some(store), Some(changes)) = (store.as_mut(), &outcome.cache)
         && !args.no_cache
+        && !(changes.upserts.is_empty() && changes.removed.is_empty())
     {
         store.save_scan_cache(&key, changes)?;
     }

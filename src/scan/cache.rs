@@ -8,7 +8,6 @@
 //! The library only reads a snapshot and reports changes; the caller loads
 //! and saves them (`Store::load_scan_cache`, `Store::save_scan_cache`).
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -41,8 +40,8 @@ pub struct CachedFile {
     pub analysis: Option<String>,
 }
 
-/// The cache of one tree, by path.
-pub type Known = HashMap<String, CachedFile>;
+/// The cache of one tree, sorted by path (binary search beats hashing 10⁵ paths).
+pub type Known = Vec<(String, CachedFile)>;
 
 /// What to write back: new or changed entries, and paths that are gone.
 #[derive(Debug, Default)]
@@ -81,7 +80,8 @@ struct Stamp {
 }
 
 impl Cache {
-    pub fn new(known: Known) -> Cache {
+    pub fn new(mut known: Known) -> Cache {
+        known.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         Cache {
             known,
             trust_before_ns: now_ns() - RACY_NS,
@@ -100,7 +100,8 @@ impl Cache {
             return process::process_symlink(file);
         }
         let stamp = stamp(file);
-        let cached = self.known.get(&file.path);
+        let cached =
+            self.known.binary_search_by(|(path, _)| path.as_str().cmp(&file.path)).ok().map(|i| &self.known[i].1);
         if let (Some(stamp), Some(cached)) = (&stamp, cached)
             && cached.mtime_ns != UNVERIFIED
             && (cached.size, cached.mtime_ns, cached.ctime_ns, cached.inode)
@@ -149,12 +150,14 @@ impl Cache {
             read: self.read.into_inner(),
             analysed: self.analysed.into_inner(),
         };
-        let mut known = self.known;
-        for path in present {
-            known.remove(path);
-        }
-        let mut removed: Vec<String> = known.into_keys().collect();
-        removed.sort();
+        let mut present: Vec<&str> = present.into_iter().collect();
+        present.sort_unstable();
+        let removed: Vec<String> = self
+            .known
+            .into_iter()
+            .map(|(path, _)| path)
+            .filter(|p| present.binary_search(&p.as_str()).is_err())
+            .collect();
         let mut upserts = self.updates.into_inner().unwrap_or_else(|p| p.into_inner());
         upserts.sort_by(|a, b| a.0.cmp(&b.0));
         (work, CacheChanges { upserts, removed })

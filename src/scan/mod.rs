@@ -59,12 +59,15 @@ pub fn scan(root: &Path, root_label: &str, options: &ScanOptions) -> Result<Scan
     scan_cached(root, root_label, options, None)
 }
 
-/// Scans the tree at `root`, taking unchanged files from `cache`.
+/// Reads a tree's cache; it runs while the tree is walked.
+pub type CacheLoader<'a> = Box<dyn FnOnce() -> Result<cache::Known> + Send + 'a>;
+
+/// Scans the tree at `root`, taking unchanged files from the cache `load` reads.
 pub fn scan_cached(
     root: &Path,
     root_label: &str,
     options: &ScanOptions,
-    cache: Option<cache::Cache>,
+    load: Option<CacheLoader<'_>>,
 ) -> Result<ScanOutcome> {
     let started = Instant::now();
     let metadata = std::fs::metadata(root).map_err(|e| Error::io(root, e))?;
@@ -75,7 +78,12 @@ pub fn scan_cached(
         )));
     }
     let (threads, pool) = thread_pool(options.threads)?;
-    let walked = walk::walk(root, threads);
+    let (walked, known) = std::thread::scope(|scope| {
+        let loading = load.map(|load| scope.spawn(load));
+        let walked = walk::walk(root, threads);
+        (walked, loading.map(|loading| loading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))))
+    });
+    let cache = known.transpose()?.map(cache::Cache::new);
     let tick = Ticker::new(options, walked.files.len());
     let processed: Vec<process::Processed> = pool.install(|| {
         walked

@@ -427,7 +427,7 @@ impl Store {
             .conn
             .prepare(
                 "SELECT path, size, mtime_ns, ctime_ns, inode, sha256, language, analysis
-                 FROM scan_cache WHERE root = ?1 AND fingerprint = ?2",
+                 FROM scan_cache WHERE root = ?1 AND fingerprint = ?2 ORDER BY path",
             )
             .map_err(|e| self.error(e))?;
         let rows = statement
@@ -704,7 +704,8 @@ mod tests {
         assert_eq!(store.load_scan_cache("/r").unwrap().len(), 2);
         assert!(store.load_scan_cache("/other").unwrap().is_empty());
         store.conn.execute("UPDATE scan_cache SET fingerprint = 'old' WHERE path = 'a'", []).unwrap();
-        assert_eq!(store.load_scan_cache("/r").unwrap().keys().collect::<Vec<_>>(), ["b"]);
+        let paths: Vec<String> = store.load_scan_cache("/r").unwrap().into_iter().map(|(path, _)| path).collect();
+        assert_eq!(paths, ["b"]);
         let removal = CacheChanges { upserts: vec![], removed: vec!["b".into()] };
         store.save_scan_cache("/r", &removal).unwrap();
         let left: i64 = store.conn.query_row("SELECT COUNT(*) FROM scan_cache", [], |row| row.get(0)).unwrap();
