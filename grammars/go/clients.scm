@@ -1,5 +1,5 @@
 ; Outgoing HTTP/gRPC clients and connection-string literals.
-; triggers: :// grpc Dial NewClient http
+; triggers: @quoted-url grpc.Dial grpc.NewClient
 
 ; grpc.Dial(os.Getenv("ADDR"), …), grpc.NewClient(addr literal, …)
 ((call_expression

@@ -1,5 +1,5 @@
 ; Web and RPC frameworks, and the ports Go servers listen on.
-; triggers: gin echo fiber chi mux grpc ListenAndServe Listen Run
+; triggers: gin.Default gin.New echo.New fiber.New chi.NewRouter mux.NewRouter grpc.NewServer ListenAndServe .Run(" .Listen(" .Start(" net.Listen
 
 ((call_expression function: (selector_expression operand: (identifier) @_p field: (field_identifier) @_f))
  (#eq? @_p "gin") (#any-of? @_f "Default" "New")) @go.framework.gin

@@ -1,5 +1,5 @@
 ; Connection-string and service URL literals (`postgres://…`, `redis://…`, `http://api:8080`).
-; triggers: ://
+; triggers: @quoted-url
 
 ((string_literal (string_fragment) @url)
  (#match? @url "^[a-z][a-z0-9+.-]*://")) @java.literal.url

@@ -1,5 +1,5 @@
 ; Outgoing HTTP/gRPC clients and connection-string literals.
-; triggers: :// fetch axios got ky request baseURL grpc
+; triggers: @quoted-url fetch axios got ky request baseURL grpc
 
 ; fetch(process.env.X …), fetch(`${process.env.X}/path`), axios.get(process.env.X + "/p")
 ((call_expression

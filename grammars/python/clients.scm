@@ -1,5 +1,5 @@
 ; Outgoing HTTP/gRPC clients and connection-string literals.
-; triggers: :// requests httpx aiohttp urllib grpc getenv environ
+; triggers: @quoted-url requests httpx aiohttp urllib grpc getenv environ
 
 ; requests.get("http://…"), httpx.post(…), session.get(…) with a literal URL
 ((call

@@ -1,5 +1,5 @@
 ; Connection-string and service URL literals (`postgres://…`, `redis://…`, `http://api:8080`).
-; triggers: ://
+; triggers: @quoted-url
 
 ((string (string_content) @url)
  (#match? @url "^[a-z][a-z0-9+.-]*://")) @ruby.literal.url

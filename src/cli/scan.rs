@@ -48,7 +48,15 @@ pub fn run(ctx: &Context, args: &ScanArgs) -> Result<ExitCode> {
     report_warnings(&outcome.warnings);
     if args.verbose {
         let w = outcome.work;
-        eprintln!("work: {} files from the cache, {} read and hashed, {} analysed", w.reused, w.read, w.analysed);
+        eprintln!(
+            "work: {} files from the cache, {} read and hashed, {} analysed, {} parsed by tree-sitter ({} KiB, {} rule-file runs)",
+            w.reused,
+            w.read,
+            w.analysed,
+            w.parsed,
+            w.parsed_bytes / 1024,
+            w.rule_files
+        );
     }
     let document = outcome.document;
 

@@ -59,6 +59,22 @@ pub struct Work {
     pub read: u64,
     /// Analysed afresh: prefilter, parsers, configuration readers.
     pub analysed: u64,
+    /// Of those, parsed by tree-sitter: files, bytes, and rule files run over them.
+    pub parsed: u64,
+    pub parsed_bytes: u64,
+    pub rule_files: u64,
+}
+
+impl Work {
+    /// Counts one freshly analysed file.
+    pub fn add_analysed(&mut self, processed: &Processed) {
+        self.analysed += 1;
+        if let Some(work) = processed.tree_sitter {
+            self.parsed += 1;
+            self.parsed_bytes += work.bytes;
+            self.rule_files += u64::from(work.rule_files);
+        }
+    }
 }
 
 pub struct Cache {
@@ -68,7 +84,7 @@ pub struct Cache {
     updates: Mutex<Vec<(String, CachedFile)>>,
     reused: AtomicU64,
     read: AtomicU64,
-    analysed: AtomicU64,
+    analysed: Mutex<Work>,
 }
 
 /// A file's stat, as the cache compares it.
@@ -88,7 +104,7 @@ impl Cache {
             updates: Mutex::new(Vec::new()),
             reused: AtomicU64::new(0),
             read: AtomicU64::new(0),
-            analysed: AtomicU64::new(0),
+            analysed: Mutex::new(Work::default()),
         }
     }
 
@@ -121,8 +137,9 @@ impl Cache {
         let processed = match same_content {
             Some(processed) => processed,
             None => {
-                self.analysed.fetch_add(1, Ordering::Relaxed);
-                process::analyse(&file.path, &content, sha256)
+                let processed = process::analyse(&file.path, &content, sha256);
+                self.analysed.lock().unwrap_or_else(|p| p.into_inner()).add_analysed(&processed);
+                processed
             }
         };
         if let (Some(stamp), Some(entry)) = (stamp, &processed.entry) {
@@ -148,7 +165,7 @@ impl Cache {
         let work = Work {
             reused: self.reused.into_inner(),
             read: self.read.into_inner(),
-            analysed: self.analysed.into_inner(),
+            ..self.analysed.into_inner().unwrap_or_else(|p| p.into_inner())
         };
         let mut present: Vec<&str> = present.into_iter().collect();
         present.sort_unstable();

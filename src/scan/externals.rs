@@ -91,16 +91,17 @@ pub fn by_package(ecosystem: &str, name: &str) -> Option<&'static External> {
 }
 
 /// Literals one of which an import must contain to name a package of
-/// `ecosystem` that `by_package` knows: each package name, also with
-/// Python's `_` for `-`; for Maven coordinates, the group (Java code
-/// imports the group's packages).
+/// `ecosystem` that `by_package` knows: each package name (its group, for
+/// Maven coordinates: Java code imports the group's packages), and the
+/// name with Python's `_` for `-`.
 pub fn import_literals(ecosystem: &str) -> Vec<String> {
     let mut literals: Vec<String> = all()
         .iter()
         .flat_map(|external| external.packages.iter().filter(|(e, _)| e == ecosystem).flat_map(|(_, p)| p))
         .flat_map(|package| {
-            let package = package.to_ascii_lowercase();
-            let group = package.split(':').next().unwrap_or(&package).to_owned();
+            // As written in the table: code spells its imports that way
+            // (`by_package` also forgives case, which code never needs).
+            let group = package.split(':').next().unwrap_or(package).to_owned();
             [package.replace('-', "_"), group]
         })
         .collect();

@@ -130,8 +130,11 @@ pub fn scan_rev(dir: &Path, rev: &str, root_label: &str, options: &ScanOptions) 
 
 /// Without a cache every file is read and analysed.
 fn uncached_work(processed: &[process::Processed]) -> cache::Work {
-    let n = processed.len() as u64;
-    cache::Work { reused: 0, read: n, analysed: n }
+    let mut work = cache::Work { read: processed.len() as u64, ..cache::Work::default() };
+    for file in processed {
+        work.add_analysed(file);
+    }
+    work
 }
 
 fn thread_pool(threads: usize) -> Result<(usize, rayon::ThreadPool)> {

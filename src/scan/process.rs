@@ -28,16 +28,44 @@ pub struct Processed {
     pub parsed: bool,
     /// Something went wrong that the user should hear about; counted as skipped.
     pub warning: Option<String>,
+    /// What parsing it took, when tree-sitter parsed it.
+    #[serde(default)]
+    pub tree_sitter: Option<TreeSitterWork>,
+}
+
+/// The expensive part of reading code, counted (not timed) so that a
+/// regression in what gets parsed shows without wall-clock noise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TreeSitterWork {
+    pub bytes: u64,
+    /// Rule files whose queries ran over the tree.
+    pub rule_files: u32,
 }
 
 impl Processed {
     /// Hashed and listed, nothing read from it (yet).
     pub(crate) fn hashed(entry: FileEntry) -> Processed {
-        Processed { entry: Some(entry), code: vec![], config: None, entry_point: false, parsed: false, warning: None }
+        Processed {
+            entry: Some(entry),
+            code: vec![],
+            config: None,
+            entry_point: false,
+            parsed: false,
+            warning: None,
+            tree_sitter: None,
+        }
     }
 
     pub(crate) fn unreadable(warning: String) -> Processed {
-        Processed { entry: None, code: vec![], config: None, entry_point: false, parsed: false, warning: Some(warning) }
+        Processed {
+            entry: None,
+            code: vec![],
+            config: None,
+            entry_point: false,
+            parsed: false,
+            warning: Some(warning),
+            tree_sitter: None,
+        }
     }
 }
 
@@ -151,10 +179,13 @@ fn process_hashed(path: &str, bytes: &[u8], sha256: String) -> Processed {
     if let Some(Detected::Parsed(language)) = detected.filter(|_| !paths::is_build_script(path)) {
         processed.entry_point = paths::is_entry_point(language.name, path, text);
         if extract::worth_parsing(language, text) {
-            match extract::extract(language, text) {
-                Some(facts) => {
+            match extract::extract_counted(language, text) {
+                Some((facts, rule_files)) => {
                     processed.code = facts;
                     processed.parsed = true;
+                    if rule_files > 0 {
+                        processed.tree_sitter = Some(TreeSitterWork { bytes: text.len() as u64, rule_files });
+                    }
                 }
                 None => {
                     processed.warning =

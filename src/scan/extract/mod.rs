@@ -35,15 +35,20 @@ thread_local! {
 
 /// Whether `source` holds any literal the language's rules need.
 pub fn worth_parsing(language: &'static ParsedLanguage, source: &str) -> bool {
-    source.len() <= MAX_PARSE_BYTES && rules_of(language).triggers.is_match(source)
+    source.len() <= MAX_PARSE_BYTES && rules_of(language).any_match(source)
 }
 
 /// Runs the rule files whose triggers `source` holds. `None` when the parser gave up.
 pub fn extract(language: &'static ParsedLanguage, source: &str) -> Option<Vec<Fact>> {
+    extract_counted(language, source).map(|(facts, _)| facts)
+}
+
+/// The same, with the number of rule files run (0: not parsed at all).
+pub fn extract_counted(language: &'static ParsedLanguage, source: &str) -> Option<(Vec<Fact>, u32)> {
     let rules = rules_of(language);
     let mask = rules.matching_files(source);
     if mask == 0 {
-        return Some(Vec::new());
+        return Some((Vec::new(), 0));
     }
     let tree = PARSERS.with(|parsers| {
         let mut parsers = parsers.borrow_mut();
@@ -80,7 +85,7 @@ pub fn extract(language: &'static ParsedLanguage, source: &str) -> Option<Vec<Fa
     facts.retain(|fact| !excluded.iter().any(|region| region.contains(&fact.line)));
     facts.sort_by(|a, b| (a.line, a.rule).cmp(&(b.line, b.rule)));
     facts.dedup();
-    Some(facts)
+    Some((facts, mask.count_ones()))
 }
 
 fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '_>, source: &str) -> Option<Fact> {

@@ -79,6 +79,8 @@ pub struct LanguageRules {
     pub triggers: AhoCorasick,
     /// For each trigger, the rule file it belongs to.
     trigger_file: Vec<usize>,
+    /// Rule files triggered by a quoted URL (`@quoted-url`; bit i = file i).
+    url_files: u64,
 }
 
 /// The framework a `<lang>.framework.<name>[-variant]` rule names.
@@ -98,6 +100,7 @@ pub fn rules_of(language: &'static ParsedLanguage) -> &'static LanguageRules {
 fn load(language: &ParsedLanguage) -> Result<LanguageRules, String> {
     let mut words = Vec::new();
     let mut trigger_file = Vec::new();
+    let mut url_files = 0u64;
     let mut files = Vec::new();
     for (index, (name, text)) in language.rules.iter().enumerate() {
         let triggers: Vec<&str> = text
@@ -109,6 +112,10 @@ fn load(language: &ParsedLanguage) -> Result<LanguageRules, String> {
             return Err(format!("grammars/{name}: no `; triggers:` line"));
         }
         for word in triggers {
+            if word == "@quoted-url" {
+                url_files |= 1 << index;
+                continue;
+            }
             // `@packages`: the import names of the external systems of the
             // language's ecosystem. An import that names none of them cannot
             // reveal one, so it is not worth a parse.
@@ -123,12 +130,16 @@ fn load(language: &ParsedLanguage) -> Result<LanguageRules, String> {
         }
         files.push(RuleFile { name, text, compiled: OnceLock::new() });
     }
-    // Package names match regardless of case, as `externals::by_package` does.
-    let triggers = AhoCorasick::builder().ascii_case_insensitive(true).build(&words).map_err(|e| e.to_string())?;
-    Ok(LanguageRules { language: (language.grammar)(), files, triggers, trigger_file })
+    let triggers = AhoCorasick::new(&words).map_err(|e| e.to_string())?;
+    Ok(LanguageRules { language: (language.grammar)(), files, triggers, trigger_file, url_files })
 }
 
 impl LanguageRules {
+    /// Whether `source` holds any trigger at all.
+    pub fn any_match(&self, source: &str) -> bool {
+        self.triggers.is_match(source) || (self.url_files != 0 && has_quoted_url(source))
+    }
+
     /// Which rule files `source` holds a trigger of (bit i = file i).
     pub fn matching_files(&self, source: &str) -> u64 {
         let all = (1u64 << self.files.len()) - 1;
@@ -138,6 +149,9 @@ impl LanguageRules {
             if mask == all {
                 break;
             }
+        }
+        if self.url_files & !mask != 0 && has_quoted_url(source) {
+            mask |= self.url_files;
         }
         mask
     }
@@ -184,4 +198,33 @@ pub fn compile_all(language: &'static ParsedLanguage) -> Result<usize, String> {
         compile_file(&rules.language, file)?;
     }
     Ok(rules.files.len())
+}
+
+/// Whether a string literal in `source` starts with a URL (`"postgres://`,
+/// `'https://`, `` `http:// ``): what URL rules look for, where a bare
+/// `://` is mostly a link in a comment.
+pub fn has_quoted_url(source: &str) -> bool {
+    let bytes = source.as_bytes();
+    source.match_indices("://").any(|(at, _)| {
+        let scheme_start = bytes[..at]
+            .iter()
+            .rposition(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-' | b':')))
+            .map_or(0, |i| i + 1);
+        scheme_start < at && scheme_start > 0 && matches!(bytes[scheme_start - 1], b'"' | b'\'' | b'`')
+    })
+}
+
+#[cfg(test)]
+mod quoted_url_tests {
+    #[test]
+    fn only_urls_that_open_a_string_count() {
+        assert!(super::has_quoted_url(r#"db := "postgres://u@h/db""#));
+        assert!(super::has_quoted_url("url = f'https://x' if a else 'redis://r'"));
+        assert!(super::has_quoted_url("fetch(`http://${host}/api`)"));
+        assert!(super::has_quoted_url(r#"url = "jdbc:postgresql://db/app";"#));
+        assert!(!super::has_quoted_url("// see https://example.com for details"));
+        assert!(!super::has_quoted_url(r#"x := "see: https://example.com""#));
+        assert!(!super::has_quoted_url(r#""://" + host"#));
+        assert!(!super::has_quoted_url("://"));
+    }
 }
