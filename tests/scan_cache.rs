@@ -31,7 +31,7 @@ fn a_warm_rescan_reads_only_what_changed() {
     let sandbox = Sandbox::new();
     let fixture = common::fixture("fullstack");
     let tree = sandbox.path().join("tree");
-    copy(&fixture, &tree);
+    common::copy_dir(&fixture, &tree);
     let files = count_files(&tree);
     // Files written this close to a scan are not trusted by their stat
     // (their mtime could change again unseen); let the window pass.
@@ -70,7 +70,7 @@ fn a_warm_rescan_reads_only_what_changed() {
 fn removed_files_leave_the_cache_and_new_ones_enter_it() {
     let sandbox = Sandbox::new();
     let tree = sandbox.path().join("tree");
-    copy(&common::fixture("fullstack"), &tree);
+    common::copy_dir(&common::fixture("fullstack"), &tree);
     std::thread::sleep(std::time::Duration::from_millis(2100));
     let files = count_files(&tree);
     work(&sandbox, &[]);
@@ -83,19 +83,6 @@ fn removed_files_leave_the_cache_and_new_ones_enter_it() {
     let cached = store.load_scan_cache(&tree.canonicalize().unwrap().display().to_string()).unwrap();
     assert!(!cached.iter().any(|(path, _)| path == "backend/app/main.py"));
     assert!(cached.iter().any(|(path, _)| path == "NOTES.md"));
-}
-
-fn copy(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn count_files(dir: &std::path::Path) -> u64 {

@@ -11,22 +11,9 @@ use common::Sandbox;
 fn polyglot_tree(sandbox: &Sandbox) -> std::path::PathBuf {
     let root = sandbox.path().join("tree");
     for name in ["fullstack", "grpc-polyglot", "monorepo", "hard-cases"] {
-        copy_dir(&common::fixture(name), &root.join(name));
+        common::copy_dir(&common::fixture(name), &root.join(name));
     }
     root
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn json_without_times(text: &str) -> Value {

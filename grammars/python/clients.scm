@@ -1,5 +1,5 @@
 ; Outgoing HTTP/gRPC clients and connection-string literals.
-; triggers: @quoted-url requests httpx aiohttp urllib grpc getenv environ
+; triggers: @quoted-url requests. httpx. session. client. grpc.
 
 ; requests.get("http://…"), httpx.post(…), session.get(…) with a literal URL
 ((call

@@ -1,5 +1,5 @@
 ; Web frameworks and the ports Python servers listen on.
-; triggers: FastAPI Flask Django django Starlette Sanic aiohttp Celery uvicorn run( Quart
+; triggers: FastAPI Flask Django django Starlette Sanic aiohttp Celery uvicorn port= Quart
 
 ((call function: [(identifier) @_c (attribute attribute: (identifier) @_c)])
  (#eq? @_c "FastAPI")) @python.framework.fastapi

@@ -70,12 +70,7 @@ fn change(kind: ChangeKind, connection: &Connection, fields: Vec<FieldChange>, s
             "kind": connection.kind,
         }),
         fields,
-        evidence: connection
-            .evidence
-            .iter()
-            .take(EVIDENCE)
-            .map(|e| Evidence { side, path: e.path.clone(), line: e.line, rule: e.rule.clone() })
-            .collect(),
+        evidence: Evidence::of(side, &connection.evidence, EVIDENCE),
         allowed: None,
         fails: false,
     }

@@ -202,6 +202,17 @@ pub struct Evidence {
     pub rule: String,
 }
 
+impl Evidence {
+    /// The first `limit` evidence lines of a scanned thing, on `side`.
+    pub fn of(side: Which, found: &[crate::scan::model::Evidence], limit: usize) -> Vec<Evidence> {
+        found
+            .iter()
+            .take(limit)
+            .map(|e| Evidence { side, path: e.path.clone(), line: e.line, rule: e.rule.clone() })
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Which {

@@ -82,12 +82,7 @@ fn change(kind: ChangeKind, service: &Service, fields: Vec<FieldChange>, side: W
         subject: service.id.clone(),
         item: item(service),
         fields,
-        evidence: service
-            .evidence
-            .iter()
-            .take(EVIDENCE)
-            .map(|e| Evidence { side, path: e.path.clone(), line: e.line, rule: e.rule.clone() })
-            .collect(),
+        evidence: Evidence::of(side, &service.evidence, EVIDENCE),
         allowed: None,
         fails: false,
     }
