@@ -49,8 +49,9 @@ pub fn is_excluded(path: &str) -> bool {
 }
 
 /// Build and task scripts run by developers and CI, not by the deployed system.
+/// (`build.rs` is Cargo's: it runs at build time, with Cargo's variables.)
 const BUILD_SCRIPTS: &[&str] =
-    &["Gemfile", "Rakefile", "setup.py", "noxfile.py", "fabfile.py", "Dangerfile", "Fastfile"];
+    &["Gemfile", "Rakefile", "setup.py", "noxfile.py", "fabfile.py", "Dangerfile", "Fastfile", "build.rs"];
 
 /// Read as configuration (a Gemfile lists dependencies), never as code of the system.
 pub fn is_build_script(path: &str) -> bool {
@@ -131,5 +132,12 @@ mod tests {
         assert!(!is_entry_point("go", "lib/x.go", "package lib\nfunc main() {}"));
         assert!(is_under("a/b/c.py", "a/b") && is_under("x.py", "") && !is_under("ab/c.py", "a"));
         assert_eq!(dir_of("a/b/c.py"), "a/b");
+    }
+
+    /// Regression: pruv's own `build.rs` reading CARGO_PKG_VERSION showed as a missing env var.
+    #[test]
+    fn cargo_build_scripts_are_not_the_program() {
+        assert!(is_build_script("build.rs") && is_build_script("crates/x/build.rs"));
+        assert!(!is_build_script("src/build.rs.txt") && !is_build_script("src/builder.rs"));
     }
 }
