@@ -111,10 +111,10 @@ pub fn go_mod(text: &str) -> Manifest {
             in_block = true;
         } else if in_block && line == ")" {
             in_block = false;
-        } else if let Some(path) = line.strip_prefix("require ").or(in_block.then_some(line)) {
-            if let Some(path) = path.split_whitespace().next().filter(|p| !p.is_empty()) {
-                m.dependencies.push(Dependency { name: path.to_owned(), line: i as u32 + 1 });
-            }
+        } else if let Some(path) = line.strip_prefix("require ").or(in_block.then_some(line))
+            && let Some(path) = path.split_whitespace().next().filter(|p| !p.is_empty())
+        {
+            m.dependencies.push(Dependency { name: path.to_owned(), line: i as u32 + 1 });
         }
     }
     m
