@@ -809,7 +809,7 @@ impl Builder {
                 let here = evidence(&entry.path, fact.line, fact.rule);
                 match &fact.kind {
                     FactKind::Import { module } => {
-                        let ecosystem = ecosystem_of(entry.language.as_deref());
+                        let ecosystem = entry.language.as_deref().and_then(super::lang::ecosystem_of).unwrap_or("");
                         if let Some(external) = externals::by_package(ecosystem, module) {
                             found.push((external.id.clone(), None, ConnectionKind::Sdk, here));
                         }
@@ -1072,19 +1072,6 @@ fn priority(kind: ConnectionKind) -> u8 {
         ConnectionKind::K8s => 2,
         ConnectionKind::Compose => 1,
         ConnectionKind::Import => 0,
-    }
-}
-
-fn ecosystem_of(language: Option<&str>) -> &'static str {
-    match language {
-        Some("python") => "pypi",
-        Some("javascript" | "typescript") => "npm",
-        Some("go") => "go",
-        Some("java" | "kotlin") => "maven",
-        Some("csharp") => "nuget",
-        Some("rust") => "cargo",
-        Some("ruby") => "gem",
-        _ => "",
     }
 }
 

@@ -108,6 +108,11 @@ pub static RUBY: ParsedLanguage = ParsedLanguage {
 /// Every parsed language (TypeScript appears twice: .ts and .tsx grammars).
 pub static PARSED: [&ParsedLanguage; 9] = [&PYTHON, &JAVASCRIPT, &TYPESCRIPT, &TSX, &GO, &JAVA, &CSHARP, &RUST, &RUBY];
 
+/// The package ecosystem of a parsed language, by its label (`python` → `pypi`).
+pub fn ecosystem_of(label: &str) -> Option<&'static str> {
+    PARSED.iter().find(|language| language.name == label).map(|language| language.ecosystem)
+}
+
 /// What a file is, by name: a parsed language, or only a label.
 #[derive(Clone, Copy)]
 pub enum Detected {
