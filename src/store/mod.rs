@@ -24,6 +24,7 @@ use crate::core::hash::GENESIS;
 use crate::core::json::{self, Value};
 use crate::core::sign::SecretKey;
 use crate::core::time;
+use crate::typed_state::{object, optional};
 use crate::error::{Error, Result};
 
 /// The directory name of a store, like `.git`.
@@ -136,12 +137,7 @@ impl Store {
         if let Some(existing) = find_by_name(&tx, name).map_err(|e| store_error(&self.dir, e))? {
             return Err(Error::ChainExists { name: name.to_owned(), id: existing });
         }
-        tx.execute(
-            "INSERT INTO chains (id, name, created_at, auto_redact, auto_checkpoint, checkpoint_interval)
-             VALUES (?1, ?2, ?3, 0, 0, 20)",
-            params![id, name, time::now().render()],
-        )
-        .map_err(|e| store_error(&self.dir, e))?;
+        insert_new_chain(&tx, &id, name).map_err(|e| store_error(&self.dir, e))?;
         tx.commit().map_err(|e| store_error(&self.dir, e))?;
         Ok(id)
     }
@@ -339,12 +335,7 @@ impl Store {
             Some(chain) => chain,
             None => {
                 let chain = new_chain_id()?;
-                tx.execute(
-                    "INSERT INTO chains (id, name, created_at, auto_redact, auto_checkpoint, checkpoint_interval)
-                     VALUES (?1, ?2, ?3, 0, 0, 20)",
-                    params![chain, history_name, time::now().render()],
-                )
-                .map_err(err)?;
+                insert_new_chain(&tx, &chain, &history_name).map_err(err)?;
                 chain
             }
         };
@@ -499,6 +490,16 @@ impl Store {
     }
 }
 
+/// Registers an empty chain created now, with the default settings.
+fn insert_new_chain(tx: &rusqlite::Transaction<'_>, id: &str, name: &str) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO chains (id, name, created_at, auto_redact, auto_checkpoint, checkpoint_interval)
+         VALUES (?1, ?2, ?3, 0, 0, 20)",
+        params![id, name, time::now().render()],
+    )?;
+    Ok(())
+}
+
 /// Reads the head of `chain_id` and writes the entry after it, inside the caller's transaction.
 fn append_in(
     tx: &rusqlite::Transaction<'_>,
@@ -565,19 +566,16 @@ fn history_chain_name(root: &str) -> String {
 
 /// What a history entry binds: the scan's identity and its two hashes.
 fn history_state(id: &str, root: &str, document: &crate::scan::model::ScanDocument, services: u64) -> Value {
-    let text = |s: &str| Value::from(s);
-    let git = document.git.as_ref();
-    let pairs: Vec<(&str, Value)> = vec![
-        ("scan", text(id)),
-        ("root", text(root)),
-        ("scanned_at", text(&document.scanned_at)),
-        ("tree_hash", text(&document.tree_hash)),
-        ("graph_hash", text(&document.graph_hash)),
-        ("files", Value::from(document.stats.files)),
-        ("services", Value::from(services)),
-        ("git_commit", git.map_or(Value::Null, |g| text(&g.commit))),
-    ];
-    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    object([
+        ("scan", id.into()),
+        ("root", root.into()),
+        ("scanned_at", document.scanned_at.as_str().into()),
+        ("tree_hash", document.tree_hash.as_str().into()),
+        ("graph_hash", document.graph_hash.as_str().into()),
+        ("files", document.stats.files.into()),
+        ("services", services.into()),
+        ("git_commit", optional(document.git.as_ref().map(|g| g.commit.as_str()))),
+    ])
 }
 
 fn insert_entry(tx: &rusqlite::Transaction<'_>, chain_id: &str, entry: &Entry) -> rusqlite::Result<()> {
