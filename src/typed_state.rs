@@ -4,7 +4,8 @@
 
 use crate::core::json::{Map, Value};
 
-/// Builds an object from (key, value) pairs, keeping their order.
+/// Builds an object from (key, value) pairs, keeping their order (also
+/// what the graph hash and the scan history hash are built from).
 pub fn object<const N: usize>(pairs: [(&str, Value); N]) -> Value {
     Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }

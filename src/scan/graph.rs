@@ -11,7 +11,8 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use super::model::{Connection, EnvVar, Service};
 use crate::core::hash::sha256_hex;
-use crate::core::json::{self, Map, Value};
+use crate::core::json::{self, Value};
+use crate::typed_state::{object, optional};
 
 /// Services and externals as nodes, connections as edges.
 pub fn build<'a>(services: &'a [Service], connections: &'a [Connection]) -> DiGraph<&'a Service, &'a Connection> {
@@ -28,15 +29,12 @@ pub fn build<'a>(services: &'a [Service], connections: &'a [Connection]) -> DiGr
 
 pub fn graph_hash(services: &[Service], env_vars: &[EnvVar], connections: &[Connection]) -> String {
     let text = |s: &str| Value::from(s);
-    let optional = |s: Option<&str>| s.map_or(Value::Null, Value::from);
-    let object =
-        |pairs: Vec<(&str, Value)>| Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect::<Map>());
 
     let graph = build(services, connections);
     let mut nodes: Vec<Value> = graph
         .node_weights()
         .map(|s| {
-            object(vec![
+            object([
                 ("id", text(&s.id)),
                 ("kind", text(s.kind.as_str())),
                 ("language", optional(s.language.as_deref())),
@@ -49,7 +47,7 @@ pub fn graph_hash(services: &[Service], env_vars: &[EnvVar], connections: &[Conn
     let mut edges: Vec<Value> = connections
         .iter()
         .map(|c| {
-            object(vec![
+            object([
                 ("from", text(&c.from)),
                 ("to", text(&c.to)),
                 ("via", optional(c.via.as_deref())),
@@ -60,7 +58,7 @@ pub fn graph_hash(services: &[Service], env_vars: &[EnvVar], connections: &[Conn
     let mut vars: Vec<Value> = env_vars
         .iter()
         .map(|v| {
-            object(vec![
+            object([
                 ("name", text(&v.name)),
                 ("status", text(v.status.as_str())),
                 ("shared", Value::Bool(v.shared)),
@@ -70,7 +68,7 @@ pub fn graph_hash(services: &[Service], env_vars: &[EnvVar], connections: &[Conn
     for list in [&mut nodes, &mut edges, &mut vars] {
         list.sort_by_cached_key(json::canonical);
     }
-    let document = object(vec![
+    let document = object([
         ("connections", Value::Array(edges)),
         ("env_vars", Value::Array(vars)),
         ("services", Value::Array(nodes)),
