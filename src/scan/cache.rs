@@ -207,11 +207,6 @@ fn restore(path: &str, cached: &CachedFile) -> Option<Processed> {
 
 fn stamp(file: &Walked) -> Option<Stamp> {
     let metadata = std::fs::symlink_metadata(&file.absolute).ok()?;
-    let nanos = |time: std::io::Result<std::time::SystemTime>| {
-        time.ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
-    };
     #[cfg(unix)]
     let (ctime_ns, inode) = {
         use std::os::unix::fs::MetadataExt as _;
@@ -219,11 +214,15 @@ fn stamp(file: &Walked) -> Option<Stamp> {
     };
     #[cfg(not(unix))]
     let (ctime_ns, inode) = (0, 0);
-    Some(Stamp { size: metadata.len(), mtime_ns: nanos(metadata.modified()), ctime_ns, inode })
+    let mtime_ns = metadata.modified().map_or(0, nanos);
+    Some(Stamp { size: metadata.len(), mtime_ns, ctime_ns, inode })
 }
 
 fn now_ns() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+    nanos(std::time::SystemTime::now())
+}
+
+/// Nanoseconds since the Unix epoch (0 before it).
+fn nanos(time: std::time::SystemTime) -> i64 {
+    time.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
 }

@@ -224,11 +224,11 @@ fn is_ignored(rules: &[Level], path: &str, is_dir: bool) -> bool {
 fn relative_inside(workdir: &Path, dir: &Path) -> Result<String> {
     let workdir = workdir.canonicalize().map_err(|e| Error::io(workdir, e))?;
     let dir = dir.canonicalize().map_err(|e| Error::io(dir, e))?;
-    let relative = dir.strip_prefix(&workdir).map_err(|_| {
-        Error::InvalidInput(format!("{} is outside the work tree {}", dir.display(), workdir.display()))
-    })?;
-    let parts: Option<Vec<&str>> = relative.components().map(|c| c.as_os_str().to_str()).collect();
-    parts.map(|p| p.join("/")).ok_or_else(|| Error::InvalidInput(format!("{}: path is not UTF-8", dir.display())))
+    if !dir.starts_with(&workdir) {
+        return Err(Error::InvalidInput(format!("{} is outside the work tree {}", dir.display(), workdir.display())));
+    }
+    super::walk::relative(&workdir, &dir)
+        .ok_or_else(|| Error::InvalidInput(format!("{}: path is not UTF-8", dir.display())))
 }
 
 fn tree_error(dir: &str, error: &dyn std::fmt::Display) -> Error {

@@ -58,11 +58,7 @@ pub fn graph_hash(services: &[Service], env_vars: &[EnvVar], connections: &[Conn
     let mut vars: Vec<Value> = env_vars
         .iter()
         .map(|v| {
-            object([
-                ("name", text(&v.name)),
-                ("status", text(v.status.as_str())),
-                ("shared", Value::Bool(v.shared)),
-            ])
+            object([("name", text(&v.name)), ("status", text(v.status.as_str())), ("shared", Value::Bool(v.shared))])
         })
         .collect();
     for list in [&mut nodes, &mut edges, &mut vars] {

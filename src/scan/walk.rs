@@ -94,7 +94,8 @@ pub fn walk(root: &Path, threads: usize) -> Walk {
     walk
 }
 
-fn relative(root: &Path, path: &Path) -> Option<String> {
+/// `path` relative to `root`, `/`-separated; `None` outside `root` or when not UTF-8.
+pub(crate) fn relative(root: &Path, path: &Path) -> Option<String> {
     let relative = path.strip_prefix(root).ok()?;
     let parts: Option<Vec<&str>> = relative.components().map(|c| c.as_os_str().to_str()).collect();
     Some(parts?.join("/"))

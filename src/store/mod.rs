@@ -24,8 +24,8 @@ use crate::core::hash::GENESIS;
 use crate::core::json::{self, Value};
 use crate::core::sign::SecretKey;
 use crate::core::time;
-use crate::typed_state::{object, optional};
 use crate::error::{Error, Result};
+use crate::typed_state::{object, optional};
 
 /// The directory name of a store, like `.git`.
 pub const STORE_DIR: &str = ".pruv";
