@@ -103,20 +103,20 @@ pub fn item(service: &Service) -> serde_json::Value {
 /// Pairs of (removed, added) built services that are one service moved:
 /// same kind and language, and most of the old root's files are found,
 /// with the same content, under the new root. Best matches first.
-fn moves<'a>(
-    old: &ScanDocument,
-    new: &ScanDocument,
-    files: &FileChanges,
+fn moves<'a, 'd>(
+    old: &'d ScanDocument,
+    new: &'d ScanDocument,
+    files: &'d FileChanges,
     removed: &[&'a Service],
     added: &[&'a Service],
 ) -> Vec<(&'a Service, &'a Service)> {
     let new_hash: HashMap<&str, &str> = new.files.iter().map(|f| (f.path.as_str(), f.sha256.as_str())).collect();
     let renamed: HashMap<&str, &str> = files.renamed.iter().map(|r| (r.from.as_str(), r.to.as_str())).collect();
-    // Where each old file is now, when its content is unchanged.
-    let now_at = |path: &str, hash: &str| -> Option<String> {
+    // Where an old file is now, when its content is unchanged.
+    let now_at = |path: &'d str, hash: &str| -> Option<&'d str> {
         match new_hash.get(path) {
-            Some(h) if *h == hash => Some(path.to_owned()),
-            _ => renamed.get(path).map(|p| (*p).to_owned()),
+            Some(h) if *h == hash => Some(path),
+            _ => renamed.get(path).copied(),
         }
     };
     let mut candidates = Vec::new();
@@ -126,13 +126,14 @@ fn moves<'a>(
         if under_old.is_empty() {
             continue;
         }
+        // Followed once per removed service, then held against each added one.
+        let carried: Vec<&str> = under_old.iter().filter_map(|f| now_at(&f.path, &f.sha256)).collect();
         for after in added.iter().filter(|s| !s.kind.is_external()) {
             if after.kind != before.kind || after.language != before.language {
                 continue;
             }
             let Some(new_root) = after.root.as_deref().filter(|r| !r.is_empty()) else { continue };
-            let followed =
-                under_old.iter().filter(|f| now_at(&f.path, &f.sha256).is_some_and(|p| is_under(&p, new_root))).count();
+            let followed = carried.iter().filter(|path| is_under(path, new_root)).count();
             let share = followed as f64 / under_old.len() as f64;
             if share >= MOVED_SHARE {
                 candidates.push((share, *before, *after));
