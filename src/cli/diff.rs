@@ -1,14 +1,13 @@
 //! `pruv diff [-C DIR] [OLD [NEW]]`: resolves each side to a scan, compares
 //! them, applies the policy, renders.
 
-use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 
 use super::Context;
 use super::args::{DiffArgs, Format};
 use super::diff_render;
 use super::output::{emit, emit_json};
-use super::scan::{report_warnings, store_for, with_progress};
+use super::scan::{run_scan, store_for};
 use crate::error::{Error, ExitCode, Result};
 use crate::scan::diff::policy::{POLICY_FILE, Policy, Selector};
 use crate::scan::diff::{self, policy};
@@ -133,14 +132,7 @@ impl Sides<'_> {
     }
 
     fn scan(&self, work: impl FnOnce(&ScanOptions) -> Result<scan::ScanOutcome>) -> Result<ScanDocument> {
-        let progress = std::io::stderr().is_terminal().then(|| std::sync::Arc::new(scan::Progress::default()));
-        let options = ScanOptions { threads: self.threads, progress: progress.clone() };
-        let outcome = match progress {
-            Some(progress) => with_progress(&progress, || work(&options))?,
-            None => work(&options)?,
-        };
-        report_warnings(&outcome.warnings);
-        Ok(outcome.document)
+        run_scan(self.threads, work).map(|outcome| outcome.document)
     }
 }
 

@@ -20,8 +20,6 @@ pub fn run(ctx: &Context, args: &ScanArgs) -> Result<ExitCode> {
     let label = args.path.as_ref().map_or_else(|| ".".to_owned(), |p| p.display().to_string());
     let root = ctx.cwd.join(args.path.as_deref().unwrap_or(Path::new(".")));
     let root = root.canonicalize().map_err(|e| Error::io(&root, e))?;
-    let progress = std::io::stderr().is_terminal().then(|| std::sync::Arc::new(scan::Progress::default()));
-    let options = ScanOptions { threads: args.threads.unwrap_or(0), progress: progress.clone() };
     let key = root.display().to_string();
     // The cache lives in the store; a revision is read from git, never from the cache.
     let mut store = if args.no_cache && args.no_record { None } else { store_for(ctx, &root)? };
@@ -37,15 +35,10 @@ pub fn run(ctx: &Context, args: &ScanArgs) -> Result<ExitCode> {
         }
         _ => None,
     };
-    let work = || match &args.rev {
-        Some(rev) => scan::scan_rev(&root, rev, &label, &options),
-        None => scan::scan_cached(&root, &label, &options, load),
-    };
-    let outcome = match progress {
-        Some(progress) => with_progress(&progress, work)?,
-        None => work()?,
-    };
-    report_warnings(&outcome.warnings);
+    let outcome = run_scan(args.threads.unwrap_or(0), |options| match &args.rev {
+        Some(rev) => scan::scan_rev(&root, rev, &label, options),
+        None => scan::scan_cached(&root, &label, options, load),
+    })?;
     if args.verbose {
         let w = outcome.work;
         eprintln!(
@@ -94,8 +87,24 @@ pub fn run(ctx: &Context, args: &ScanArgs) -> Result<ExitCode> {
     Ok(ExitCode::Ok)
 }
 
+/// Runs a scan with `threads` workers (0: one per core), with progress on a
+/// terminal, and reports its warnings on stderr.
+pub(super) fn run_scan(
+    threads: usize,
+    work: impl FnOnce(&ScanOptions) -> Result<scan::ScanOutcome>,
+) -> Result<scan::ScanOutcome> {
+    let progress = std::io::stderr().is_terminal().then(|| std::sync::Arc::new(scan::Progress::default()));
+    let options = ScanOptions { threads, progress: progress.clone() };
+    let outcome = match progress {
+        Some(progress) => with_progress(&progress, || work(&options))?,
+        None => work(&options)?,
+    };
+    report_warnings(&outcome.warnings);
+    Ok(outcome)
+}
+
 /// Runs `work`, showing progress on stderr once it has taken over a second.
-pub(super) fn with_progress<T>(progress: &scan::Progress, work: impl FnOnce() -> T) -> T {
+fn with_progress<T>(progress: &scan::Progress, work: impl FnOnce() -> T) -> T {
     use std::sync::atomic::{AtomicBool, Ordering};
     let done = AtomicBool::new(false);
     std::thread::scope(|scope| {
@@ -139,7 +148,7 @@ pub(super) fn store_for(ctx: &Context, root: &Path) -> Result<Option<Store>> {
     }
 }
 
-pub(super) fn report_warnings(warnings: &[String]) {
+fn report_warnings(warnings: &[String]) {
     let label = paint(WARN, "warning:");
     let mut stderr = anstream::stderr();
     for warning in warnings.iter().take(SHOWN_WARNINGS) {
