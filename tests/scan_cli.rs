@@ -144,6 +144,35 @@ fn compose_names_resolve_to_their_own_service() {
     assert_eq!(worker["kind"], "worker");
 }
 
+/// Regression (mealie-recipes/mealie): `context: ..` with `dockerfile: ./docker/Dockerfile`
+/// builds the repository root; the directory holding only the Dockerfile and
+/// compose files became a second service (`mealie-2`) that took the app's
+/// port and its frontend's connection.
+#[test]
+fn a_dockerfile_kept_apart_from_the_code_does_not_make_a_service() {
+    let sandbox = Sandbox::new();
+    sandbox.write_all([
+        ("repo/pyproject.toml", "[project]\nname = \"mealie\"\ndependencies = [\"fastapi\", \"uvicorn\"]\n"),
+        ("repo/mealie/app.py", "from fastapi import FastAPI\napp = FastAPI()\n"),
+        ("repo/docker/Dockerfile", "FROM python:3.12\nEXPOSE 9000\nCMD [\"/app/entry.sh\"]\n"),
+        ("repo/docker/entry.sh", "#!/bin/sh\nexec uvicorn mealie.app:app --port 9000\n"),
+        (
+            "repo/docker/docker-compose.yml",
+            "services:\n  mealie:\n    build:\n      context: ../\n      dockerfile: ./docker/Dockerfile\n    ports:\n      - 9091:9000\n",
+        ),
+    ]);
+    let document: Value =
+        serde_json::from_str(&sandbox.run(&["scan", "repo", "--no-record", "--format", "json"], 0)).unwrap();
+    let built: Vec<(&str, &str, &Value)> = document["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == "service")
+        .map(|s| (s["id"].as_str().unwrap(), s["root"].as_str().unwrap(), &s["ports"]))
+        .collect();
+    assert_eq!(built, [("mealie", "", &serde_json::json!([9000]))]);
+}
+
 /// Regression: compose names were global, so in a tree of independent
 /// projects every `db` meant the last project's database (and compose files
 /// named `compose.yaml` were taken for Kubernetes).

@@ -174,6 +174,18 @@ struct Builder {
 impl Builder {
     /// Every directory holding a manifest or a Dockerfile, or built by compose, is a unit.
     fn collect_units(&mut self, files: &[Processed]) {
+        // Directories of code and manifests: a Dockerfile kept apart from the
+        // code it builds (`docker/Dockerfile`) does not make its directory the service.
+        let code_dirs: BTreeSet<&str> = files
+            .iter()
+            .filter_map(|file| {
+                let entry = file.entry.as_ref()?;
+                let code = entry.language.as_deref().and_then(super::lang::ecosystem_of).is_some()
+                    || matches!(file.config, Some((_, ConfigFacts::Manifest(_))));
+                code.then(|| dir_of(&entry.path))
+            })
+            .collect();
+        let holds_code = |dir: &str| code_dirs.iter().any(|code| *code == dir || is_under(code, dir));
         for file in files {
             let (Some(entry), Some((_, facts))) = (&file.entry, &file.config) else { continue };
             let dir = dir_of(&entry.path).to_owned();
@@ -197,9 +209,13 @@ impl Builder {
                     for service in services {
                         match &service.build {
                             Some(context) => {
-                                // `context: .` with `dockerfile: backend/Dockerfile` builds `backend`.
+                                // `context: .` with `dockerfile: backend/Dockerfile` builds `backend`;
+                                // with `dockerfile: docker/Dockerfile` (no code there) it builds the context.
                                 let root = match &service.dockerfile {
-                                    Some(dockerfile) => dir_of(&super::config::join(context, dockerfile)).to_owned(),
+                                    Some(dockerfile) => {
+                                        let dir = dir_of(&super::config::join(context, dockerfile)).to_owned();
+                                        if holds_code(&dir) { dir } else { context.clone() }
+                                    }
                                     None => context.clone(),
                                 };
                                 let unit = self.units.entry(root.clone()).or_insert_with(|| Unit::new(&root));
