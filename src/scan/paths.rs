@@ -94,8 +94,16 @@ const ENTRY_POINTS: &[(&str, &[&str], &[&str])] = &[
 pub fn is_entry_point(language: &str, path: &str, text: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     ENTRY_POINTS.iter().filter(|(l, _, _)| *l == language).any(|(_, names, markers)| {
-        names.contains(&name)
-            || markers.iter().any(|m| text.contains(m)) && (language != "go" || text.contains("package main"))
+        names.contains(&name) || markers.iter().any(|m| text.contains(m)) && (language != "go" || is_package_main(text))
+    })
+}
+
+/// The file's own package clause says `main` (gofmt keeps it at column 0;
+/// an indented `package main` is an example inside a doc comment).
+fn is_package_main(text: &str) -> bool {
+    text.lines().any(|line| {
+        line.strip_prefix("package main")
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '/']))
     })
 }
 
@@ -130,6 +138,11 @@ mod tests {
         assert!(is_entry_point("python", "svc/app.py", ""));
         assert!(is_entry_point("go", "cmd/main.go", "package main\nfunc main() {}"));
         assert!(!is_entry_point("go", "lib/x.go", "package lib\nfunc main() {}"));
+        // Regression (moby/moby client/client.go): an example in the package's doc comment.
+        let documented = "/*\nUsage:\n\n\tpackage main\n\n\tfunc main() {\n\t}\n*/\npackage client\n";
+        assert!(!is_entry_point("go", "client/client.go", documented));
+        assert!(!is_entry_point("go", "x/x.go", "package mainframe\nfunc main() {}"));
+        assert!(is_entry_point("go", "cmd/x/main.go", "package main // import \"x\"\nfunc main() {}"));
         assert!(is_under("a/b/c.py", "a/b") && is_under("x.py", "") && !is_under("ab/c.py", "a"));
         assert_eq!(dir_of("a/b/c.py"), "a/b");
     }
