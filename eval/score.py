@@ -678,6 +678,25 @@ def self_test():
 # main
 
 
+APART_ROLES = ("observability", "infrastructure")
+
+
+def set_roles_apart(truth, scan):
+    """Leave observability and infrastructure systems (and their connections)
+    out of the score, as the scan format says evaluations do by default: truth
+    ones become optional, predicted ones are dropped."""
+    truth = dict(truth)
+    truth["externals"] = [dict(x, optional=True) if x.get("role") in APART_ROLES else x
+                          for x in truth.get("externals", [])]
+    apart = {s.get("id") for s in scan.get("services", []) if s.get("role") in APART_ROLES}
+    if apart:
+        scan = dict(scan)
+        scan["services"] = [s for s in scan.get("services", []) if s.get("id") not in apart]
+        scan["connections"] = [c for c in scan.get("connections", [])
+                               if c.get("from") not in apart and c.get("to") not in apart]
+    return truth, scan
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description="Score `pruv scan` output against eval/truth/*.json.")
     ap.add_argument("truth", nargs="*", help="truth files (default: eval/truth/*.json)")
@@ -692,6 +711,8 @@ def main(argv=None):
                     help="leave repos where pruv failed out of the totals (default: their truth counts as false negatives)")
     ap.add_argument("--timeout", type=float, default=600, help="seconds per pruv scan (default 600)")
     ap.add_argument("--keep-tmp", action="store_true", help="keep the exported trees (printed to stderr)")
+    ap.add_argument("--all-roles", action="store_true",
+                    help="also score observability and infrastructure systems (default: left out, as the scan format says)")
     ap.add_argument("--check", action="store_true", help="only validate the truth files")
     ap.add_argument("--self-test", action="store_true", help="run the built-in matching self-test and exit")
     args = ap.parse_args(argv)
@@ -752,6 +773,8 @@ def main(argv=None):
                 raise RuntimeError("scan output is not a JSON object")
             if scan.get("format") != "pruv.scan/1":
                 r["warnings"].append("format is %r, expected 'pruv.scan/1'" % scan.get("format"))
+            if not args.all_roles:
+                truth, scan = set_roles_apart(truth, scan)
             detail, extras = score_repo(truth, scan, strict=args.strict, scan_root=scan_root)
             r["detail"], r["extras"], r["counted"] = detail, extras, True
         except Exception as e:  # report and continue with the next repo
