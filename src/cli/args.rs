@@ -49,6 +49,8 @@ pub enum Format {
     Svg,
     /// `receipt` only: a self-contained page.
     Html,
+    /// `compose config` only: YAML, as `docker compose config` prints it.
+    Yaml,
 }
 
 impl Format {
@@ -93,6 +95,26 @@ pub enum Command {
     Provenance(ProvenanceCommand),
     /// A receipt for a chain: the verdict anyone can re-check with `pruv verify`.
     Receipt(ReceiptArgs),
+    /// Compose projects as pruv reads them (files merged, `${…}` resolved from `.env`).
+    #[command(subcommand)]
+    Compose(ComposeCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ComposeCommand {
+    /// Print each compose project under DIR resolved, in the shape `docker compose config` prints:
+    /// files merged (override and variants), `${…}` interpolated from the project's `.env`,
+    /// `extends` and `include` applied. Environment values are redacted unless --show-values.
+    Config {
+        /// Where to look (default: the current directory).
+        dir: Option<PathBuf>,
+        /// Only these compose files, in this order, relative to DIR (like `docker compose -f`).
+        #[arg(short = 'f', long = "file", value_name = "FILE")]
+        files: Vec<String>,
+        /// Print environment values as they are (they may be credentials).
+        #[arg(long)]
+        show_values: bool,
+    },
 }
 
 impl Command {
@@ -102,6 +124,7 @@ impl Command {
             Command::Scan(_) => &[Format::Text, Format::Json, Format::Markdown, Format::Mermaid, Format::Dot],
             Command::Diff(_) => &[Format::Text, Format::Json, Format::Markdown, Format::Github],
             Command::Receipt(_) => &[Format::Text, Format::Json, Format::Svg, Format::Html],
+            Command::Compose(_) => &[Format::Text, Format::Yaml, Format::Json],
             Command::Init { .. }
             | Command::Chain(_)
             | Command::Key(_)
@@ -125,6 +148,7 @@ impl Command {
             Command::Identity(_) => "identity",
             Command::Provenance(_) => "provenance",
             Command::Receipt(_) => "receipt",
+            Command::Compose(_) => "compose",
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod args;
 mod chain;
+mod compose;
 mod diff;
 mod diff_render;
 mod files;
@@ -88,6 +89,7 @@ fn dispatch(cli: &Cli) -> Result<ExitCode> {
         args::Command::Identity(command) => identity::run(&ctx, command),
         args::Command::Provenance(command) => provenance::run(&ctx, command),
         args::Command::Receipt(receipt_args) => receipt::run(&ctx, receipt_args),
+        args::Command::Compose(command) => compose::run(&ctx, command),
     }
 }
 

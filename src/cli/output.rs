@@ -34,6 +34,15 @@ pub fn emit_json(value: &impl serde::Serialize) -> Result<()> {
 
 pub use crate::core::hash::short_hash;
 
+/// `text` with control characters (newlines included) written as escapes,
+/// so a file name cannot start a new line in a terminal or a CI log.
+pub fn escape_controls(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
 /// `1 entry`, `2 entries`.
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

@@ -121,6 +121,68 @@ pub fn by_image(image: &str) -> Option<&'static External> {
     })
 }
 
+/// Whether an image is a base system, a runtime or a tool rather than a
+/// system (`alpine`, `python:3.12`, `curlimages/curl`): `grammars/images.toml`.
+pub fn is_utility_image(image: &str) -> bool {
+    static UTILITY: OnceLock<Vec<String>> = OnceLock::new();
+    let utility = UTILITY.get_or_init(|| {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Images {
+            utility: Vec<String>,
+        }
+        const TEXT: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/grammars/images.toml"));
+        let images: Images = toml::from_str(TEXT).unwrap_or_else(|e| panic!("grammars/images.toml: {e}"));
+        images.utility.iter().map(|i| image_base(i)).collect()
+    });
+    let base = image_base(image);
+    utility.contains(&base)
+}
+
+/// The names an image of this tree may be named after, longest first:
+/// `acme/shop-cart` → `shop-cart`, `cart`; `${REGISTRY}/app:${TAG}-cart`
+/// (name in the tag, the rest unresolved) → `cart`.
+pub fn image_names(image: &str) -> Vec<String> {
+    let without_placeholders = strip_placeholders(image);
+    let base = image_base(&without_placeholders);
+    let mut last = base.rsplit('/').next().unwrap_or(&base).to_owned();
+    if last.is_empty() || image_base(image).contains('$') {
+        // The repository is a placeholder; a tag like `${TAG}-cart` may carry the name.
+        let tag = without_placeholders.rsplit_once(':').map_or("", |(_, tag)| tag);
+        let tag = tag.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        if tag.chars().any(|c| c.is_ascii_alphabetic()) {
+            last = tag.to_owned();
+        }
+    }
+    let mut names = Vec::new();
+    if last.is_empty() {
+        return names;
+    }
+    names.push(last.clone());
+    for (i, c) in last.char_indices() {
+        if matches!(c, '-' | '_' | '.') && i + 1 < last.len() {
+            names.push(last[i + 1..].to_owned());
+        }
+    }
+    names
+}
+
+/// `text` without `${…}` and `$NAME` placeholders.
+fn strip_placeholders(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        rest = match after.strip_prefix('{') {
+            Some(inner) => inner.find('}').map_or("", |end| &inner[end + 1..]),
+            None => after.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_'),
+        };
+    }
+    out.push_str(rest);
+    out
+}
+
 /// An image reference without registry, tag or digest: `ghcr.io/org/app:1` → `org/app`.
 pub fn image_base(image: &str) -> String {
     let without_digest = image.split('@').next().unwrap_or(image);
@@ -197,6 +259,13 @@ mod tests {
         assert_eq!(id(by_env_name("DD_API_KEY")), Some("datadog"));
         assert_eq!(id(by_env_name("API_URL")), None);
         assert_eq!(image_base("ghcr.io/org/app:1.2@sha256:ab"), "org/app");
+        assert_eq!(image_names("acme/shop-cart:1.0"), ["shop-cart", "cart"]);
+        assert_eq!(image_names("${REGISTRY}/app:${TAG}-cart"), ["cart"]);
+        assert_eq!(image_names("${IMAGE}:${TAG}-cart"), ["cart"]);
+        assert_eq!(image_names("$REPO/api"), ["api"]);
+        assert!(image_names("${IMAGE}:${TAG}").is_empty());
+        assert!(is_utility_image("python:3.12-slim") && is_utility_image("docker.io/library/alpine"));
+        assert!(!is_utility_image("postgres:16") && !is_utility_image("acme/python-api"));
         assert_eq!(host_of("user:pw@db.example.com:5432/x"), "db.example.com");
     }
 }

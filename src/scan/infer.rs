@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::config::compose::{self, Project};
 use super::config::{ComposeService, ConfigFacts, ConfigKind, Dockerfile, EnvEntry, Manifest, Workload};
 use super::externals;
 use super::facts::FactKind;
@@ -23,6 +24,35 @@ pub struct Inferred {
     pub services: Vec<Service>,
     pub env_vars: Vec<EnvVar>,
     pub connections: Vec<Connection>,
+    /// What could not be followed in the configuration (a compose `extends` of nothing, …).
+    pub warnings: Vec<String>,
+}
+
+/// The compose projects of a scan, assembled across its compose and `.env` files.
+pub fn compose_projects(files: &[Processed]) -> Vec<Project> {
+    compose::projects(&compose_sources(files))
+}
+
+/// The one project of exactly these compose files (`docker compose -f …`).
+pub fn compose_project_of(files: &[Processed], chosen: &[&str]) -> Project {
+    compose::project_of(&compose_sources(files), chosen)
+}
+
+fn compose_sources(files: &[Processed]) -> compose::project::Sources<'_> {
+    let mut sources = compose::project::Sources { compose: BTreeMap::new(), dotenv: BTreeMap::new() };
+    for file in files {
+        let (Some(entry), Some((_, facts))) = (&file.entry, &file.config) else { continue };
+        match facts {
+            ConfigFacts::Compose(compose) => {
+                sources.compose.insert(entry.path.as_str(), &compose.document);
+            }
+            ConfigFacts::Dotenv(entries) => {
+                sources.dotenv.insert(entry.path.as_str(), entries.as_slice());
+            }
+            _ => {}
+        }
+    }
+    sources
 }
 
 /// The names services go by, each valid within a directory: a compose
@@ -129,7 +159,7 @@ impl Unit {
         if !self.manifests.is_empty() || !self.frameworks.is_empty() || !self.entry_points.is_empty() {
             return None;
         }
-        externals::by_image(dockerfile.from.last()?)
+        externals::by_image(dockerfile.final_from(None)?)
     }
 }
 
@@ -138,7 +168,7 @@ fn evidence(path: &str, line: u32, rule: &str) -> Evidence {
 }
 
 pub fn infer(files: &[Processed]) -> Inferred {
-    let mut builder = Builder::default();
+    let mut builder = Builder { projects: compose_projects(files), ..Builder::default() };
     builder.collect_units(files);
     builder.attribute_code(files);
     builder.adopt_image_services();
@@ -153,11 +183,13 @@ pub fn infer(files: &[Processed]) -> Inferred {
     let mut connections: Vec<Connection> = builder.connections.into_values().collect();
     drop_redundant(&mut connections);
     connections.sort_by(|a, b| (&a.from, &a.to, &a.via).cmp(&(&b.from, &b.to, &b.via)));
-    Inferred { services, env_vars, connections }
+    let warnings = builder.projects.iter().flat_map(|p| p.warnings.iter().cloned()).collect();
+    Inferred { services, env_vars, connections, warnings }
 }
 
 #[derive(Default)]
 struct Builder {
+    projects: Vec<Project>,
     units: BTreeMap<String, Unit>,
     /// Compose services not tied to a directory (image only).
     image_services: Vec<(String, ComposeService)>,
@@ -186,6 +218,19 @@ impl Builder {
             })
             .collect();
         let holds_code = |dir: &str| code_dirs.iter().any(|code| *code == dir || is_under(code, dir));
+        let dockerfiles: BTreeMap<&str, &Dockerfile> = files
+            .iter()
+            .filter_map(|file| match (&file.entry, &file.config) {
+                (Some(entry), Some((_, ConfigFacts::Dockerfile(d)))) => Some((entry.path.as_str(), d)),
+                _ => None,
+            })
+            .collect();
+        let manifest_dirs: BTreeSet<&str> = files
+            .iter()
+            .filter(|file| matches!(file.config, Some((_, ConfigFacts::Manifest(_)))))
+            .filter_map(|file| Some(dir_of(&file.entry.as_ref()?.path)))
+            .collect();
+        let mut loose_dockerfiles: Vec<(String, Dockerfile)> = Vec::new();
         for file in files {
             let (Some(entry), Some((_, facts))) = (&file.entry, &file.config) else { continue };
             let dir = dir_of(&entry.path).to_owned();
@@ -198,38 +243,61 @@ impl Builder {
                     }
                 }
                 ConfigFacts::Dockerfile(dockerfile) => {
+                    // A Dockerfile kept apart from any code (`src/main/docker/`,
+                    // `docker/`) is placed once compose builds are known.
+                    if !holds_code(&dir) {
+                        loose_dockerfiles.push((entry.path.clone(), dockerfile.clone()));
+                        continue;
+                    }
                     let unit = self.units.entry(dir.clone()).or_insert_with(|| Unit::new(&dir));
-                    // Dockerfile beats Dockerfile.dev: keep the plain one when there are several.
-                    let plain = entry.path.ends_with("/Dockerfile") || entry.path == "Dockerfile";
-                    if unit.dockerfile.is_none() || plain {
-                        unit.dockerfile = Some((entry.path.clone(), dockerfile.clone()));
-                    }
-                }
-                ConfigFacts::Compose(services) => {
-                    for service in services {
-                        match &service.build {
-                            Some(context) => {
-                                // `context: .` with `dockerfile: backend/Dockerfile` builds `backend`;
-                                // with `dockerfile: docker/Dockerfile` (no code there) it builds the context.
-                                let root = match &service.dockerfile {
-                                    Some(dockerfile) => {
-                                        let dir = dir_of(&super::config::join(context, dockerfile)).to_owned();
-                                        if holds_code(&dir) { dir } else { context.clone() }
-                                    }
-                                    None => context.clone(),
-                                };
-                                let unit = self.units.entry(root.clone()).or_insert_with(|| Unit::new(&root));
-                                // One service defined across compose.yml, overrides and deploy files is one.
-                                match unit.compose.iter_mut().find(|(_, c)| c.name == service.name) {
-                                    Some((_, known)) => merge_compose(known, service),
-                                    None => unit.compose.push((entry.path.clone(), service.clone())),
-                                }
-                            }
-                            None => self.image_services.push((entry.path.clone(), service.clone())),
-                        }
-                    }
+                    give_dockerfile(unit, &entry.path, dockerfile);
                 }
                 _ => {}
+            }
+        }
+        for service in self.projects.iter().flat_map(|p| &p.services) {
+            match &service.build {
+                Some(context) => {
+                    let dockerfile_path =
+                        super::config::join(context, service.dockerfile.as_deref().unwrap_or("Dockerfile"));
+                    let root = build_root(
+                        context,
+                        &dockerfile_path,
+                        dockerfiles.get(dockerfile_path.as_str()).copied(),
+                        &holds_code,
+                        &manifest_dirs,
+                    );
+                    let unit = self.units.entry(root.clone()).or_insert_with(|| Unit::new(&root));
+                    if unit.dockerfile.is_none()
+                        && let Some(dockerfile) = dockerfiles.get(dockerfile_path.as_str())
+                    {
+                        unit.dockerfile = Some((dockerfile_path.clone(), (*dockerfile).clone()));
+                    }
+                    unit.compose.push((service.path.clone(), service.clone()));
+                }
+                None => self.image_services.push((service.path.clone(), service.clone())),
+            }
+        }
+        // Loose Dockerfiles: the unit a build already placed there, else the
+        // nearest enclosing program that has none (`src/main/docker/Dockerfile`
+        // builds its module); never a unit of their own, which would cut the
+        // module off from its entry point.
+        for (path, dockerfile) in loose_dockerfiles {
+            if self.units.values().any(|u| u.dockerfile.as_ref().is_some_and(|(p, _)| *p == path)) {
+                continue;
+            }
+            let dir = dir_of(&path);
+            let owner = self.units.get(dir).map(|_| dir.to_owned()).or_else(|| {
+                self.units
+                    .iter()
+                    .filter(|(root, unit)| !unit.manifests.is_empty() && (root.is_empty() || is_under(dir, root)))
+                    .max_by_key(|(root, _)| root.len())
+                    .map(|(root, _)| root.clone())
+            });
+            if let Some(unit) = owner.and_then(|root| self.units.get_mut(&root))
+                && unit.dockerfile.is_none()
+            {
+                give_dockerfile(unit, &path, &dockerfile);
             }
         }
     }
@@ -296,8 +364,15 @@ impl Builder {
     }
 
     fn unit_for_workload(&self, workload: &Workload) -> Option<String> {
-        let mut names: Vec<String> =
-            workload.images.iter().map(|i| last_segment(&externals::image_base(i)).to_owned()).collect();
+        if let Some(root) = workload.images.iter().find_map(|image| self.built_here(image)) {
+            return Some(root);
+        }
+        let mut names: Vec<String> = workload
+            .images
+            .iter()
+            .filter(|image| externals::by_image(image).is_none())
+            .flat_map(|image| externals::image_names(image))
+            .collect();
         names.push(workload.name.clone());
         // Deepest match first: `src/cartservice/src` is matched by `cartservice` through its parent.
         let mut best: Option<(usize, &str)> = None;
@@ -323,6 +398,23 @@ impl Builder {
         best.map(|(_, root)| root.to_owned())
     }
 
+    /// The unit that builds `image` in this tree: a compose service with
+    /// `build:` that tags its image so (`image: acme/cart` beside `build: ./cart`).
+    fn built_here(&self, image: &str) -> Option<String> {
+        let base = externals::image_base(image);
+        if base.is_empty() || base.contains('$') {
+            return None;
+        }
+        self.units
+            .iter()
+            .find(|(_, unit)| {
+                unit.compose.iter().any(|(_, c)| {
+                    c.build.is_some() && c.image.as_deref().is_some_and(|i| externals::image_base(i) == base)
+                })
+            })
+            .map(|(root, _)| root.clone())
+    }
+
     /// Compose services that run an image built from this tree elsewhere
     /// (`image: org/spring-petclinic-vets-service`, built by Maven) join the
     /// directory of that name.
@@ -330,17 +422,20 @@ impl Builder {
         let mut remaining = Vec::new();
         for (path, service) in std::mem::take(&mut self.image_services) {
             let image = service.image.as_deref().unwrap_or("");
-            let name = last_segment(&externals::image_base(image)).to_owned();
-            let owner = if externals::by_image(image).is_none() && !name.is_empty() {
-                self.units
-                    .iter()
-                    .find(|(root, unit)| {
-                        !unit.manifests.is_empty() && (last_segment(root) == name || unit.aliases.contains(&name))
-                    })
-                    .map(|(root, _)| root.clone())
-            } else {
-                None
-            };
+            let owner = self.built_here(image).or_else(|| {
+                if externals::by_image(image).is_some() {
+                    return None;
+                }
+                // Named after a program of this tree, longest name first.
+                externals::image_names(image).iter().find_map(|name| {
+                    self.units
+                        .iter()
+                        .find(|(root, unit)| {
+                            !unit.manifests.is_empty() && (last_segment(root) == name || unit.aliases.contains(name))
+                        })
+                        .map(|(root, _)| root.clone())
+                })
+            });
             match owner {
                 Some(root) => self.units.get_mut(&root).expect("exists").compose.push((path, service)),
                 None => remaining.push((path, service)),
@@ -393,7 +488,9 @@ impl Builder {
             for (path, compose) in &unit.compose {
                 service.evidence.push(evidence(path, compose.line, "compose.build"));
                 service.ports.extend(&compose.ports);
-                self.aliases.set(&compose.name, dir_of(path), &external.id);
+                for (name, scope) in compose_names(compose) {
+                    self.aliases.set(&name, &scope, &external.id);
+                }
             }
             for (path, workload) in &unit.workloads {
                 service.evidence.push(evidence(path, workload.line, "k8s.workload"));
@@ -434,31 +531,41 @@ impl Builder {
             }
         }
         // Compose services that only run an image, and workloads of no unit.
-        // (file, name, line, image, ports, the rule that found it)
-        type ImageOnly = (String, String, u32, String, Vec<u16>, &'static str);
+        // (file, names with their scopes, line, image, ports, the rule that found it)
+        type ImageOnly = (String, Vec<(String, String)>, u32, String, Vec<u16>, &'static str);
         let image_only: Vec<ImageOnly> = self
             .image_services
             .iter()
             .filter_map(|(path, s)| {
-                Some((path.clone(), s.name.clone(), s.line, s.image.clone()?, s.ports.clone(), "compose.image"))
+                Some((path.clone(), compose_names(s), s.line, s.image.clone()?, s.ports.clone(), "compose.image"))
             })
             .chain(self.extra_workloads.iter().flat_map(|(path, w)| {
                 w.images.iter().map(move |image| {
-                    (path.clone(), w.name.clone(), w.line, image.clone(), w.ports.clone(), "k8s.image")
+                    (
+                        path.clone(),
+                        vec![(w.name.clone(), String::new())],
+                        w.line,
+                        image.clone(),
+                        w.ports.clone(),
+                        "k8s.image",
+                    )
                 })
             }))
             .collect();
-        for (path, name, line, image, ports, rule) in image_only {
+        for (path, names, line, image, ports, rule) in image_only {
             let id = match externals::by_image(&image) {
                 Some(external) => external.id.clone(),
+                // A runtime or a tool run as it is (`alpine`, `python:3.12`) is no system.
+                None if externals::is_utility_image(&image) => continue,
                 None => sanitize(last_segment(&externals::image_base(&image))),
             };
             let kind = externals::by_id(&id).map_or(ServiceKind::External, |e| e.kind);
             let service = self.externals.entry(id.clone()).or_insert_with(|| external_service(&id, kind));
             service.evidence.push(evidence(&path, line, rule));
             service.ports.extend(ports);
-            let scope = if rule == "compose.image" { dir_of(&path) } else { "" };
-            self.aliases.set(&name, scope, &id);
+            for (name, scope) in names {
+                self.aliases.set(&name, &scope, &id);
+            }
         }
         for service in self.externals.values_mut() {
             service.ports.sort_unstable();
@@ -491,14 +598,12 @@ impl Builder {
         let language = self.language_of(unit);
         let mut ports: BTreeSet<u16> = unit.ports.clone();
         if let Some((_, dockerfile)) = &unit.dockerfile {
-            ports.extend(dockerfile.expose.iter().map(|(p, _)| *p));
+            let target = unit.compose.iter().find_map(|(_, c)| c.target.as_deref());
+            ports.extend(dockerfile.exposed(target));
         }
         for (_, workload) in &unit.workloads {
             ports.extend(&workload.ports);
         }
-        let env_port = |env: &[EnvEntry]| -> Vec<u16> {
-            env.iter().filter(|e| e.name == "PORT").filter_map(|e| e.value.as_deref()?.parse().ok()).collect()
-        };
         for (_, workload) in &unit.workloads {
             ports.extend(env_port(&workload.env));
         }
@@ -517,8 +622,16 @@ impl Builder {
             .iter()
             .map(|(path, c)| (path, c, worker_kind(c.command.as_deref()).unwrap_or(base_kind)))
             .collect();
-        let own_dockerfile =
-            |c: &ComposeService| c.dockerfile.as_deref().is_none_or(|d| last_segment(d) == "Dockerfile");
+        // The Dockerfile that builds this directory's program: its plain `Dockerfile`,
+        // or the one placed here because it copies this directory in.
+        let own_dockerfile = |c: &ComposeService| {
+            c.dockerfile.as_deref().is_none_or(|d| {
+                last_segment(d) == "Dockerfile"
+                    || unit.dockerfile.as_ref().is_some_and(|(path, _)| {
+                        c.build.as_deref().is_some_and(|context| super::config::join(context, d) == *path)
+                    })
+            })
+        };
         composed.sort_by_key(|(_, c, kind)| {
             (*kind == ServiceKind::Worker || !own_dockerfile(c), c.ports.is_empty(), c.name.clone())
         });
@@ -535,7 +648,7 @@ impl Builder {
         let mut main_evidence = evidence_set;
         if let Some((path, compose)) = main_compose {
             main_ports.extend(&compose.ports);
-            main_ports.extend(env_port(&compose.environment));
+            main_ports.extend(env_port(compose.environment.iter().map(|(_, e)| e)));
             main_evidence.insert(evidence(path, compose.line, "compose.service"));
         }
         let id = main_compose
@@ -545,8 +658,7 @@ impl Builder {
             .or(manifest_name.clone())
             .unwrap_or_else(|| "app".to_owned());
         let name = describe(framework.as_deref(), main_kind, &id);
-        let main_names: Vec<(String, String)> =
-            main_compose.map(|(path, c)| (c.name.clone(), dir_of(path).to_owned())).into_iter().collect();
+        let main_names: Vec<(String, String)> = main_compose.map(|(_, c)| compose_names(c)).unwrap_or_default();
         let mut services = vec![(
             Service {
                 id: sanitize(&id),
@@ -572,11 +684,11 @@ impl Builder {
                 main.ports.sort_unstable();
                 main.ports.dedup();
                 main.evidence.push(evidence(path, compose.line, "compose.service"));
-                names.push((compose.name.clone(), dir_of(path).to_owned()));
+                names.extend(compose_names(compose));
                 continue;
             }
             let mut ports: BTreeSet<u16> = compose.ports.iter().copied().collect();
-            ports.extend(env_port(&compose.environment));
+            ports.extend(env_port(compose.environment.iter().map(|(_, e)| e)));
             let framework = if *kind == ServiceKind::Worker {
                 worker_framework(compose.command.as_deref()).or(framework.clone())
             } else {
@@ -592,7 +704,7 @@ impl Builder {
                 ports: ports.into_iter().collect(),
                 evidence: vec![evidence(path, compose.line, "compose.service")],
             };
-            services.push((service, vec![(compose.name.clone(), dir_of(path).to_owned())]));
+            services.push((service, compose_names(compose)));
         }
         services
     }
@@ -743,10 +855,9 @@ impl Builder {
             let Some((kind, facts)) = &file.config else { continue };
             let definitions: Vec<&EnvEntry> = match facts {
                 ConfigFacts::Dotenv(entries) | ConfigFacts::Workflow(entries) => entries.iter().collect(),
-                ConfigFacts::Compose(services) => services.iter().flat_map(|s| &s.environment).collect(),
                 ConfigFacts::Dockerfile(dockerfile) => dockerfile.env.iter().collect(),
                 ConfigFacts::Kubernetes(workloads) => workloads.iter().flat_map(|w| &w.env).collect(),
-                ConfigFacts::Spring { .. } | ConfigFacts::Manifest(_) => Vec::new(),
+                ConfigFacts::Spring { .. } | ConfigFacts::Manifest(_) | ConfigFacts::Compose(_) => Vec::new(),
             };
             for definition in definitions {
                 let source = kind.source().to_owned();
@@ -754,6 +865,16 @@ impl Builder {
                     path: entry.path.clone(),
                     line: definition.line,
                     source,
+                });
+            }
+        }
+        // Compose environments, each variable where the file that sets it says so.
+        for service in self.projects.iter().flat_map(|p| &p.services) {
+            for (path, definition) in &service.environment {
+                vars.entry(definition.name.clone()).or_default().0.insert(Definition {
+                    path: path.clone(),
+                    line: definition.line,
+                    source: "compose".to_owned(),
                 });
             }
         }
@@ -784,7 +905,6 @@ impl Builder {
             let (Some(entry), Some((_, facts))) = (&file.entry, &file.config) else { continue };
             let entries: Vec<&EnvEntry> = match facts {
                 ConfigFacts::Dotenv(entries) => entries.iter().collect(),
-                ConfigFacts::Compose(services) => services.iter().flat_map(|s| &s.environment).collect(),
                 ConfigFacts::Dockerfile(d) => d.env.iter().collect(),
                 ConfigFacts::Kubernetes(workloads) => workloads.iter().flat_map(|w| &w.env).collect(),
                 _ => Vec::new(),
@@ -792,6 +912,13 @@ impl Builder {
             for e in entries {
                 if let Some(value) = &e.value {
                     values.entry(e.name.clone()).or_default().push((value.clone(), entry.path.clone(), e.line));
+                }
+            }
+        }
+        for service in self.projects.iter().flat_map(|p| &p.services) {
+            for (path, e) in &service.environment {
+                if let Some(value) = &e.value {
+                    values.entry(e.name.clone()).or_default().push((value.clone(), path.clone(), e.line));
                 }
             }
         }
@@ -909,29 +1036,33 @@ impl Builder {
 
     fn connect_deployments(&mut self, files: &[Processed]) {
         // Compose and k8s wiring: env values of a service's own definition, and depends_on.
-        for file in files {
-            let (Some(entry), Some((_, ConfigFacts::Compose(services)))) = (&file.entry, &file.config) else {
+        let services: Vec<ComposeService> = self.projects.iter().flat_map(|p| p.services.iter().cloned()).collect();
+        for compose in &services {
+            let scope = compose.project_dir.as_str();
+            let Some(from) = self.aliases.get(&compose.name, scope) else { continue };
+            if self.externals.contains_key(&from) {
                 continue;
-            };
-            for compose in services {
-                let scope = dir_of(&entry.path);
-                let Some(from) = self.aliases.get(&compose.name, scope) else { continue };
-                if self.externals.contains_key(&from) {
-                    continue;
-                }
-                for (target, line) in &compose.depends_on {
-                    if let Some(to) = self.aliases.get(target, scope) {
-                        self.add_connection(
-                            &from,
-                            &to,
-                            None,
-                            ConnectionKind::Compose,
-                            evidence(&entry.path, *line, "compose.depends-on"),
-                        );
-                    }
-                }
-                self.connect_env(&from, &compose.environment, &entry.path, ConnectionKind::Env, "compose.environment");
             }
+            for (target, path, line) in &compose.depends_on {
+                if let Some(to) = self.aliases.get(target, scope) {
+                    self.add_connection(
+                        &from,
+                        &to,
+                        None,
+                        ConnectionKind::Compose,
+                        evidence(path, *line, "compose.depends-on"),
+                    );
+                }
+            }
+            // `links` (compose v1) name what a service talks to, as depends_on does.
+            for (target, _) in &compose.links {
+                if let Some(to) = self.aliases.get(target, scope) {
+                    let here = evidence(&compose.path, compose.line, "compose.links");
+                    self.add_connection(&from, &to, None, ConnectionKind::Compose, here);
+                }
+            }
+            let env: Vec<(&str, &EnvEntry)> = compose.environment.iter().map(|(p, e)| (p.as_str(), e)).collect();
+            self.connect_env(&from, &env, ConnectionKind::Env, "compose.environment");
         }
         for file in files {
             let (Some(entry), Some((_, ConfigFacts::Kubernetes(workloads)))) = (&file.entry, &file.config) else {
@@ -942,14 +1073,15 @@ impl Builder {
                 if self.externals.contains_key(&from) {
                     continue;
                 }
-                self.connect_env(&from, &workload.env, &entry.path, ConnectionKind::K8s, "k8s.env");
+                let env: Vec<(&str, &EnvEntry)> = workload.env.iter().map(|e| (entry.path.as_str(), e)).collect();
+                self.connect_env(&from, &env, ConnectionKind::K8s, "k8s.env");
             }
         }
     }
 
     /// Connections from the env a deployment gives service `from`.
-    fn connect_env(&mut self, from: &str, env: &[EnvEntry], path: &str, kind: ConnectionKind, rule: &str) {
-        for e in env {
+    fn connect_env(&mut self, from: &str, env: &[(&str, &EnvEntry)], kind: ConnectionKind, rule: &str) {
+        for (path, e) in env {
             let Some(value) = &e.value else { continue };
             if let Some(to) = self.resolve_env_value(&e.name, value, from) {
                 self.add_connection(from, &to, Some(e.name.clone()), kind, evidence(path, e.line, rule));
@@ -1052,18 +1184,6 @@ fn unit_is_service_without_compose(unit: &Unit) -> bool {
             .any(|(_, m)| m.dependencies.iter().any(|d| frameworks::by_package(m.ecosystem, &d.name).is_some()))
 }
 
-/// Folds a later definition of the same compose service into the first.
-fn merge_compose(known: &mut ComposeService, later: &ComposeService) {
-    known.ports.extend(&later.ports);
-    known.ports.sort_unstable();
-    known.ports.dedup();
-    known.environment.extend(later.environment.iter().cloned());
-    known.depends_on.extend(later.depends_on.iter().cloned());
-    if known.command.is_none() {
-        known.command.clone_from(&later.command);
-    }
-}
-
 impl Unit {
     /// Whether a Kubernetes workload may be placed here: a unit that builds something.
     fn is_service_candidate_for_k8s(&self) -> bool {
@@ -1128,6 +1248,67 @@ fn describe(framework: Option<&str>, kind: ServiceKind, id: &str) -> String {
         Some(framework) => format!("{id} ({framework} {what})"),
         None => format!("{id} ({what})"),
     }
+}
+
+/// Dockerfile beats Dockerfile.dev: keep the plain one when there are several.
+fn give_dockerfile(unit: &mut Unit, path: &str, dockerfile: &Dockerfile) {
+    let plain = path.ends_with("/Dockerfile") || path == "Dockerfile";
+    if unit.dockerfile.is_none() || plain {
+        unit.dockerfile = Some((path.to_owned(), dockerfile.clone()));
+    }
+}
+
+/// The directory a compose build builds: the Dockerfile's own directory
+/// when code lives there (`context: .`, `dockerfile: backend/Dockerfile`);
+/// else the one program below the context that its COPY instructions take
+/// (`COPY services/api/ /app` from `docker/api.Dockerfile`); else the context.
+fn build_root(
+    context: &str,
+    dockerfile_path: &str,
+    dockerfile: Option<&Dockerfile>,
+    holds_code: &dyn Fn(&str) -> bool,
+    manifest_dirs: &BTreeSet<&str>,
+) -> String {
+    let dir = dir_of(dockerfile_path);
+    if dir != context && holds_code(dir) {
+        return dir.to_owned();
+    }
+    let Some(dockerfile) = dockerfile else { return context.to_owned() };
+    let programs: BTreeSet<&str> = dockerfile
+        .copies()
+        .into_iter()
+        .filter(|source| !matches!(*source, "" | "." | "*"))
+        .filter_map(|source| {
+            let path = super::config::join(context, source);
+            // The program a copied path belongs to: the deepest manifest directory holding it.
+            manifest_dirs
+                .iter()
+                .filter(|m| {
+                    let m: &str = m;
+                    (m == path || is_under(&path, m)) && m != context && (context.is_empty() || is_under(m, context))
+                })
+                .max_by_key(|m| m.len())
+                .copied()
+        })
+        .collect();
+    match programs.into_iter().collect::<Vec<_>>().as_slice() {
+        [only] => (*only).to_owned(),
+        _ => context.to_owned(),
+    }
+}
+
+/// The names a compose service answers to in its project: its own, its
+/// `container_name` and `hostname`, and its network aliases.
+fn compose_names(service: &ComposeService) -> Vec<(String, String)> {
+    std::iter::once(&service.name)
+        .chain(&service.hostnames)
+        .map(|name| (name.clone(), service.project_dir.clone()))
+        .collect()
+}
+
+/// `PORT=8080` in a deployment's environment: the port the program listens on.
+fn env_port<'a>(env: impl IntoIterator<Item = &'a EnvEntry>) -> Vec<u16> {
+    env.into_iter().filter(|e| e.name == "PORT").filter_map(|e| e.value.as_deref()?.parse().ok()).collect()
 }
 
 fn last_segment(path: &str) -> &str {

@@ -13,6 +13,7 @@ pub mod frameworks;
 pub mod git;
 pub mod graph;
 pub mod infer;
+pub mod interpolate;
 pub mod lang;
 pub mod model;
 pub mod paths;
@@ -128,6 +129,62 @@ pub fn scan_rev(dir: &Path, rev: &str, root_label: &str, options: &ScanOptions) 
     Ok(outcome)
 }
 
+/// The compose projects of the tree at `root`, as `pruv compose config`
+/// shows them: only compose, YAML and `.env` files are read.
+/// With `files` (relative to `root`), the one project of those files, in that order.
+pub fn compose_projects(
+    root: &Path,
+    threads: usize,
+    files: &[String],
+) -> Result<(Vec<config::compose::Project>, Vec<String>)> {
+    let metadata = std::fs::metadata(root).map_err(|e| Error::io(root, e))?;
+    if !metadata.is_dir() {
+        return Err(Error::InvalidInput(format!(
+            "{}: not a directory; pass the directory of the compose files",
+            root.display()
+        )));
+    }
+    let (threads, pool) = thread_pool(threads)?;
+    let walked = walk::walk(root, threads);
+    let relevant = |path: &str| {
+        matches!(
+            config::classify(path),
+            Some(config::ConfigKind::Compose | config::ConfigKind::Dotenv | config::ConfigKind::KubernetesCandidate)
+        )
+    };
+    let processed: Vec<process::Processed> =
+        pool.install(|| walked.files.par_iter().filter(|f| relevant(&f.path)).map(process::process).collect());
+    let mut warnings = walked.warnings;
+    warnings.extend(processed.iter().filter_map(|p| p.warning.clone()));
+    let mut projects = if files.is_empty() {
+        infer::compose_projects(&processed)
+    } else {
+        for file in files {
+            if !processed.iter().any(|p| p.entry.as_ref().is_some_and(|e| e.path == *file)) {
+                return Err(Error::InvalidInput(format!(
+                    "{file}: no such compose file under {}; give paths relative to the directory",
+                    root.display()
+                )));
+            }
+        }
+        let files: Vec<&str> = files.iter().map(String::as_str).collect();
+        vec![infer::compose_project_of(&processed, &files)]
+    };
+    // The project at the root is named after the directory, as compose names it.
+    let root_name =
+        root.canonicalize().ok().and_then(|r| r.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()));
+    for project in projects.iter_mut().filter(|p| p.name.is_empty()) {
+        project.name = root_name
+            .clone()
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+            .collect();
+    }
+    warnings.extend(projects.iter().flat_map(|p| p.warnings.iter().cloned()));
+    Ok((projects, warnings))
+}
+
 /// Without a cache every file is read and analysed.
 fn uncached_work(processed: &[process::Processed]) -> cache::Work {
     let mut work = cache::Work { read: processed.len() as u64, ..cache::Work::default() };
@@ -187,6 +244,7 @@ fn assemble(
         }
     }
     let inferred = infer::infer(&processed);
+    warnings.extend(inferred.warnings.iter().cloned());
     let files: Vec<model::FileEntry> = processed.into_iter().filter_map(|p| p.entry).collect();
     let tree_hash = graph::tree_hash(files.iter().map(|f| (f.sha256.as_str(), f.path.as_str())));
     let graph_hash = graph::graph_hash(&inferred.services, &inferred.env_vars, &inferred.connections);

@@ -1,6 +1,7 @@
-//! Dockerfiles: EXPOSE, ENV and FROM instructions (with line continuations).
+//! Dockerfiles: build stages with their base image, EXPOSE and COPY/ADD
+//! sources, and ENV (with line continuations).
 
-use super::{Dockerfile, EnvEntry};
+use super::{Dockerfile, EnvEntry, Stage};
 
 pub fn parse(text: &str) -> Dockerfile {
     let mut file = Dockerfile::default();
@@ -8,24 +9,59 @@ pub fn parse(text: &str) -> Dockerfile {
         let mut words = instruction.splitn(2, char::is_whitespace);
         let keyword = words.next().unwrap_or("").to_ascii_uppercase();
         let rest = words.next().unwrap_or("").trim();
+        if keyword != "FROM" && file.stages.is_empty() {
+            // `ARG` before the first `FROM` and parser directives belong to no stage.
+            if keyword == "ENV" {
+                file.env.extend(env_pairs(rest).into_iter().map(|(name, value)| EnvEntry { name, line, value }));
+            }
+            continue;
+        }
         match keyword.as_str() {
+            "FROM" => {
+                let mut words = rest.split_whitespace().filter(|w| !w.starts_with("--"));
+                let image = words.next().unwrap_or("").to_owned();
+                let name = match (words.next(), words.next()) {
+                    (Some(as_), Some(name)) if as_.eq_ignore_ascii_case("as") => Some(name.to_ascii_lowercase()),
+                    _ => None,
+                };
+                file.stages.push(Stage { name, from: image, line, expose: Vec::new(), copies: Vec::new() });
+            }
             "EXPOSE" => {
+                let stage = file.stages.last_mut().expect("a FROM came first");
                 for spec in rest.split_whitespace() {
                     if let Ok(port) = spec.split('/').next().unwrap_or(spec).parse() {
-                        file.expose.push((port, line));
+                        stage.expose.push((port, line));
                     }
                 }
             }
-            "ENV" => file.env.extend(env_pairs(rest).into_iter().map(|(name, value)| EnvEntry { name, line, value })),
-            "FROM" => {
-                if let Some(image) = rest.split_whitespace().find(|w| !w.starts_with("--")) {
-                    file.from.push(image.to_owned());
+            "COPY" | "ADD" => {
+                // `COPY --from=build …` takes another stage's output, not the context's files.
+                if rest.split_whitespace().any(|w| w.starts_with("--from")) {
+                    continue;
                 }
+                let stage = file.stages.last_mut().expect("a FROM came first");
+                stage.copies.extend(copy_sources(rest));
             }
+            "ENV" => file.env.extend(env_pairs(rest).into_iter().map(|(name, value)| EnvEntry { name, line, value })),
             _ => {}
         }
     }
     file
+}
+
+/// The context paths of `COPY [--chown=…] SRC… DEST` or its JSON form.
+fn copy_sources(rest: &str) -> Vec<String> {
+    let words: Vec<String> = if rest.starts_with('[') {
+        rest.trim_matches(['[', ']']).split(',').map(|w| w.trim().trim_matches('"').to_owned()).collect()
+    } else {
+        rest.split_whitespace().filter(|w| !w.starts_with("--")).map(str::to_owned).collect()
+    };
+    let Some((_, sources)) = words.split_last() else { return Vec::new() };
+    sources
+        .iter()
+        .filter(|s| !s.contains("://") && !s.starts_with('$') && !s.starts_with("<<"))
+        .map(|s| s.trim_start_matches("./").trim_end_matches('/').to_owned())
+        .collect()
 }
 
 /// Instructions joined across `\` continuations, with their first line.
@@ -91,9 +127,28 @@ mod tests {
         let file = super::parse(
             "FROM --platform=linux/amd64 python:3.12 AS base\n# EXPOSE 1\nENV PORT=8000 \\\n    NAME=\"a b\"\nENV LEGACY some value\nEXPOSE 8000 9000/udp\n",
         );
-        assert_eq!(file.from, ["python:3.12"]);
-        assert_eq!(file.expose, [(8000, 6), (9000, 6)]);
+        assert_eq!(file.stages[0].from, "python:3.12");
+        assert_eq!(file.stages[0].name.as_deref(), Some("base"));
+        assert_eq!(file.exposed(None), [8000, 9000]);
         let env: Vec<_> = file.env.iter().map(|e| (e.name.as_str(), e.line, e.value.as_deref())).collect();
         assert_eq!(env, [("PORT", 3, Some("8000")), ("NAME", 3, Some("a b")), ("LEGACY", 5, Some("some value"))]);
+    }
+
+    #[test]
+    fn only_the_final_or_target_stage_exposes() {
+        let text = "FROM golang:1.22 AS build\nCOPY go.mod go.sum ./\nCOPY ./cmd/api/ /src/\nRUN go build\nFROM build AS debug\nEXPOSE 2345\nFROM alpine AS runtime\nCOPY --from=build /out/app /app\nEXPOSE 8080\n";
+        let file = super::parse(text);
+        assert_eq!(file.exposed(None), [8080], "a debug stage's port does not leak into the final image");
+        assert_eq!(file.exposed(Some("debug")), [2345]);
+        assert_eq!(file.final_from(None), Some("alpine"));
+        assert_eq!(file.copies(), ["go.mod", "go.sum", "cmd/api"]);
+    }
+
+    #[test]
+    fn a_stage_inherits_what_its_base_stage_exposes() {
+        let file =
+            super::parse("FROM node:20 AS base\nEXPOSE 3000\nFROM base\nCOPY [\"package.json\", \"src\", \"/app/\"]\n");
+        assert_eq!(file.exposed(None), [3000]);
+        assert_eq!(file.copies(), ["package.json", "src"]);
     }
 }

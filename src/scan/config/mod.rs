@@ -2,7 +2,7 @@
 //! images, dependencies), read with real parsers (YAML, TOML, JSON, XML).
 //! Which parser reads a file is decided by its name alone.
 
-mod compose;
+pub mod compose;
 pub use compose::join;
 mod dockerfile;
 mod dotenv;
@@ -35,23 +35,47 @@ pub struct Target {
     pub via: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One service of a compose project, as docker compose would run it: every
+/// file that defines it merged, `${…}` interpolated, `extends` applied.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ComposeService {
     pub name: String,
+    /// The file that first defines it, and the line of its name there.
+    pub path: String,
     pub line: u32,
     /// Build context relative to the scan root, `/`-separated, "" for the root.
     pub build: Option<String>,
+    /// The Dockerfile as written, relative to the context.
     pub dockerfile: Option<String>,
+    /// The build stage it stops at (`build.target`).
+    pub target: Option<String>,
     pub image: Option<String>,
     /// The command it runs, when overridden (`celery -A app worker`).
     pub command: Option<String>,
     pub working_dir: Option<String>,
     /// Bind mounts from the tree: (source relative to the scan root, path in the container).
     pub mounts: Vec<(String, String)>,
+    /// Container-side ports of `ports` and `expose`.
     pub ports: Vec<Port>,
-    pub environment: Vec<EnvEntry>,
+    /// Its environment, each variable with the file that sets it.
+    pub environment: Vec<(String, EnvEntry)>,
     pub env_files: Vec<String>,
-    pub depends_on: Vec<(String, u32)>,
+    /// (service, file, line) of each `depends_on` entry.
+    pub depends_on: Vec<(String, String, u32)>,
+    /// Profiles it belongs to; empty when it always runs.
+    pub profiles: Vec<String>,
+    /// Other names it has on its networks: `container_name`, `hostname`, network aliases.
+    pub hostnames: Vec<String>,
+    /// `links`: (service linked to, the name this service uses for it).
+    pub links: Vec<(String, String)>,
+    /// Keys a later file resets (`!reset`); applied when merged.
+    pub resets: Vec<String>,
+    /// Variables its definition refers to that have no value and no default.
+    pub unresolved: Vec<String>,
+    /// Every file that contributes to it, in merge order.
+    pub files: Vec<String>,
+    /// The directory of its project, where its name is known to the others.
+    pub project_dir: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,10 +116,64 @@ pub struct Manifest {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Dockerfile {
-    pub expose: Vec<(Port, u32)>,
+    /// Build stages in order; the last one is the image unless a build names a `target`.
+    pub stages: Vec<Stage>,
     pub env: Vec<EnvEntry>,
-    /// Base images (`FROM`), in order.
-    pub from: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stage {
+    /// `AS name`, lower-cased as docker matches it.
+    pub name: Option<String>,
+    /// The base: an image, or an earlier stage's name.
+    pub from: String,
+    pub line: u32,
+    pub expose: Vec<(Port, u32)>,
+    /// Context paths copied in (`COPY`/`ADD` without `--from`), as written.
+    pub copies: Vec<String>,
+}
+
+impl Dockerfile {
+    /// The stage an image is built from: `target`, else the last.
+    fn final_stage(&self, target: Option<&str>) -> Option<usize> {
+        match target {
+            Some(target) => self.stages.iter().position(|s| s.name.as_deref() == Some(&target.to_ascii_lowercase())),
+            None => self.stages.len().checked_sub(1),
+        }
+    }
+
+    /// The stages the image is made of: the final one and the stages it is `FROM`, nearest first.
+    fn lineage(&self, target: Option<&str>) -> Vec<&Stage> {
+        let mut out: Vec<&Stage> = Vec::new();
+        let mut at = self.final_stage(target);
+        while let Some(index) = at {
+            let stage = &self.stages[index];
+            if out.iter().any(|s| std::ptr::eq(*s, stage)) {
+                break;
+            }
+            out.push(stage);
+            at = self.stages[..index].iter().rposition(|s| s.name.as_deref() == Some(&stage.from.to_ascii_lowercase()));
+        }
+        out
+    }
+
+    /// Ports the built image exposes (EXPOSE of its stage and the stages it builds on).
+    pub fn exposed(&self, target: Option<&str>) -> Vec<Port> {
+        let mut ports: Vec<Port> = self.lineage(target).iter().flat_map(|s| s.expose.iter().map(|(p, _)| *p)).collect();
+        ports.sort_unstable();
+        ports.dedup();
+        ports
+    }
+
+    /// The image the built image is ultimately based on.
+    pub fn final_from(&self, target: Option<&str>) -> Option<&str> {
+        self.lineage(target).last().map(|s| s.from.as_str())
+    }
+
+    /// Every context path any stage copies in.
+    pub fn copies(&self) -> Vec<&str> {
+        self.stages.iter().flat_map(|s| s.copies.iter().map(String::as_str)).collect()
+    }
 }
 
 /// What one configuration file says.
@@ -103,7 +181,8 @@ pub struct Dockerfile {
 pub enum ConfigFacts {
     /// `.env`, `.env.example`, … : variable definitions.
     Dotenv(Vec<EnvEntry>),
-    Compose(Vec<ComposeService>),
+    /// A compose file's tree; projects are assembled across files later.
+    Compose(compose::ComposeFile),
     Dockerfile(Dockerfile),
     /// Kubernetes workloads and the env they define.
     Kubernetes(Vec<Workload>),
@@ -187,18 +266,24 @@ pub fn classify(path: &str) -> Option<ConfigKind> {
 pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFacts>, String> {
     Ok(Some(match kind {
         ConfigKind::Dotenv => ConfigFacts::Dotenv(dotenv::parse(text)),
-        ConfigKind::Compose => ConfigFacts::Compose(compose::parse(path, text)?),
+        ConfigKind::Compose => ConfigFacts::Compose(compose::parse(text)?),
         ConfigKind::Dockerfile => ConfigFacts::Dockerfile(dockerfile::parse(text)),
         ConfigKind::KubernetesCandidate => {
-            // Cheap check first: most YAML in a tree is not Kubernetes.
-            if !(text.contains("apiVersion") && text.contains("kind")) {
-                return Ok(None);
+            // Cheap checks first: most YAML in a tree is neither Kubernetes nor compose.
+            if text.contains("apiVersion") && text.contains("kind") {
+                let workloads = k8s::parse(text)?;
+                if !workloads.is_empty() {
+                    return Ok(Some(ConfigFacts::Kubernetes(workloads)));
+                }
             }
-            let workloads = k8s::parse(text)?;
-            if workloads.is_empty() {
-                return Ok(None);
+            // A compose file of another name (`stack.yml`, a file `extends` or `include` names).
+            if text.contains("image:") || text.contains("build:") || text.contains("extends:") {
+                let file = compose::parse(text)?;
+                if compose::looks_like_compose(&file.document) {
+                    return Ok(Some(ConfigFacts::Compose(file)));
+                }
             }
-            ConfigFacts::Kubernetes(workloads)
+            return Ok(None);
         }
         ConfigKind::Workflow => ConfigFacts::Workflow(workflow::parse(text)?),
         ConfigKind::Spring => {

@@ -1,0 +1,293 @@
+//! Small trees, one per deployment pattern, and what pruv must make of them.
+#![allow(dead_code)]
+
+pub struct Case {
+    pub name: &'static str,
+    /// (path, contents) of every file of the tree.
+    pub files: &'static [(&'static str, &'static str)],
+    pub expect: &'static [Expect],
+}
+
+pub enum Expect {
+    /// Exactly these first-party services, as (id, root).
+    Services(&'static [(&'static str, &'static str)]),
+    /// Exactly these external systems, by id.
+    Externals(&'static [&'static str]),
+    Connection(&'static str, &'static str),
+    NoConnection(&'static str, &'static str),
+    Ports(&'static str, &'static [u16]),
+    Warning(&'static str),
+    EnvDefined(&'static str),
+}
+
+impl Case {
+    /// The tree in a fresh temporary directory.
+    pub fn materialise(&self) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (path, contents) in self.files {
+            let full = dir.path().join(path);
+            std::fs::create_dir_all(full.parent().expect("a parent")).expect("mkdir");
+            std::fs::write(full, contents).expect("write");
+        }
+        dir
+    }
+}
+
+const FASTAPI_REQUIREMENTS: &str = "fastapi\nuvicorn\n";
+const FASTAPI_MAIN: &str = "from fastapi import FastAPI\n\napp = FastAPI()\n";
+const EXPRESS_PACKAGE: &str =
+    "{\"name\": \"web\", \"scripts\": {\"start\": \"node server.js\"}, \"dependencies\": {\"express\": \"4\"}}\n";
+const EXPRESS_SERVER: &str = "const express = require('express');\nconst app = express();\napp.listen(3000);\n";
+const GO_MOD: &str = "module example.com/svc\n\ngo 1.22\n";
+const GO_MAIN: &str = "package main\n\nimport \"net/http\"\n\nfunc main() {\n\thttp.HandleFunc(\"/\", nil)\n}\n";
+
+pub static ALL: &[Case] = &[
+    Case {
+        name: "interpolation-from-the-projects-dotenv",
+        files: &[
+            (".env", "WEB_DOCKERFILE=web/Dockerfile\nWEB_PORT=8080\nAPI_HOST=api\n"),
+            (
+                "compose.yaml",
+                "services:\n  web:\n    build:\n      context: .\n      dockerfile: ${WEB_DOCKERFILE}\n    ports: [\"${WEB_PORT:-3000}:${WEB_PORT:-3000}\"]\n    environment:\n      API_URL: http://${API_HOST}:9000\n  api:\n    build: ./api\n",
+            ),
+            ("web/Dockerfile", "FROM node:20\nCOPY . /app\nCMD [\"node\", \"server.js\"]\n"),
+            ("web/package.json", EXPRESS_PACKAGE),
+            ("web/server.js", EXPRESS_SERVER),
+            ("api/Dockerfile", "FROM python:3.12\nCOPY . /app\n"),
+            ("api/requirements.txt", FASTAPI_REQUIREMENTS),
+            ("api/main.py", FASTAPI_MAIN),
+        ],
+        expect: &[
+            Expect::Services(&[("api", "api"), ("web", "web")]),
+            Expect::Ports("web", &[3000, 8080]),
+            Expect::Connection("web", "api"),
+        ],
+    },
+    Case {
+        name: "an-override-gives-an-image-its-build",
+        files: &[
+            (
+                "compose.yaml",
+                "services:\n  api:\n    image: acme/api:1.0\n    ports: ['8000:8000']\n  db:\n    image: postgres:16\n",
+            ),
+            (
+                "compose.override.yaml",
+                "services:\n  api:\n    build: ./api\n    environment:\n      DATABASE_URL: postgres://db:5432/app\n",
+            ),
+            ("api/requirements.txt", FASTAPI_REQUIREMENTS),
+            ("api/main.py", FASTAPI_MAIN),
+        ],
+        expect: &[
+            Expect::Services(&[("api", "api")]),
+            Expect::Externals(&["postgres"]),
+            Expect::Connection("api", "postgres"),
+            Expect::Ports("api", &[8000]),
+        ],
+    },
+    Case {
+        name: "extends-a-service-of-another-file",
+        files: &[
+            (
+                "common.yml",
+                "services:\n  base:\n    build: ./app\n    environment:\n      REDIS_URL: redis://cache:6379\n",
+            ),
+            (
+                "compose.yaml",
+                "services:\n  web:\n    extends:\n      file: common.yml\n      service: base\n    ports: ['8000']\n  cache:\n    image: redis:7\n",
+            ),
+            ("app/requirements.txt", FASTAPI_REQUIREMENTS),
+            ("app/main.py", FASTAPI_MAIN),
+        ],
+        expect: &[
+            Expect::Services(&[("web", "app")]),
+            Expect::Externals(&["redis"]),
+            Expect::Connection("web", "redis"),
+        ],
+    },
+    Case {
+        name: "include-brings-another-projects-services",
+        files: &[
+            ("infra/compose.yaml", "services:\n  db:\n    image: postgres:16\n"),
+            ("other/compose.yaml", "services:\n  db:\n    image: mysql:8\n"),
+            (
+                "compose.yaml",
+                "include:\n  - infra/compose.yaml\nservices:\n  api:\n    build: ./api\n    environment:\n      DB_HOST: db\n    depends_on: [db]\n",
+            ),
+            ("api/requirements.txt", FASTAPI_REQUIREMENTS),
+            ("api/main.py", FASTAPI_MAIN),
+        ],
+        expect: &[
+            Expect::Services(&[("api", "api")]),
+            Expect::Externals(&["mysql", "postgres"]),
+            Expect::Connection("api", "postgres"),
+            Expect::NoConnection("api", "mysql"),
+        ],
+    },
+    Case {
+        name: "compose-v1-services-at-the-top-level",
+        files: &[
+            ("docker-compose.yml", "web:\n  build: ./web\n  links:\n    - redis\nredis:\n  image: redis\n"),
+            ("web/package.json", EXPRESS_PACKAGE),
+            ("web/server.js", EXPRESS_SERVER),
+        ],
+        expect: &[
+            Expect::Services(&[("web", "web")]),
+            Expect::Externals(&["redis"]),
+            Expect::Connection("web", "redis"),
+        ],
+    },
+    Case {
+        name: "a-flow-sequence-closed-at-its-keys-indentation",
+        files: &[
+            ("docker-compose.yml", "services:\n  web:\n    build: ./web\n    ports: [\n      \"80:3000\"\n    ]\n"),
+            ("web/package.json", EXPRESS_PACKAGE),
+            ("web/server.js", EXPRESS_SERVER),
+        ],
+        expect: &[Expect::Services(&[("web", "web")]), Expect::Ports("web", &[3000])],
+    },
+    Case {
+        name: "an-alias-bomb-is-refused-with-a-warning",
+        files: &[
+            (
+                "compose.yaml",
+                "x-a: &a [x, x, x, x, x, x, x, x, x, x]\nx-b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nx-c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nx-d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\nx-e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nx-f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\nservices:\n  bomb:\n    image: busybox\n    command: *f\n",
+            ),
+            ("api/docker-compose.yml", "services:\n  api:\n    build: .\n"),
+            ("api/requirements.txt", FASTAPI_REQUIREMENTS),
+            ("api/main.py", FASTAPI_MAIN),
+        ],
+        expect: &[Expect::Warning("alias bomb"), Expect::Services(&[("api", "api")])],
+    },
+    Case {
+        name: "a-root-context-build-with-a-dockerfile-per-service",
+        files: &[
+            (
+                "compose.yaml",
+                "services:\n  a:\n    build:\n      context: .\n      dockerfile: services/a/Dockerfile\n  b:\n    build:\n      context: .\n      dockerfile: services/b/Dockerfile\n",
+            ),
+            ("services/a/Dockerfile", "FROM golang:1.22\nCOPY . /src\n"),
+            ("services/a/go.mod", GO_MOD),
+            ("services/a/main.go", GO_MAIN),
+            ("services/b/Dockerfile", "FROM node:20\nCOPY services/b /app\n"),
+            ("services/b/package.json", EXPRESS_PACKAGE),
+            ("services/b/server.js", EXPRESS_SERVER),
+        ],
+        expect: &[Expect::Services(&[("a", "services/a"), ("b", "services/b")])],
+    },
+    Case {
+        name: "dockerfiles-kept-apart-build-what-they-copy",
+        files: &[
+            (
+                "compose.yaml",
+                "services:\n  api:\n    build:\n      context: .\n      dockerfile: docker/api.Dockerfile\n  web:\n    build:\n      context: .\n      dockerfile: docker/web.Dockerfile\n",
+            ),
+            ("docker/api.Dockerfile", "FROM python:3.12\nCOPY services/api/ /app\n"),
+            ("docker/web.Dockerfile", "FROM node:20\nCOPY --chown=node apps/web /app\n"),
+            ("services/api/requirements.txt", FASTAPI_REQUIREMENTS),
+            ("services/api/main.py", FASTAPI_MAIN),
+            ("apps/web/package.json", EXPRESS_PACKAGE),
+            ("apps/web/server.js", EXPRESS_SERVER),
+        ],
+        expect: &[Expect::Services(&[("api", "services/api"), ("web", "apps/web")])],
+    },
+    Case {
+        name: "a-dockerfile-nested-in-its-module",
+        files: &[
+            (
+                "app/pom.xml",
+                "<project><artifactId>app</artifactId><dependencies><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency></dependencies></project>\n",
+            ),
+            (
+                "app/src/main/java/com/acme/App.java",
+                "package com.acme;\n\n@SpringBootApplication\npublic class App {\n    public static void main(String[] args) {\n        SpringApplication.run(App.class, args);\n    }\n}\n",
+            ),
+            ("app/src/main/docker/Dockerfile", "FROM eclipse-temurin:21\nCOPY target/app.jar /app.jar\nEXPOSE 9090\n"),
+        ],
+        expect: &[Expect::Services(&[("app", "app")]), Expect::Ports("app", &[9090])],
+    },
+    Case {
+        name: "a-debug-stage-does-not-expose-the-image",
+        files: &[
+            (
+                "svc/Dockerfile",
+                "FROM golang:1.22 AS build\nCOPY . /src\nRUN go build -o /out/app .\nFROM build AS debug\nEXPOSE 2345\nFROM alpine:3 AS runtime\nCOPY --from=build /out/app /app\nEXPOSE 8080\n",
+            ),
+            ("svc/go.mod", GO_MOD),
+            ("svc/main.go", GO_MAIN),
+        ],
+        expect: &[Expect::Services(&[("svc", "svc")]), Expect::Ports("svc", &[8080])],
+    },
+    Case {
+        name: "a-port-set-through-the-deployments-env",
+        files: &[
+            (".env", "API_PORT=7000\n"),
+            ("compose.yaml", "services:\n  api:\n    build: ./api\n    environment:\n      PORT: ${API_PORT}\n"),
+            ("api/requirements.txt", FASTAPI_REQUIREMENTS),
+            ("api/main.py", FASTAPI_MAIN),
+        ],
+        expect: &[Expect::Services(&[("api", "api")]), Expect::Ports("api", &[7000]), Expect::EnvDefined("API_PORT")],
+    },
+    Case {
+        name: "a-workload-runs-the-image-named-after-a-program",
+        files: &[
+            ("cart/Dockerfile", "FROM golang:1.22\nCOPY . /src\n"),
+            ("cart/go.mod", GO_MOD),
+            ("cart/main.go", GO_MAIN),
+            (
+                "k8s/cart.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shopping-basket\nspec:\n  template:\n    spec:\n      containers:\n        - name: main\n          image: registry.example.com/shop/shop-cart:1.4\n          env:\n            - name: REDIS_ADDR\n              value: cache:6379\n",
+            ),
+            (
+                "k8s/cache.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cache\nspec:\n  template:\n    spec:\n      containers:\n        - name: redis\n          image: redis:7\n",
+            ),
+        ],
+        expect: &[
+            // Named as the cluster knows it, rooted where its code is.
+            Expect::Services(&[("shopping-basket", "cart")]),
+            Expect::Externals(&["redis"]),
+            Expect::Connection("shopping-basket", "redis"),
+        ],
+    },
+    Case {
+        name: "a-tag-that-names-the-program",
+        files: &[
+            (
+                "compose.yaml",
+                "services:\n  checkout:\n    image: ${REGISTRY}/shop:${TAG}-cart\n    environment:\n      PORT: \"8081\"\n",
+            ),
+            ("cart/package.json", EXPRESS_PACKAGE),
+            ("cart/server.js", EXPRESS_SERVER),
+        ],
+        expect: &[
+            Expect::Services(&[("checkout", "cart")]),
+            Expect::Externals(&[]),
+            Expect::Ports("checkout", &[3000, 8081]),
+        ],
+    },
+    Case {
+        name: "a-utility-image-is-no-system",
+        files: &[
+            (
+                "compose.yaml",
+                "services:\n  migrate:\n    image: alpine:3.20\n    command: sh -c 'echo migrate'\n  app:\n    build: ./app\n",
+            ),
+            ("app/requirements.txt", FASTAPI_REQUIREMENTS),
+            ("app/main.py", FASTAPI_MAIN),
+        ],
+        expect: &[Expect::Services(&[("app", "app")]), Expect::Externals(&[])],
+    },
+    Case {
+        name: "an-image-built-here-is-first-party-wherever-it-runs",
+        files: &[
+            ("compose.yaml", "services:\n  api:\n    build: ./api\n    image: acme/backend:dev\n"),
+            ("api/requirements.txt", FASTAPI_REQUIREMENTS),
+            ("api/main.py", FASTAPI_MAIN),
+            (
+                "deploy/backend.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: backend-v2\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: acme/backend:1.0\n          ports:\n            - containerPort: 8000\n",
+            ),
+        ],
+        expect: &[Expect::Services(&[("api", "api")]), Expect::Externals(&[]), Expect::Ports("api", &[8000])],
+    },
+];
