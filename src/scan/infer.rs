@@ -168,13 +168,15 @@ fn evidence(path: &str, line: u32, rule: &str) -> Evidence {
 }
 
 pub fn infer(files: &[Processed]) -> Inferred {
-    let mut builder = Builder { projects: compose_projects(files), ..Builder::default() };
+    let mut builder =
+        Builder { projects: compose_projects(files), kube: super::infer_kube::assemble(files), ..Builder::default() };
     builder.collect_units(files);
     builder.attribute_code(files);
     builder.adopt_image_services();
     builder.rehome_mounted_compose();
-    builder.place_compose_and_k8s(files);
+    builder.place_compose_and_k8s();
     builder.finish_services();
+    builder.alias_kube_services();
     builder.link_libraries();
     let env_vars = builder.env_vars(files);
     builder.connect(files);
@@ -190,6 +192,7 @@ pub fn infer(files: &[Processed]) -> Inferred {
 #[derive(Default)]
 struct Builder {
     projects: Vec<Project>,
+    kube: super::infer_kube::Kube,
     units: BTreeMap<String, Unit>,
     /// Compose services not tied to a directory (image only).
     image_services: Vec<(String, ComposeService)>,
@@ -344,21 +347,28 @@ impl Builder {
     }
 
     /// Kubernetes workloads join the unit whose name or directory their image names.
-    fn place_compose_and_k8s(&mut self, files: &[Processed]) {
-        for file in files {
-            let (Some(entry), Some((_, ConfigFacts::Kubernetes(workloads)))) = (&file.entry, &file.config) else {
-                continue;
-            };
-            for workload in workloads {
-                match self.unit_for_workload(workload) {
-                    Some(root) => self
-                        .units
-                        .get_mut(&root)
-                        .expect("exists")
-                        .workloads
-                        .push((entry.path.clone(), workload.clone())),
-                    None => self.extra_workloads.push((entry.path.clone(), workload.clone())),
-                }
+    fn place_compose_and_k8s(&mut self) {
+        let placed: Vec<(String, Workload, Option<String>)> = self
+            .kube
+            .workloads
+            .iter()
+            .map(|w| (w.path.clone(), w.workload.clone(), self.unit_for_workload(&w.workload)))
+            .collect();
+        for (path, workload, root) in placed {
+            match root {
+                Some(root) => self.units.get_mut(&root).expect("exists").workloads.push((path, workload)),
+                None => self.extra_workloads.push((path, workload)),
+            }
+        }
+    }
+
+    /// A Kubernetes Service's names (`cart`, `cart.shop`, `cart.shop.svc.cluster.local`)
+    /// mean what the workloads it selects are.
+    fn alias_kube_services(&mut self) {
+        for (workload, names) in self.kube.service_names() {
+            let Some(id) = self.aliases.get(&workload, "") else { continue };
+            for name in names {
+                self.aliases.set(&name, "", &id);
             }
         }
     }
@@ -623,12 +633,14 @@ impl Builder {
             .map(|(path, c)| (path, c, worker_kind(c.command.as_deref()).unwrap_or(base_kind)))
             .collect();
         // The Dockerfile that builds this directory's program: its plain `Dockerfile`,
-        // or the one placed here because it copies this directory in.
+        // or one kept elsewhere that was placed here because it copies this directory
+        // in. A `Dockerfile.playwright` beside the code builds something else.
         let own_dockerfile = |c: &ComposeService| {
             c.dockerfile.as_deref().is_none_or(|d| {
                 last_segment(d) == "Dockerfile"
                     || unit.dockerfile.as_ref().is_some_and(|(path, _)| {
-                        c.build.as_deref().is_some_and(|context| super::config::join(context, d) == *path)
+                        dir_of(path) != unit.root
+                            && c.build.as_deref().is_some_and(|context| super::config::join(context, d) == *path)
                     })
             })
         };
@@ -856,8 +868,10 @@ impl Builder {
             let definitions: Vec<&EnvEntry> = match facts {
                 ConfigFacts::Dotenv(entries) | ConfigFacts::Workflow(entries) => entries.iter().collect(),
                 ConfigFacts::Dockerfile(dockerfile) => dockerfile.env.iter().collect(),
-                ConfigFacts::Kubernetes(workloads) => workloads.iter().flat_map(|w| &w.env).collect(),
-                ConfigFacts::Spring { .. } | ConfigFacts::Manifest(_) | ConfigFacts::Compose(_) => Vec::new(),
+                ConfigFacts::Spring { .. }
+                | ConfigFacts::Manifest(_)
+                | ConfigFacts::Compose(_)
+                | ConfigFacts::Kubernetes(_) => Vec::new(),
             };
             for definition in definitions {
                 let source = kind.source().to_owned();
@@ -867,6 +881,14 @@ impl Builder {
                     source,
                 });
             }
+        }
+        // Kubernetes environments, ConfigMaps included, where each variable is set.
+        for (path, definition) in self.kube.workloads.iter().flat_map(|w| &w.env) {
+            vars.entry(definition.name.clone()).or_default().0.insert(Definition {
+                path: path.clone(),
+                line: definition.line,
+                source: "k8s".to_owned(),
+            });
         }
         // Compose environments, each variable where the file that sets it says so.
         for service in self.projects.iter().flat_map(|p| &p.services) {
@@ -906,7 +928,6 @@ impl Builder {
             let entries: Vec<&EnvEntry> = match facts {
                 ConfigFacts::Dotenv(entries) => entries.iter().collect(),
                 ConfigFacts::Dockerfile(d) => d.env.iter().collect(),
-                ConfigFacts::Kubernetes(workloads) => workloads.iter().flat_map(|w| &w.env).collect(),
                 _ => Vec::new(),
             };
             for e in entries {
@@ -915,8 +936,9 @@ impl Builder {
                 }
             }
         }
-        for service in self.projects.iter().flat_map(|p| &p.services) {
-            for (path, e) in &service.environment {
+        let deployed = self.projects.iter().flat_map(|p| &p.services).flat_map(|s| &s.environment);
+        for (path, e) in deployed.chain(self.kube.workloads.iter().flat_map(|w| &w.env)) {
+            {
                 if let Some(value) = &e.value {
                     values.entry(e.name.clone()).or_default().push((value.clone(), path.clone(), e.line));
                 }
@@ -929,7 +951,7 @@ impl Builder {
                 self.connect_file(file, entry, &from, &values);
             }
         }
-        self.connect_deployments(files);
+        self.connect_deployments();
     }
 
     /// Connections from what one file of service `from` says.
@@ -1034,7 +1056,7 @@ impl Builder {
         }
     }
 
-    fn connect_deployments(&mut self, files: &[Processed]) {
+    fn connect_deployments(&mut self) {
         // Compose and k8s wiring: env values of a service's own definition, and depends_on.
         let services: Vec<ComposeService> = self.projects.iter().flat_map(|p| p.services.iter().cloned()).collect();
         for compose in &services {
@@ -1064,18 +1086,15 @@ impl Builder {
             let env: Vec<(&str, &EnvEntry)> = compose.environment.iter().map(|(p, e)| (p.as_str(), e)).collect();
             self.connect_env(&from, &env, ConnectionKind::Env, "compose.environment");
         }
-        for file in files {
-            let (Some(entry), Some((_, ConfigFacts::Kubernetes(workloads)))) = (&file.entry, &file.config) else {
+        let workloads: Vec<(String, Vec<(String, EnvEntry)>)> =
+            self.kube.workloads.iter().map(|w| (w.workload.name.clone(), w.env.clone())).collect();
+        for (name, env) in &workloads {
+            let Some(from) = self.aliases.get(name, "") else { continue };
+            if self.externals.contains_key(&from) {
                 continue;
-            };
-            for workload in workloads {
-                let Some(from) = self.aliases.get(&workload.name, "") else { continue };
-                if self.externals.contains_key(&from) {
-                    continue;
-                }
-                let env: Vec<(&str, &EnvEntry)> = workload.env.iter().map(|e| (entry.path.as_str(), e)).collect();
-                self.connect_env(&from, &env, ConnectionKind::K8s, "k8s.env");
             }
+            let env: Vec<(&str, &EnvEntry)> = env.iter().map(|(p, e)| (p.as_str(), e)).collect();
+            self.connect_env(&from, &env, ConnectionKind::K8s, "k8s.env");
         }
     }
 

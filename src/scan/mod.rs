@@ -13,6 +13,7 @@ pub mod frameworks;
 pub mod git;
 pub mod graph;
 pub mod infer;
+mod infer_kube;
 pub mod interpolate;
 pub mod lang;
 pub mod model;

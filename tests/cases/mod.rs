@@ -290,4 +290,45 @@ pub static ALL: &[Case] = &[
         ],
         expect: &[Expect::Services(&[("api", "api")]), Expect::Externals(&[]), Expect::Ports("api", &[8000])],
     },
+    Case {
+        name: "a-second-dockerfile-beside-the-code-builds-another-service",
+        files: &[
+            ("compose.yaml", "services:\n  e2e:\n    build:\n      context: .\n      dockerfile: web/Dockerfile.e2e\n"),
+            ("web/Dockerfile.e2e", "FROM node:20\nCOPY web /tests\n"),
+            ("web/package.json", EXPRESS_PACKAGE),
+            ("web/server.js", EXPRESS_SERVER),
+        ],
+        expect: &[Expect::Services(&[("e2e", "web"), ("web", "web")])],
+    },
+    Case {
+        name: "a-kubernetes-service-name-reaches-the-workload-it-selects",
+        files: &[
+            ("cart/Dockerfile", "FROM golang:1.22\nCOPY . /src\n"),
+            ("cart/go.mod", GO_MOD),
+            ("cart/main.go", GO_MAIN),
+            ("frontend/Dockerfile", "FROM node:20\nCOPY . /app\n"),
+            ("frontend/package.json", EXPRESS_PACKAGE),
+            (
+                "frontend/server.js",
+                "const express = require('express');\nconst cart = process.env.CART_SERVICE_ADDR;\nexpress().listen(3000);\n",
+            ),
+            (
+                "k8s/cart.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cart-v2\n  namespace: shop\nspec:\n  template:\n    metadata:\n      labels:\n        app: cart-v2\n    spec:\n      containers:\n        - name: cart\n          image: cart\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: cart\n  namespace: shop\nspec:\n  selector:\n    app: cart-v2\n  ports:\n    - port: 7070\n      targetPort: 8080\n",
+            ),
+            (
+                "k8s/frontend.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: frontend\n  namespace: shop\nspec:\n  template:\n    metadata:\n      labels:\n        app: frontend\n    spec:\n      containers:\n        - name: web\n          image: frontend\n          envFrom:\n            - configMapRef:\n                name: frontend-config\n",
+            ),
+            (
+                "k8s/config.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: frontend-config\n  namespace: shop\ndata:\n  CART_SERVICE_ADDR: cart.shop.svc.cluster.local:7070\n",
+            ),
+        ],
+        expect: &[
+            Expect::Services(&[("cart-v2", "cart"), ("frontend", "frontend")]),
+            Expect::Connection("frontend", "cart-v2"),
+            Expect::EnvDefined("CART_SERVICE_ADDR"),
+        ],
+    },
 ];

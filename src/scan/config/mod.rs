@@ -78,15 +78,54 @@ pub struct ComposeService {
     pub project_dir: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Workload {
     /// Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod.
     pub kind: String,
     pub name: String,
     pub line: u32,
+    /// `metadata.namespace`, when the manifest says.
+    #[serde(default)]
+    pub namespace: Option<String>,
+    /// The pod template's labels, which Services select.
+    #[serde(default)]
+    pub labels: Vec<(String, String)>,
     pub images: Vec<String>,
     pub ports: Vec<Port>,
     pub env: Vec<EnvEntry>,
+    /// `env[].valueFrom.configMapKeyRef`/`secretKeyRef`: (variable, config map or secret, key, line).
+    #[serde(default)]
+    pub env_refs: Vec<(String, String, String, u32)>,
+    /// `envFrom[].configMapRef`/`secretRef` names.
+    #[serde(default)]
+    pub env_from: Vec<String>,
+}
+
+/// A Kubernetes Service: the name other pods reach the selected pods by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KubeService {
+    pub name: String,
+    pub namespace: Option<String>,
+    pub line: u32,
+    pub selector: Vec<(String, String)>,
+    /// (port, target port) pairs; the target as a number when it is one.
+    pub ports: Vec<(Port, Option<Port>)>,
+}
+
+/// A ConfigMap's (or Secret's `stringData`) keys: (key, value, line). Secret values are never kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigMap {
+    pub name: String,
+    pub namespace: Option<String>,
+    pub entries: Vec<EnvEntry>,
+}
+
+/// The Kubernetes objects of one file that the scanner reads.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct KubeObjects {
+    pub workloads: Vec<Workload>,
+    pub services: Vec<KubeService>,
+    pub config_maps: Vec<ConfigMap>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -185,7 +224,7 @@ pub enum ConfigFacts {
     Compose(compose::ComposeFile),
     Dockerfile(Dockerfile),
     /// Kubernetes workloads and the env they define.
-    Kubernetes(Vec<Workload>),
+    Kubernetes(KubeObjects),
     /// CI workflow `env:` blocks.
     Workflow(Vec<EnvEntry>),
     /// Spring `application.yml`/`.properties`: env reads through `${X}` and the server port.
@@ -271,9 +310,9 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
         ConfigKind::KubernetesCandidate => {
             // Cheap checks first: most YAML in a tree is neither Kubernetes nor compose.
             if text.contains("apiVersion") && text.contains("kind") {
-                let workloads = k8s::parse(text)?;
-                if !workloads.is_empty() {
-                    return Ok(Some(ConfigFacts::Kubernetes(workloads)));
+                let objects = k8s::parse(text)?;
+                if !(objects.workloads.is_empty() && objects.services.is_empty() && objects.config_maps.is_empty()) {
+                    return Ok(Some(ConfigFacts::Kubernetes(objects)));
                 }
             }
             // A compose file of another name (`stack.yml`, a file `extends` or `include` names).

@@ -1,0 +1,97 @@
+//! Kubernetes objects across files: each workload's environment as the
+//! kubelet gives it (its own `env`, keys of ConfigMaps it references,
+//! whole ConfigMaps through `envFrom`), and the names Services give the
+//! workloads they select.
+
+use super::config::{ConfigFacts, ConfigMap, EnvEntry, KubeService, Workload};
+use super::process::Processed;
+
+/// A workload and its environment, each variable with the file that sets it.
+pub struct KubeWorkload {
+    pub path: String,
+    pub workload: Workload,
+    pub env: Vec<(String, EnvEntry)>,
+}
+
+#[derive(Default)]
+pub struct Kube {
+    pub workloads: Vec<KubeWorkload>,
+    pub services: Vec<(String, KubeService)>,
+}
+
+/// Whether objects of these namespaces can see each other by name: the same
+/// namespace, or one of them does not say (applied into whatever namespace).
+fn same_namespace(a: Option<&str>, b: Option<&str>) -> bool {
+    a.is_none() || b.is_none() || a == b
+}
+
+pub fn assemble(files: &[Processed]) -> Kube {
+    let mut maps: Vec<(&str, &ConfigMap)> = Vec::new();
+    let mut workloads: Vec<(&str, &Workload)> = Vec::new();
+    let mut services = Vec::new();
+    for file in files {
+        let (Some(entry), Some((_, ConfigFacts::Kubernetes(objects)))) = (&file.entry, &file.config) else { continue };
+        maps.extend(objects.config_maps.iter().map(|m| (entry.path.as_str(), m)));
+        workloads.extend(objects.workloads.iter().map(|w| (entry.path.as_str(), w)));
+        services.extend(objects.services.iter().map(|s| (entry.path.clone(), s.clone())));
+    }
+    let map_named = |name: &str, namespace: Option<&str>| {
+        maps.iter().find(|(_, m)| m.name == name && same_namespace(m.namespace.as_deref(), namespace)).copied()
+    };
+    let workloads = workloads
+        .into_iter()
+        .map(|(path, workload)| {
+            let namespace = workload.namespace.as_deref();
+            let mut env: Vec<(String, EnvEntry)> = Vec::new();
+            for from in &workload.env_from {
+                if let Some((map_path, map)) = map_named(from, namespace) {
+                    env.extend(map.entries.iter().map(|e| (map_path.to_owned(), e.clone())));
+                }
+            }
+            // Its own `env` comes after `envFrom` and wins, as in the kubelet.
+            for own in &workload.env {
+                let mut own = own.clone();
+                if own.value.is_none()
+                    && let Some((_, map, key, _)) = workload.env_refs.iter().find(|(name, ..)| *name == own.name)
+                {
+                    own.value = map_named(map, namespace)
+                        .and_then(|(_, m)| m.entries.iter().find(|e| e.name == *key))
+                        .and_then(|e| e.value.clone());
+                }
+                env.retain(|(_, e)| e.name != own.name);
+                env.push((path.to_owned(), own));
+            }
+            let mut resolved = workload.clone();
+            resolved.env = env.iter().map(|(_, e)| e.clone()).collect();
+            KubeWorkload { path: path.to_owned(), workload: resolved, env }
+        })
+        .collect();
+    Kube { workloads, services }
+}
+
+impl Kube {
+    /// The names each Service gives: (workload name, every DNS form of the Service's name).
+    pub fn service_names(&self) -> Vec<(String, Vec<String>)> {
+        let mut out = Vec::new();
+        for (_, service) in &self.services {
+            if service.selector.is_empty() {
+                continue;
+            }
+            let selected = self.workloads.iter().filter(|w| {
+                same_namespace(w.workload.namespace.as_deref(), service.namespace.as_deref())
+                    && service.selector.iter().all(|label| w.workload.labels.contains(label))
+            });
+            let namespace = service.namespace.as_deref().unwrap_or("default");
+            let names = vec![
+                service.name.clone(),
+                format!("{}.{namespace}", service.name),
+                format!("{}.{namespace}.svc", service.name),
+                format!("{}.{namespace}.svc.cluster.local", service.name),
+            ];
+            for workload in selected {
+                out.push((workload.workload.name.clone(), names.clone()));
+            }
+        }
+        out
+    }
+}
