@@ -76,6 +76,14 @@ fn check(case: &Case) {
             Expect::Warning(text) => {
                 assert!(warnings.iter().any(|w| w.contains(text)), "no warning with {text:?}; {context}");
             }
+            Expect::EnvReaders(name, readers) => {
+                let var =
+                    document.env_vars.iter().find(|v| v.name == *name).unwrap_or_else(|| panic!("{name}; {context}"));
+                let mut found: Vec<&str> = var.used.iter().filter_map(|u| u.service.as_deref()).collect();
+                found.sort();
+                found.dedup();
+                assert_eq!(found, *readers, "readers of {name}; {context}");
+            }
             Expect::EnvDefined(name) => {
                 let var =
                     document.env_vars.iter().find(|v| v.name == *name).unwrap_or_else(|| panic!("{name}; {context}"));

@@ -186,6 +186,7 @@ fn worth_keeping(processed: &Processed) -> bool {
     !processed.code.is_empty()
         || processed.config.is_some()
         || processed.entry_point
+        || !processed.imports.is_empty()
         || processed.parsed
         || processed.warning.is_some()
 }

@@ -115,6 +115,8 @@ struct Unit {
     ports: BTreeSet<u16>,
     evidence: BTreeSet<Evidence>,
     languages: BTreeMap<String, usize>,
+    /// For a Go `main` package below its module's root: that root.
+    go_module: Option<String>,
 }
 
 impl Unit {
@@ -124,6 +126,12 @@ impl Unit {
 
     fn is_service(&self) -> bool {
         if !self.compose.is_empty() || !self.workloads.is_empty() {
+            return true;
+        }
+        // Go's convention: the module's commands live in `cmd/`; a `main`
+        // package elsewhere (tools/, hack/, examples/) is a program only when
+        // something builds or deploys it (a Dockerfile, compose, a workload).
+        if self.go_module.is_some() && self.root.split('/').any(|segment| segment == "cmd") {
             return true;
         }
         if self.manifests.iter().any(|(_, m)| m.not_a_service) {
@@ -178,6 +186,7 @@ pub fn infer(files: &[Processed]) -> Inferred {
     builder.finish_services();
     builder.alias_kube_services();
     builder.link_libraries();
+    builder.link_go_packages(files);
     let env_vars = builder.env_vars(files);
     builder.connect(files);
     let mut services: Vec<Service> = builder.services.into_iter().chain(builder.externals.into_values()).collect();
@@ -204,6 +213,8 @@ struct Builder {
     connections: BTreeMap<(String, String, Option<String>), Connection>,
     /// In-tree libraries (a manifest, not a service) → the services that depend on them.
     library_users: BTreeMap<String, BTreeSet<String>>,
+    /// Directories of shared Go packages → the programs that import them, directly or not.
+    package_users: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Builder {
@@ -256,6 +267,25 @@ impl Builder {
                     give_dockerfile(unit, &entry.path, dockerfile);
                 }
                 _ => {}
+            }
+        }
+        // Every Go `main` package is a program of its own, below its module's root.
+        for file in files {
+            let Some(entry) = &file.entry else { continue };
+            if !file.entry_point || entry.language.as_deref() != Some("go") || super::paths::is_excluded(&entry.path) {
+                continue;
+            }
+            let dir = dir_of(&entry.path).to_owned();
+            let module = self
+                .units
+                .iter()
+                .filter(|(root, unit)| {
+                    (root.is_empty() || is_under(&dir, root)) && unit.manifests.iter().any(|(_, m)| m.ecosystem == "go")
+                })
+                .max_by_key(|(root, _)| root.len())
+                .map(|(root, _)| root.clone());
+            if let Some(module) = module.filter(|m| *m != dir) {
+                self.units.entry(dir.clone()).or_insert_with(|| Unit::new(&dir)).go_module = Some(module);
             }
         }
         for service in self.projects.iter().flat_map(|p| &p.services) {
@@ -785,6 +815,13 @@ impl Builder {
     fn services_of_path(&self, path: &str) -> Vec<String> {
         let depth = |s: &Service| s.root.as_deref().filter(|root| is_under(path, root)).map(str::len);
         let deepest = self.services.iter().filter_map(depth).max();
+        // A shared Go package runs inside the programs that import it.
+        let dir = dir_of(path);
+        if let Some(users) = self.package_users.get(dir)
+            && deepest.is_none_or(|d| d < dir.len())
+        {
+            return users.iter().cloned().collect();
+        }
         // Code of an in-tree library runs inside the services that depend on it.
         let library =
             self.library_users.iter().filter(|(root, _)| is_under(path, root)).max_by_key(|(root, _)| root.len());
@@ -801,6 +838,60 @@ impl Builder {
     /// references, Cargo path crates, Go and Maven modules) to the services
     /// that depend on them, directly or through other libraries, by the
     /// names their manifests give them.
+    /// Follows each Go program's imports through its module's own packages,
+    /// so code in `internal/` and `pkg/` belongs to the programs that use it.
+    fn link_go_packages(&mut self, files: &[Processed]) {
+        // Module roots with their module paths.
+        let modules: Vec<(String, String)> = self
+            .units
+            .iter()
+            .filter_map(|(root, unit)| {
+                let (_, manifest) = unit.manifests.iter().find(|(_, m)| m.ecosystem == "go")?;
+                Some((root.clone(), manifest.name.clone()?))
+            })
+            .collect();
+        if modules.is_empty() {
+            return;
+        }
+        // Package directory → directories of the module packages it imports.
+        let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for file in files {
+            let Some(entry) = &file.entry else { continue };
+            if file.imports.is_empty() || super::paths::is_excluded(&entry.path) {
+                continue;
+            }
+            let dir = dir_of(&entry.path);
+            let edges = graph.entry(dir.to_owned()).or_default();
+            for import in &file.imports {
+                for (root, path) in &modules {
+                    if let Some(rest) = import.strip_prefix(path.as_str())
+                        && (rest.is_empty() || rest.starts_with('/'))
+                    {
+                        edges.insert(super::config::join(root, rest.trim_start_matches('/')));
+                    }
+                }
+            }
+        }
+        let mut users: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for service in &self.services {
+            let Some(root) = &service.root else { continue };
+            if self.units.get(root).is_none_or(|u| u.go_module.is_none()) {
+                continue;
+            }
+            let mut seen: BTreeSet<&str> = BTreeSet::new();
+            let mut queue: Vec<&str> = graph.get(root).into_iter().flatten().map(String::as_str).collect();
+            while let Some(package) = queue.pop() {
+                if seen.insert(package) {
+                    queue.extend(graph.get(package).into_iter().flatten().map(String::as_str));
+                }
+            }
+            for package in seen {
+                users.entry(package.to_owned()).or_default().insert(service.id.clone());
+            }
+        }
+        self.package_users = users;
+    }
+
     fn link_libraries(&mut self) {
         let libraries: BTreeMap<String, String> = self
             .units

@@ -11,6 +11,7 @@ pub mod extract;
 pub mod facts;
 pub mod frameworks;
 pub mod git;
+mod go_imports;
 pub mod graph;
 pub mod infer;
 mod infer_kube;

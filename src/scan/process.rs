@@ -31,6 +31,10 @@ pub struct Processed {
     /// What parsing it took, when tree-sitter parsed it.
     #[serde(default)]
     pub tree_sitter: Option<TreeSitterWork>,
+    /// Every package it imports, for languages whose programs are built
+    /// from their import graph (Go).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub imports: Vec<String>,
 }
 
 /// The expensive part of reading code, counted (not timed) so that a
@@ -53,6 +57,7 @@ impl Processed {
             parsed: false,
             warning: None,
             tree_sitter: None,
+            imports: vec![],
         }
     }
 
@@ -65,6 +70,7 @@ impl Processed {
             parsed: false,
             warning: Some(warning),
             tree_sitter: None,
+            imports: vec![],
         }
     }
 }
@@ -178,6 +184,9 @@ fn process_hashed(path: &str, bytes: &[u8], sha256: String) -> Processed {
     };
     if let Some(Detected::Parsed(language)) = detected.filter(|_| !paths::is_build_script(path)) {
         processed.entry_point = paths::is_entry_point(language.name, path, text);
+        if language.name == "go" {
+            processed.imports = super::go_imports::go_imports(text);
+        }
         if extract::worth_parsing(language, text) {
             match extract::extract_counted(language, text) {
                 Some((facts, rule_files)) => {

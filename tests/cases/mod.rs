@@ -18,6 +18,8 @@ pub enum Expect {
     Ports(&'static str, &'static [u16]),
     Warning(&'static str),
     EnvDefined(&'static str),
+    /// The services that read an env var.
+    EnvReaders(&'static str, &'static [&'static str]),
 }
 
 impl Case {
@@ -329,6 +331,50 @@ pub static ALL: &[Case] = &[
             Expect::Services(&[("cart-v2", "cart"), ("frontend", "frontend")]),
             Expect::Connection("frontend", "cart-v2"),
             Expect::EnvDefined("CART_SERVICE_ADDR"),
+        ],
+    },
+    Case {
+        name: "go-programs-in-cmd-share-internal-packages",
+        files: &[
+            (
+                "go.mod",
+                "module example.com/shop\n\ngo 1.22\n\nrequire (\n\tgithub.com/lib/pq v1.10.9\n\tgithub.com/nats-io/nats.go v1.31.0\n)\n",
+            ),
+            (
+                "cmd/api/main.go",
+                "package main\n\nimport (\n\t\"example.com/shop/internal/config\"\n\t\"example.com/shop/internal/store\"\n)\n\nfunc main() {\n\tconfig.Load()\n\tstore.Open()\n}\n",
+            ),
+            (
+                "cmd/worker/main.go",
+                "package main\n\nimport (\n\t\"example.com/shop/internal/config\"\n\t\"example.com/shop/internal/queue\"\n)\n\nfunc main() {\n\tconfig.Load()\n\tqueue.Run()\n}\n",
+            ),
+            (
+                "cmd/migrate/main.go",
+                "package main\n\nimport \"example.com/shop/internal/store\"\n\nfunc main() {\n\tstore.Open()\n}\n",
+            ),
+            (
+                "internal/store/store.go",
+                "package store\n\nimport (\n\t\"database/sql\"\n\t\"os\"\n\n\t_ \"github.com/lib/pq\"\n)\n\nfunc Open() (*sql.DB, error) {\n\treturn sql.Open(\"postgres\", os.Getenv(\"DATABASE_URL\"))\n}\n",
+            ),
+            (
+                "internal/queue/queue.go",
+                "package queue\n\nimport (\n\t\"os\"\n\n\t\"github.com/nats-io/nats.go\"\n)\n\nfunc Run() {\n\tnats.Connect(os.Getenv(\"NATS_URL\"))\n}\n",
+            ),
+            (
+                "internal/config/config.go",
+                "package config\n\nimport \"os\"\n\nfunc Load() string {\n\treturn os.Getenv(\"LOG_LEVEL\")\n}\n",
+            ),
+            ("tools/gen/main.go", "package main\n\nfunc main() {}\n"),
+        ],
+        expect: &[
+            Expect::Services(&[("api", "cmd/api"), ("migrate", "cmd/migrate"), ("worker", "cmd/worker")]),
+            Expect::Connection("api", "postgres"),
+            Expect::Connection("migrate", "postgres"),
+            Expect::Connection("worker", "nats"),
+            Expect::NoConnection("api", "nats"),
+            Expect::NoConnection("worker", "postgres"),
+            Expect::EnvReaders("LOG_LEVEL", &["api", "worker"]),
+            Expect::EnvReaders("DATABASE_URL", &["api", "migrate"]),
         ],
     },
 ];
