@@ -185,6 +185,7 @@ pub fn infer(files: &[Processed]) -> Inferred {
     builder.place_compose_and_k8s();
     builder.finish_services();
     builder.alias_kube_services();
+    builder.alias_spring_applications(files);
     builder.link_libraries();
     builder.link_go_packages(files);
     let env_vars = builder.env_vars(files);
@@ -213,6 +214,8 @@ struct Builder {
     connections: BTreeMap<(String, String, Option<String>), Connection>,
     /// In-tree libraries (a manifest, not a service) → the services that depend on them.
     library_users: BTreeMap<String, BTreeSet<String>>,
+    /// `spring.application.name` → the service that declares it.
+    spring_applications: BTreeMap<String, String>,
     /// Directories of shared Go packages → the programs that import them, directly or not.
     package_users: BTreeMap<String, BTreeSet<String>>,
 }
@@ -390,6 +393,44 @@ impl Builder {
                 None => self.extra_workloads.push((path, workload)),
             }
         }
+    }
+
+    /// An application's `spring.application.name` is the name it registers
+    /// under (Eureka, Consul, `lb://name`) and the name of its files in a
+    /// config server.
+    fn alias_spring_applications(&mut self, files: &[Processed]) {
+        for file in files {
+            let (Some(entry), Some((_, ConfigFacts::Spring { name: Some(name), .. }))) = (&file.entry, &file.config)
+            else {
+                continue;
+            };
+            let owners = self.services_of_path(&entry.path);
+            let [owner] = owners.as_slice() else { continue };
+            self.aliases.add(name, "", owner);
+            self.spring_applications.entry(name.clone()).or_insert_with(|| owner.clone());
+        }
+    }
+
+    /// Who runs what a file says. A Spring file named after another
+    /// application (`shared/account-service.yml`, `billing-prod.yml` served
+    /// by a config server) configures that application, wherever it lies.
+    fn owners_of_file(&self, file: &Processed, path: &str) -> Vec<String> {
+        if let Some((ConfigKind::Spring, _)) = &file.config {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+            // `name`, then `name-profile`: the longest known application name that the stem starts with.
+            let mut candidate = stem;
+            loop {
+                if let Some(owner) = self.spring_applications.get(candidate) {
+                    return vec![owner.clone()];
+                }
+                match candidate.rsplit_once('-') {
+                    Some((shorter, _)) => candidate = shorter,
+                    None => break,
+                }
+            }
+        }
+        self.services_of_path(path)
     }
 
     /// A Kubernetes Service's names (`cart`, `cart.shop`, `cart.shop.svc.cluster.local`)
@@ -935,7 +976,7 @@ impl Builder {
         let mut vars: BTreeMap<String, (BTreeSet<Definition>, BTreeSet<Usage>)> = BTreeMap::new();
         for file in files {
             let Some(entry) = &file.entry else { continue };
-            let owners = self.services_of_path(&entry.path);
+            let owners = self.owners_of_file(file, &entry.path);
             let owners: Vec<Option<String>> =
                 if owners.is_empty() { vec![None] } else { owners.into_iter().map(Some).collect() };
             let mut read = |name: &str, line: u32, rule: &str| {
@@ -1038,7 +1079,7 @@ impl Builder {
 
         for file in files {
             let Some(entry) = &file.entry else { continue };
-            for from in self.services_of_path(&entry.path) {
+            for from in self.owners_of_file(file, &entry.path) {
                 self.connect_file(file, entry, &from, &values);
             }
         }

@@ -377,4 +377,36 @@ pub static ALL: &[Case] = &[
             Expect::EnvReaders("DATABASE_URL", &["api", "migrate"]),
         ],
     },
+    Case {
+        name: "a-config-servers-file-named-after-an-application-configures-it",
+        files: &[
+            (
+                "accounts/pom.xml",
+                "<project><artifactId>accounts</artifactId><dependencies><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency></dependencies></project>\n",
+            ),
+            (
+                "accounts/src/main/java/a/App.java",
+                "package a;\n@SpringBootApplication\npublic class App {\n    public static void main(String[] args) {}\n}\n",
+            ),
+            ("accounts/src/main/resources/bootstrap.yml", "spring:\n  application:\n    name: account-service\n"),
+            (
+                "config/pom.xml",
+                "<project><artifactId>config</artifactId><dependencies><dependency><groupId>org.springframework.cloud</groupId><artifactId>spring-cloud-config-server</artifactId></dependency><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency></dependencies></project>\n",
+            ),
+            (
+                "config/src/main/java/c/Config.java",
+                "package c;\n@SpringBootApplication\npublic class Config {\n    public static void main(String[] args) {}\n}\n",
+            ),
+            (
+                "config/src/main/resources/shared/account-service.yml",
+                "spring:\n  data:\n    mongodb:\n      uri: mongodb://${MONGO_HOST:account-mongodb}:27017/accounts\n      password: ${ACCOUNT_DB_PASSWORD}\n",
+            ),
+        ],
+        expect: &[
+            Expect::Services(&[("accounts", "accounts"), ("config", "config")]),
+            Expect::Connection("accounts", "mongodb"),
+            Expect::NoConnection("config", "mongodb"),
+            Expect::EnvReaders("ACCOUNT_DB_PASSWORD", &["accounts"]),
+        ],
+    },
 ];

@@ -273,8 +273,8 @@ pub fn gemfile(text: &str) -> Manifest {
 }
 
 /// Env reads of a Spring configuration file, its `server.port` with its
-/// line, and the addresses it configures.
-pub type SpringConfig = (Vec<EnvEntry>, Option<(Port, u32)>, Vec<Target>);
+/// line, the addresses it configures, and `spring.application.name`.
+pub type SpringConfig = (Vec<EnvEntry>, Option<(Port, u32)>, Vec<Target>, Option<String>);
 
 /// Spring `application*.yml|properties`: `${X}` / `${X:default}` placeholders
 /// are env reads (Spring resolves them from the environment); `server.port`.
@@ -298,7 +298,11 @@ pub fn spring(path: &str, text: &str) -> Result<SpringConfig, String> {
     let mut reads = Vec::new();
     let mut port = None;
     let mut targets = Vec::new();
+    let mut name = None;
     for (key, value, line) in &values {
+        if key == "spring.application.name" && !value.contains("${") {
+            name = Some(value.clone());
+        }
         let names = placeholders(value);
         let resolved = with_defaults(value);
         if resolved.contains("://") {
@@ -317,7 +321,7 @@ pub fn spring(path: &str, text: &str) -> Result<SpringConfig, String> {
             }
         }
     }
-    Ok((reads, port, targets))
+    Ok((reads, port, targets, name))
 }
 
 /// The value with each `${NAME:default}` replaced by its default (or removed).
@@ -438,7 +442,7 @@ mod tests {
 
     #[test]
     fn spring_placeholders_port_and_addresses() {
-        let (reads, port, targets) = spring(
+        let (reads, port, targets, _) = spring(
             "src/main/resources/application.yml",
             "server:\n  port: ${PORT:8081}\nspring:\n  datasource:\n    url: jdbc:mysql://${DB_HOST:localhost}/db\n    password: ${spring.x}\n  config:\n    import: optional:configserver:${CONFIG_SERVER_URL:http://localhost:8888/}\n",
         )
@@ -456,7 +460,10 @@ mod tests {
                 ("http://localhost:8888/", 8, Some("CONFIG_SERVER_URL"))
             ]
         );
-        let (reads, port, _) = spring("application.properties", "server.port=9090\napi.key=${API_KEY}\n").unwrap();
+        let (reads, port, _, name) =
+            spring("application.properties", "server.port=9090\napi.key=${API_KEY}\nspring.application.name=billing\n")
+                .unwrap();
+        assert_eq!(name.as_deref(), Some("billing"));
         assert_eq!((reads[0].name.as_str(), port), ("API_KEY", Some((9090, 1))));
     }
 }

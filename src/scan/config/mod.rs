@@ -232,6 +232,9 @@ pub enum ConfigFacts {
         reads: Vec<EnvEntry>,
         port: Option<(Port, u32)>,
         targets: Vec<Target>,
+        /// `spring.application.name`: the name the application registers and is configured by.
+        #[serde(default)]
+        name: Option<String>,
     },
     Manifest(Manifest),
 }
@@ -290,8 +293,12 @@ pub fn classify(path: &str) -> Option<ConfigKind> {
         _ if name.starts_with("Dockerfile") || lower.ends_with(".dockerfile") => ConfigKind::Dockerfile,
         _ if yaml && (lower.starts_with("docker-compose") || lower.starts_with("compose")) => ConfigKind::Compose,
         _ if yaml && path.contains(".github/workflows/") => ConfigKind::Workflow,
-        _ if (yaml && lower.starts_with("application")
-            || lower.starts_with("application") && lower.ends_with(".properties"))
+        // Spring's own files, and any configuration among a JVM module's
+        // resources (a config server serves `shared/<application>.yml`).
+        _ if (yaml || lower.ends_with(".properties"))
+            && (lower.starts_with("application")
+                || lower.starts_with("bootstrap")
+                || path.contains("src/main/resources/"))
             && !path.contains("/test/") =>
         {
             ConfigKind::Spring
@@ -326,8 +333,8 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
         }
         ConfigKind::Workflow => ConfigFacts::Workflow(workflow::parse(text)?),
         ConfigKind::Spring => {
-            let (reads, port, targets) = manifest::spring(path, text)?;
-            ConfigFacts::Spring { reads, port, targets }
+            let (reads, port, targets, name) = manifest::spring(path, text)?;
+            ConfigFacts::Spring { reads, port, targets, name }
         }
         ConfigKind::PackageJson => ConfigFacts::Manifest(manifest::package_json(text)?),
         ConfigKind::Pyproject => ConfigFacts::Manifest(manifest::pyproject(text)?),
