@@ -272,6 +272,32 @@ impl Builder {
                 _ => {}
             }
         }
+        // A Procfile's process types run the directory's code, as compose services would.
+        for file in files {
+            let (Some(entry), Some((_, ConfigFacts::Procfile(processes)))) = (&file.entry, &file.config) else {
+                continue;
+            };
+            let dir = dir_of(&entry.path).to_owned();
+            // `release` is a deploy step (migrations), not a running process.
+            for process in processes.iter().filter(|p| p.name != "release") {
+                let service = ComposeService {
+                    name: process.name.clone(),
+                    path: entry.path.clone(),
+                    line: process.line,
+                    build: Some(dir.clone()),
+                    command: Some(process.command.clone()),
+                    environment: process.env.iter().map(|e| (entry.path.clone(), e.clone())).collect(),
+                    files: vec![entry.path.clone()],
+                    project_dir: dir.clone(),
+                    ..ComposeService::default()
+                };
+                self.units
+                    .entry(dir.clone())
+                    .or_insert_with(|| Unit::new(&dir))
+                    .compose
+                    .push((entry.path.clone(), service));
+            }
+        }
         // Every Go `main` package is a program of its own, below its module's root.
         for file in files {
             let Some(entry) = &file.entry else { continue };
@@ -999,6 +1025,7 @@ impl Builder {
             let Some((kind, facts)) = &file.config else { continue };
             let definitions: Vec<&EnvEntry> = match facts {
                 ConfigFacts::Dotenv(entries) | ConfigFacts::Workflow(entries) => entries.iter().collect(),
+                ConfigFacts::Procfile(processes) => processes.iter().flat_map(|p| &p.env).collect(),
                 ConfigFacts::Dockerfile(dockerfile) => dockerfile.env.iter().collect(),
                 ConfigFacts::Spring { .. }
                 | ConfigFacts::Manifest(_)

@@ -409,4 +409,18 @@ pub static ALL: &[Case] = &[
             Expect::EnvReaders("ACCOUNT_DB_PASSWORD", &["accounts"]),
         ],
     },
+    Case {
+        name: "a-procfile-names-the-processes-of-its-directory",
+        files: &[
+            (
+                "Procfile",
+                "web: bundle exec puma -C config/puma.rb\nworker: DB_POOL=10 bundle exec sidekiq\nrelease: bin/rails db:migrate\n",
+            ),
+            ("Procfile.dev", "css: bin/rails tailwindcss:watch\n"),
+            ("Gemfile", "source 'https://rubygems.org'\ngem 'rails'\ngem 'sidekiq'\ngem 'pg'\n"),
+            ("config.ru", "require_relative 'config/environment'\nrun Rails.application\n"),
+            ("config/database.yml", "production:\n  url: <%= ENV['DATABASE_URL'] %>\n"),
+        ],
+        expect: &[Expect::Services(&[("web", ""), ("worker", "")]), Expect::EnvDefined("DB_POOL")],
+    },
 ];

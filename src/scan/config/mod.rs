@@ -237,6 +237,18 @@ pub enum ConfigFacts {
         name: Option<String>,
     },
     Manifest(Manifest),
+    /// A Procfile's process types.
+    Procfile(Vec<Process>),
+}
+
+/// One process type of a Procfile (`worker: bundle exec sidekiq`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Process {
+    pub name: String,
+    pub command: String,
+    pub line: u32,
+    /// `NAME=value` assignments before the command.
+    pub env: Vec<EnvEntry>,
 }
 
 /// The configuration kinds, chosen by file name.
@@ -258,6 +270,7 @@ pub enum ConfigKind {
     Csproj,
     CargoToml,
     Gemfile,
+    Procfile,
 }
 
 impl ConfigKind {
@@ -270,6 +283,7 @@ impl ConfigKind {
             ConfigKind::KubernetesCandidate => "k8s",
             ConfigKind::Workflow => "ci",
             ConfigKind::Spring => "spring",
+            ConfigKind::Procfile => "procfile",
             _ => "manifest",
         }
     }
@@ -287,6 +301,8 @@ pub fn classify(path: &str) -> Option<ConfigKind> {
         "build.gradle" | "build.gradle.kts" => ConfigKind::Gradle,
         "Cargo.toml" => ConfigKind::CargoToml,
         "Gemfile" => ConfigKind::Gemfile,
+        // `Procfile.dev` and the like start a developer's machine, not the system.
+        "Procfile" => ConfigKind::Procfile,
         _ if lower.ends_with(".csproj") => ConfigKind::Csproj,
         _ if lower.starts_with("requirements") && lower.ends_with(".txt") => ConfigKind::Requirements,
         _ if name.starts_with(".env") || lower.ends_with(".env") => ConfigKind::Dotenv,
@@ -345,7 +361,36 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
         ConfigKind::Csproj => ConfigFacts::Manifest(manifest::csproj(path, text)?),
         ConfigKind::CargoToml => ConfigFacts::Manifest(manifest::cargo_toml(text)?),
         ConfigKind::Gemfile => ConfigFacts::Manifest(manifest::gemfile(text)),
+        ConfigKind::Procfile => ConfigFacts::Procfile(procfile(text)),
     }))
+}
+
+/// `name: command` lines; leading `NAME=value` words set the process's env.
+fn procfile(text: &str) -> Vec<Process> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        let Some((name, command)) = line.split_once(':') else { continue };
+        let name = name.trim();
+        if name.is_empty()
+            || line.starts_with('#')
+            || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            continue;
+        }
+        let mut env = Vec::new();
+        let mut words = command.split_whitespace().peekable();
+        while let Some((key, value)) = words.peek().and_then(|w| w.split_once('=')) {
+            if !crate::scan::extract::is_env_name(key) {
+                break;
+            }
+            env.push(EnvEntry { name: key.to_owned(), line: i as u32 + 1, value: Some(value.to_owned()) });
+            words.next();
+        }
+        let command = words.collect::<Vec<_>>().join(" ");
+        out.push(Process { name: name.to_owned(), command, line: i as u32 + 1, env });
+    }
+    out
 }
 
 /// 1-based line of byte `offset` in `text`.
