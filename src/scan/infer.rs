@@ -131,8 +131,8 @@ impl Unit {
         // Go's convention: the module's commands live in `cmd/`; a `main`
         // package elsewhere (tools/, hack/, examples/) is a program only when
         // something builds or deploys it (a Dockerfile, compose, a workload).
-        if self.go_module.is_some() && self.root.split('/').any(|segment| segment == "cmd") {
-            return true;
+        if self.go_module.is_some() {
+            return self.root.split('/').any(|segment| segment == "cmd") || self.dockerfile.is_some();
         }
         if self.manifests.iter().any(|(_, m)| m.not_a_service) {
             return false;

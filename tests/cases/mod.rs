@@ -364,7 +364,10 @@ pub static ALL: &[Case] = &[
                 "internal/config/config.go",
                 "package config\n\nimport \"os\"\n\nfunc Load() string {\n\treturn os.Getenv(\"LOG_LEVEL\")\n}\n",
             ),
-            ("tools/gen/main.go", "package main\n\nfunc main() {}\n"),
+            (
+                "tools/gen/main.go",
+                "package main\n\nimport \"net/http\"\n\nfunc main() {\n\thttp.ListenAndServe(\":8080\", nil)\n}\n",
+            ),
         ],
         expect: &[
             Expect::Services(&[("api", "cmd/api"), ("migrate", "cmd/migrate"), ("worker", "cmd/worker")]),
