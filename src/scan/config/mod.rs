@@ -339,11 +339,13 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
                 }
             }
             // A compose file of another name (`stack.yml`, a file `extends` or `include` names).
-            if text.contains("image:") || text.contains("build:") || text.contains("extends:") {
-                let file = compose::parse(text)?;
-                if compose::looks_like_compose(&file.document) {
-                    return Ok(Some(ConfigFacts::Compose(file)));
-                }
+            // YAML of any other name that does not parse is not known to be configuration
+            // (templates of other tools): nothing to warn about.
+            if (text.contains("image:") || text.contains("build:") || text.contains("extends:"))
+                && let Ok(file) = compose::parse(text)
+                && compose::looks_like_compose(&file.document)
+            {
+                return Ok(Some(ConfigFacts::Compose(file)));
             }
             return Ok(None);
         }
