@@ -557,6 +557,7 @@ impl Builder {
                 root: Some(unit.root.clone()),
                 ports: main_ports.into_iter().collect(),
                 evidence: tidy_set(main_evidence),
+                role: None,
             },
             main_names,
         )];
@@ -591,6 +592,7 @@ impl Builder {
                 root: Some(unit.root.clone()),
                 ports: ports.into_iter().collect(),
                 evidence: vec![evidence(path, compose.line, "compose.service")],
+                role: None,
             };
             services.push((service, vec![(compose.name.clone(), dir_of(path).to_owned())]));
         }
@@ -1114,6 +1116,7 @@ fn external_service(id: &str, kind: ServiceKind) -> Service {
         root: None,
         ports: vec![],
         evidence: vec![],
+        role: None,
     }
 }
 
