@@ -1116,7 +1116,8 @@ fn external_service(id: &str, kind: ServiceKind) -> Service {
         root: None,
         ports: vec![],
         evidence: vec![],
-        role: None,
+        // Systems the catalog knows carry their role; an image it does not know has none.
+        role: externals::role_of(id),
     }
 }
 
