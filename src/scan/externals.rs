@@ -151,9 +151,6 @@ fn external(id: String, entry: Entry) -> Result<External, String> {
             return Err(format!("{ecosystem}: {bad:?} is not a package name"));
         }
     }
-    if packages.is_empty() && images.is_empty() && schemes.is_empty() && hosts.is_empty() && env.is_empty() {
-        return Err("names no package, image, scheme, host or env token: nothing could ever reveal it".to_owned());
-    }
     let matchers = packages
         .iter()
         .flat_map(|(ecosystem, list)| {
@@ -514,8 +511,6 @@ mod tests {
         assert!(registry.contains("[acme]") && registry.contains("images"), "{registry}");
         let lower_env = entry("kind = \"external\"\nrole = \"api\"\nenv = [\"acme\"]");
         assert!(lower_env.contains("env"), "{lower_env}");
-        let nothing = entry("kind = \"external\"\nrole = \"api\"");
-        assert!(nothing.contains("[acme]"), "{nothing}");
         let upper_id = parse("[Acme]\nkind = \"external\"\nrole = \"api\"\nnpm = [\"acme\"]").err().unwrap_or_default();
         assert!(upper_id.contains("[Acme]"), "{upper_id}");
         // TOML itself refuses a table defined twice.
@@ -525,6 +520,9 @@ mod tests {
             .unwrap();
         assert_eq!((fine[0].kind, fine[0].role), (ServiceKind::Datastore, Role::Queue));
         assert_eq!(fine[0].packages, vec![("hex", vec!["acme_ex".to_owned()]), ("pub", vec!["acme_dart".to_owned()])]);
+        // Known by its id alone: an image-only service named `acme` takes its role.
+        let by_id_alone = parse("[acme]\nkind = \"external\"\nrole = \"infrastructure\"").unwrap();
+        assert!(by_id_alone[0].images.is_empty() && by_id_alone[0].packages.is_empty());
     }
 
     #[test]
