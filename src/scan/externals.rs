@@ -483,7 +483,7 @@ mod tests {
     #[test]
     fn the_catalog_is_valid_and_unambiguous() {
         let list = all();
-        assert!(list.len() > 25, "{} systems", list.len());
+        assert!(list.len() >= 150, "{} systems", list.len());
         for external in list {
             assert!(is_id(&external.id), "[{}]", external.id);
         }
@@ -492,6 +492,37 @@ mod tests {
         for role in Role::ALL {
             assert!(list.iter().any(|e| e.role == role), "no system has the role {}", role.as_str());
         }
+    }
+
+    #[test]
+    fn every_system_has_its_role() {
+        let role = |id: &str| role_of(id).map(Role::as_str);
+        for (system, expected) in [
+            ("redis", "datastore"),
+            ("postgres", "datastore"),
+            ("supabase", "datastore"),
+            ("kafka", "queue"),
+            ("rabbitmq", "queue"),
+            ("nats", "queue"),
+            ("sqs", "queue"),
+            ("sns", "queue"),
+            ("stripe", "api"),
+            ("openai", "api"),
+            ("smtp", "api"),
+            ("auth0", "identity"),
+            ("clerk", "identity"),
+            ("ldap", "identity"),
+            ("sentry", "observability"),
+            ("datadog", "observability"),
+            ("opentelemetry-collector", "observability"),
+            ("cloud-profiler", "observability"),
+            ("posthog", "observability"),
+            ("nginx", "infrastructure"),
+            ("zookeeper", "infrastructure"),
+        ] {
+            assert_eq!(role(system), Some(expected), "{system}");
+        }
+        assert_eq!(role("myorg-backend"), None);
     }
 
     #[test]
@@ -547,22 +578,125 @@ mod tests {
     }
 
     #[test]
-    fn images_are_known_under_registries_and_mirrors() {
+    fn images_are_known_under_registries_mirrors_and_vendor_names() {
         for (image, expected) in [
+            ("mysql/mysql-server:8.0", "mysql"),
+            ("mariadb:11", "mysql"),
+            ("clickhouse/clickhouse-server:24.3", "clickhouse"),
+            ("bitnami/redis:7.2", "redis"),
+            ("bitnami/postgresql:16", "postgres"),
+            ("bitnami/mongodb:7.0", "mongodb"),
+            ("bitnami/kafka:3.7", "kafka"),
             ("bitnamilegacy/rabbitmq:3.13", "rabbitmq"),
-            ("docker.io/bitnami/mongodb:7.0", "mongodb"),
+            ("docker.io/bitnami/zookeeper:3.9", "zookeeper"),
+            ("docker.io/library/postgres:16", "postgres"),
+            ("library/haproxy:2.9", "haproxy"),
+            ("mcr.microsoft.com/mssql/server:2022-latest", "sqlserver"),
+            ("mcr.microsoft.com/azure-storage/azurite", "azure-blob"),
+            ("quay.io/keycloak/keycloak:25.0", "keycloak"),
+            ("quay.io/coreos/etcd:v3.5.13", "etcd"),
+            (
+                "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib:0.100.0",
+                "opentelemetry-collector",
+            ),
+            ("otel/opentelemetry-collector-contrib:0.100.0", "opentelemetry-collector"),
             ("public.ecr.aws/docker/library/redis:7", "redis"),
             ("public.ecr.aws/bitnami/postgresql:16", "postgres"),
+            ("public.ecr.aws/localstack/localstack:3", "localstack"),
             ("gcr.io/datadoghq/agent:7", "datadog"),
             ("docker.elastic.co/elasticsearch/elasticsearch:8.13.0", "elasticsearch"),
-            ("localhost:5000/redis:7", "redis"),
+            ("docker.elastic.co/kibana/kibana:8.13.0", "kibana"),
+            ("opensearchproject/opensearch:2", "opensearch"),
+            ("minio/minio:RELEASE.2024-05-10T01-41-38Z", "minio"),
+            ("quay.io/minio/minio", "minio"),
+            ("docker.redpanda.com/redpandadata/redpanda:v24.1.1", "kafka"),
+            ("timescale/timescaledb:latest-pg16", "postgres"),
+            ("registry.k8s.io/ingress-nginx/controller:v1.10.1", "nginx"),
+            ("localhost:5000/traefik:v3.0", "traefik"),
+            ("grafana/grafana:10.4.2", "grafana"),
+            ("grafana/loki:3.0.0", "loki"),
+            ("jaegertracing/all-in-one:1.57", "jaeger"),
+            ("daprio/daprd:1.13.2", "dapr"),
+            ("container-registry.oracle.com/database/free:latest", "oracle"),
+            ("gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.11.0", "cloud-sql-proxy"),
+            ("eclipse-mosquitto:2", "mqtt"),
         ] {
             assert_eq!(id(by_image(image)), Some(expected), "{image}");
         }
-        assert_eq!(id(by_image("bitnami/unknown-thing")), None);
+        for image in [
+            "myorg/backend:1",
+            "gcr.io/distroless/base",
+            "mcr.microsoft.com/dotnet/sdk:8.0",
+            "python:3.12-slim",
+            "bitnami/unknown-thing",
+        ] {
+            assert_eq!(id(by_image(image)), None, "{image}");
+        }
         assert_eq!(image_base("public.ecr.aws/docker/library/redis:7"), "redis");
         assert_eq!(image_base("docker.io/library/redis@sha256:ab"), "redis");
+        // A web server's image is what projects build their own frontends on:
+        // not known as an image, but by id, which is what an image-only service is named.
+        assert_eq!(id(by_image("nginx:1.27-alpine")), None);
+        assert_eq!(role_of(&image_base("nginx:1.27-alpine")), Some(Role::Infrastructure));
     }
+
+    #[test]
+    fn lookups_take_the_most_specific_match() {
+        assert_eq!(id(by_env_name("AZURE_OPENAI_API_KEY")), Some("azure-openai"));
+        assert_eq!(id(by_env_name("OPENAI_API_KEY")), Some("openai"));
+        assert_eq!(id(by_env_name("ELASTIC_APM_SERVER_URL")), Some("elastic-apm"));
+        assert_eq!(id(by_env_name("ELASTICSEARCH_URL")), Some("elasticsearch"));
+        assert_eq!(id(by_env_name("NEXT_PUBLIC_GOOGLE_MAPS_API_KEY")), Some("google-maps"));
+        assert_eq!(id(by_env_name("CLOUDFLARE_R2_BUCKET")), Some("r2"));
+        assert_eq!(id(by_env_name("CLOUDFLARE_API_TOKEN")), Some("cloudflare"));
+        assert_eq!(id(by_env_name("AZURE_KEY_VAULT_NAME")), Some("azure-keyvault"));
+        assert_eq!(id(by_env_name("VAULT_ADDR")), Some("vault"));
+        assert_eq!(id(by_env_name("SMTP_HOST")), Some("smtp"));
+        assert_eq!(id(by_env_name("SESSION_SECRET")), None);
+        assert_eq!(id(by_url("https://storage.googleapis.com/bucket/x")), Some("gcs"));
+        assert_eq!(id(by_url("https://sheets.googleapis.com/v4/spreadsheets")), Some("google"));
+        assert_eq!(id(by_url("https://maps.googleapis.com/maps/api/geocode/json")), Some("google-maps"));
+        assert_eq!(id(by_url("https://myco.openai.azure.com/openai")), Some("azure-openai"));
+        assert_eq!(id(by_url("https://login.microsoftonline.com/tenant/v2.0")), Some("azure-ad"));
+        assert_eq!(id(by_url("https://acct.r2.cloudflarestorage.com")), Some("r2"));
+        assert_eq!(id(by_url("https://notr2.dev")), None);
+        assert_eq!(id(by_url("smtp://mail.example.com:587")), Some("smtp"));
+        assert_eq!(id(by_url("ldaps://dc.example.com")), Some("ldap"));
+        assert_eq!(id(by_url("cockroachdb://root@db:26257/app")), Some("cockroachdb"));
+        assert_eq!(id(by_package("go", "github.com/aws/aws-sdk-go-v2/service/sesv2")), Some("ses"));
+        assert_eq!(id(by_package("go", "github.com/aws/aws-sdk-go-v2/service/s3/types")), Some("s3"));
+        assert_eq!(id(by_package("go", "net/smtp")), Some("smtp"));
+        assert_eq!(id(by_package("pypi", "google.cloud.bigquery.table")), Some("bigquery"));
+        assert_eq!(id(by_package("pypi", "google.cloud.pubsub_v1")), Some("google-pubsub"));
+        assert_eq!(id(by_package("pypi", "paho.mqtt.client")), Some("mqtt"));
+        assert_eq!(id(by_package("npm", "@okta/okta-auth-js")), Some("okta"));
+        assert_eq!(id(by_package("npm", "nanoid")), None);
+        assert_eq!(id(by_package("nuget", "Azure.AI.OpenAI")), Some("azure-openai"));
+        assert_eq!(id(by_package("maven", "com.h2database:h2")), Some("h2"));
+    }
+
+    #[test]
+    fn every_ecosystem_of_the_table_is_looked_up() {
+        for (ecosystem, package, expected) in [
+            ("pypi", "clickhouse-connect", "clickhouse"),
+            ("npm", "@clickhouse/client", "clickhouse"),
+            ("go", "github.com/ClickHouse/clickhouse-go/v2", "clickhouse"),
+            ("maven", "com.clickhouse:clickhouse-jdbc", "clickhouse"),
+            ("nuget", "ClickHouse.Client", "clickhouse"),
+            ("cargo", "clickhouse", "clickhouse"),
+            ("gem", "click_house", "clickhouse"),
+            ("composer", "predis/predis", "redis"),
+            ("hex", "postgrex", "postgres"),
+            ("pub", "firebase_messaging", "firebase"),
+        ] {
+            assert!(ECOSYSTEMS.contains(&ecosystem));
+            assert_eq!(id(by_package(ecosystem, package)), Some(expected), "{ecosystem} {package}");
+        }
+        let used: std::collections::BTreeSet<&str> =
+            all().iter().flat_map(|e| e.packages.iter().map(|(eco, _)| *eco)).collect();
+        assert_eq!(used, ECOSYSTEMS.into_iter().collect());
+    }
+
     #[test]
     fn the_schema_describes_the_table() {
         let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/grammars/externals.schema.json"));
