@@ -778,6 +778,7 @@ impl Builder {
                 root: Some(unit.root.clone()),
                 ports: main_ports.into_iter().collect(),
                 evidence: tidy_set(main_evidence),
+                role: None,
             },
             main_names,
         )];
@@ -812,6 +813,7 @@ impl Builder {
                 root: Some(unit.root.clone()),
                 ports: ports.into_iter().collect(),
                 evidence: vec![evidence(path, compose.line, "compose.service")],
+                role: None,
             };
             services.push((service, compose_names(compose)));
         }
@@ -1412,6 +1414,8 @@ fn external_service(id: &str, kind: ServiceKind) -> Service {
         root: None,
         ports: vec![],
         evidence: vec![],
+        // Systems the catalog knows carry their role; an image it does not know has none.
+        role: externals::role_of(id),
     }
 }
 

@@ -91,6 +91,36 @@ impl ServiceKind {
     }
 }
 
+/// What an external system or datastore is to the system that uses it
+/// (`services[].role`). Observability and infrastructure are shown apart
+/// from the architecture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Datastore,
+    Queue,
+    Api,
+    Identity,
+    Observability,
+    Infrastructure,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] =
+        [Role::Datastore, Role::Queue, Role::Api, Role::Identity, Role::Observability, Role::Infrastructure];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Datastore => "datastore",
+            Role::Queue => "queue",
+            Role::Api => "api",
+            Role::Identity => "identity",
+            Role::Observability => "observability",
+            Role::Infrastructure => "infrastructure",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Evidence {
     pub path: String,
@@ -108,6 +138,9 @@ pub struct Service {
     pub root: Option<String>,
     pub ports: Vec<u16>,
     pub evidence: Vec<Evidence>,
+    /// For external systems and datastores: what the system is to its users.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -192,4 +225,38 @@ pub struct Connection {
     pub via: Option<String>,
     pub kind: ConnectionKind,
     pub evidence: Vec<Evidence>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn external(role: Option<Role>) -> Service {
+        Service {
+            id: "kafka".into(),
+            name: "kafka".into(),
+            kind: ServiceKind::Datastore,
+            language: None,
+            framework: None,
+            root: None,
+            ports: vec![],
+            evidence: vec![],
+            role,
+        }
+    }
+
+    #[test]
+    fn a_role_is_written_in_lower_case_and_only_when_known() {
+        let with = serde_json::to_value(external(Some(Role::Queue))).unwrap();
+        assert_eq!(with["role"], "queue");
+        let without = serde_json::to_value(external(None)).unwrap();
+        assert!(without.get("role").is_none());
+        // Documents written before roles existed still read.
+        let old: Service = serde_json::from_value(without).unwrap();
+        assert_eq!(old.role, None);
+        for role in Role::ALL {
+            let back: Role = serde_json::from_value(serde_json::json!(role.as_str())).unwrap();
+            assert_eq!(back, role);
+        }
+    }
 }

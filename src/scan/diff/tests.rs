@@ -14,6 +14,7 @@ fn service(id: &str, root: &str) -> Service {
         root: Some(root.into()),
         ports: vec![8000],
         evidence: vec![],
+        role: None,
     }
 }
 
@@ -27,6 +28,7 @@ fn external(id: &str) -> Service {
         root: None,
         ports: vec![],
         evidence: vec![],
+        role: None,
     }
 }
 
