@@ -270,6 +270,32 @@ pub fn by_image(image: &str) -> Option<&'static External> {
     find_image(all(), image)
 }
 
+/// The system an Aspire hosting method starts (`Redis` of `AddRedis`): `grammars/aspire.toml`.
+pub fn aspire_system(method: &str) -> Option<&'static str> {
+    static SYSTEMS: OnceLock<std::collections::BTreeMap<String, String>> = OnceLock::new();
+    let systems = SYSTEMS.get_or_init(|| {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Aspire {
+            systems: std::collections::BTreeMap<String, String>,
+        }
+        const TEXT: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/grammars/aspire.toml"));
+        let table: Aspire = toml::from_str(TEXT).unwrap_or_else(|e| panic!("grammars/aspire.toml: {e}"));
+        table.systems
+    });
+    systems.get(method).map(String::as_str).filter(|id| by_id(id).is_some())
+}
+
+#[cfg(test)]
+#[test]
+fn every_aspire_system_is_in_the_catalog() {
+    let text = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/grammars/aspire.toml"));
+    let table: toml::Table = text.parse().unwrap();
+    for (method, id) in table["systems"].as_table().unwrap() {
+        assert!(by_id(id.as_str().unwrap()).is_some(), "{method} = {id} is not in grammars/externals.toml");
+    }
+}
+
 /// Whether an image is a base system, a runtime or a tool rather than a
 /// system (`alpine`, `python:3.12`, `curlimages/curl`): `grammars/images.toml`.
 pub fn is_utility_image(image: &str) -> bool {
@@ -540,6 +566,7 @@ mod tests {
         assert_eq!(id(by_env_name("API_URL")), None);
         assert_eq!(image_base("ghcr.io/org/app:1.2@sha256:ab"), "org/app");
         assert_eq!(image_names("acme/shop-cart:1.0"), ["shop-cart", "cart"]);
+        assert_eq!((aspire_system("Redis"), aspire_system("Unheard")), (Some("redis"), None));
         assert_eq!(image_names("${REGISTRY}/app:${TAG}-cart"), ["cart"]);
         assert_eq!(image_names("${IMAGE}:${TAG}-cart"), ["cart"]);
         assert_eq!(image_names("$REPO/api"), ["api"]);

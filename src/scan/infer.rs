@@ -298,6 +298,38 @@ impl Builder {
                     .push((entry.path.clone(), service));
             }
         }
+        // An Aspire AppHost runs projects of the solution under names, as compose runs builds.
+        let projects_by_type: BTreeMap<String, String> = files
+            .iter()
+            .filter(|f| matches!(&f.config, Some((ConfigKind::Csproj, _))))
+            .filter_map(|f| {
+                let path = &f.entry.as_ref()?.path;
+                let stem = path.rsplit('/').next()?.strip_suffix(".csproj")?;
+                // Aspire names `Catalog.API.csproj` `Projects.Catalog_API`.
+                Some((stem.replace(['.', '-'], "_"), dir_of(path).to_owned()))
+            })
+            .collect();
+        for file in files {
+            let (Some(entry), Some((_, ConfigFacts::Aspire(resources)))) = (&file.entry, &file.config) else {
+                continue;
+            };
+            for resource in resources {
+                let Some(root) = resource.project.as_ref().and_then(|p| projects_by_type.get(p)) else { continue };
+                let service = ComposeService {
+                    name: resource.name.clone(),
+                    path: entry.path.clone(),
+                    line: resource.line,
+                    build: Some(root.clone()),
+                    files: vec![entry.path.clone()],
+                    ..ComposeService::default()
+                };
+                self.units
+                    .entry(root.clone())
+                    .or_insert_with(|| Unit::new(root))
+                    .compose
+                    .push((entry.path.clone(), service));
+            }
+        }
         // Every Go `main` package is a program of its own, below its module's root.
         for file in files {
             let Some(entry) = &file.entry else { continue };
@@ -1025,6 +1057,13 @@ impl Builder {
                 }
             }
             let Some((kind, facts)) = &file.config else { continue };
+            if let ConfigFacts::Aspire(resources) = facts {
+                for (name, line) in aspire_environment(resources) {
+                    let definition = Definition { path: entry.path.clone(), line, source: kind.source().to_owned() };
+                    vars.entry(name).or_default().0.insert(definition);
+                }
+                continue;
+            }
             let definitions: Vec<&EnvEntry> = match facts {
                 ConfigFacts::Dotenv(entries) | ConfigFacts::Workflow(entries) => entries.iter().collect(),
                 ConfigFacts::Procfile(processes) => processes.iter().flat_map(|p| &p.env).collect(),
@@ -1032,7 +1071,8 @@ impl Builder {
                 ConfigFacts::Spring { .. }
                 | ConfigFacts::Manifest(_)
                 | ConfigFacts::Compose(_)
-                | ConfigFacts::Kubernetes(_) => Vec::new(),
+                | ConfigFacts::Kubernetes(_)
+                | ConfigFacts::Aspire(_) => Vec::new(),
             };
             for definition in definitions {
                 let source = kind.source().to_owned();
@@ -1113,6 +1153,7 @@ impl Builder {
             }
         }
         self.connect_deployments();
+        self.connect_aspire(files);
     }
 
     /// Connections from what one file of service `from` says.
@@ -1215,6 +1256,62 @@ impl Builder {
                 self.add_connection(&from, &to, via, kind, here);
             }
         }
+    }
+
+    /// What an Aspire AppHost wires: a project's references and the endpoints
+    /// it hands over by name.
+    fn connect_aspire(&mut self, files: &[Processed]) {
+        for file in files {
+            let (Some(entry), Some((_, ConfigFacts::Aspire(resources)))) = (&file.entry, &file.config) else {
+                continue;
+            };
+            for resource in resources.iter().filter(|r| r.project.is_some()) {
+                let Some(from) = self.aliases.get(&resource.name, "") else { continue };
+                let by_var = |var: &str| resources.iter().find(|r| r.var.as_deref() == Some(var));
+                let mut targets: Vec<(String, Option<String>, u32)> = Vec::new();
+                for reference in &resource.references {
+                    let Some(target) = by_var(reference) else { continue };
+                    let via = target.project.is_none().then(|| format!("ConnectionStrings__{}", target.name));
+                    if let Some(to) = self.aspire_target(target, resources) {
+                        targets.push((to, via, resource.line));
+                    }
+                }
+                for (name, endpoint, line) in &resource.environment {
+                    if let Some(to) =
+                        endpoint.as_deref().and_then(by_var).and_then(|t| self.aspire_target(t, resources))
+                    {
+                        targets.push((to, Some(name.clone()), *line));
+                    }
+                }
+                for (to, via, line) in targets {
+                    let here = evidence(&entry.path, line, "aspire.reference");
+                    self.add_connection(&from, &to, via, ConnectionKind::Env, here);
+                }
+            }
+        }
+    }
+
+    /// The service or system an Aspire resource is.
+    fn aspire_target(
+        &self,
+        resource: &super::config::aspire::Resource,
+        all: &[super::config::aspire::Resource],
+    ) -> Option<String> {
+        if resource.project.is_some() {
+            return self.aliases.get(&resource.name, "");
+        }
+        if let Some(image) = &resource.image
+            && let Some(external) = externals::by_image(image)
+        {
+            return Some(external.id.clone());
+        }
+        // `postgres.AddDatabase("catalogdb")` is the parent's system.
+        let mut method = resource.method.as_str();
+        if let Some(parent) = resource.parent.as_deref().and_then(|p| all.iter().find(|r| r.var.as_deref() == Some(p)))
+        {
+            method = parent.method.as_str();
+        }
+        externals::aspire_system(method).map(str::to_owned)
     }
 
     fn connect_deployments(&mut self) {
@@ -1477,6 +1574,23 @@ fn build_root(
         [only] => (*only).to_owned(),
         _ => context.to_owned(),
     }
+}
+
+/// The variables an AppHost sets in its projects' environment: those of
+/// `WithEnvironment`, and `ConnectionStrings__<name>` for each referenced system.
+fn aspire_environment(resources: &[super::config::aspire::Resource]) -> Vec<(String, u32)> {
+    let mut out = Vec::new();
+    for resource in resources.iter().filter(|r| r.project.is_some()) {
+        out.extend(resource.environment.iter().map(|(name, _, line)| (name.clone(), *line)));
+        for reference in &resource.references {
+            if let Some(target) = resources.iter().find(|r| r.var.as_deref() == Some(reference.as_str()))
+                && target.project.is_none()
+            {
+                out.push((format!("ConnectionStrings__{}", target.name), resource.line));
+            }
+        }
+    }
+    out
 }
 
 /// The names a compose service answers to in its project: its own, its

@@ -206,6 +206,11 @@ fn process_hashed(path: &str, bytes: &[u8], sha256: String) -> Processed {
     if config_kind.is_some() && text.contains("<%") {
         processed.code.extend(embedded_ruby_env_reads(text));
     }
+    // An Aspire AppHost is C# that describes the deployment.
+    if config_kind.is_none() && detected.is_some_and(|d| d.label() == "csharp") && config::aspire::is_app_host(text) {
+        processed.config = Some((ConfigKind::AspireHost, ConfigFacts::Aspire(config::aspire::parse(text))));
+        processed.parsed = true;
+    }
     if let Some(kind) = config_kind {
         match config::parse(kind, path, text) {
             Ok(Some(facts)) => {

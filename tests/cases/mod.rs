@@ -426,4 +426,35 @@ pub static ALL: &[Case] = &[
         ],
         expect: &[Expect::Services(&[("web", ""), ("worker", "")]), Expect::EnvDefined("DB_POOL")],
     },
+    Case {
+        name: "an-aspire-app-host-runs-projects-and-wires-them",
+        files: &[
+            (
+                "src/Shop.AppHost/Shop.AppHost.csproj",
+                "<Project Sdk=\"Microsoft.NET.Sdk\"><Sdk Name=\"Aspire.AppHost.Sdk\" Version=\"9.0.0\" /><PropertyGroup><IsAspireHost>true</IsAspireHost></PropertyGroup></Project>\n",
+            ),
+            (
+                "src/Shop.AppHost/Program.cs",
+                "var builder = DistributedApplication.CreateBuilder(args);\nvar cache = builder.AddRedis(\"cache\");\nvar pg = builder.AddPostgres(\"pg\");\nvar catalogDb = pg.AddDatabase(\"catalogdb\");\nvar catalog = builder.AddProject<Projects.Catalog_API>(\"catalog-api\")\n    .WithReference(catalogDb);\nbuilder.AddProject<Projects.Web_Store>(\"store\")\n    .WithReference(cache)\n    .WithEnvironment(\"CatalogUrl\", catalog.GetEndpoint(\"http\"));\nbuilder.Build().Run();\n",
+            ),
+            ("src/Catalog.API/Catalog.API.csproj", "<Project Sdk=\"Microsoft.NET.Sdk.Web\"></Project>\n"),
+            (
+                "src/Catalog.API/Program.cs",
+                "var builder = WebApplication.CreateBuilder(args);\nvar app = builder.Build();\napp.Run();\n",
+            ),
+            ("src/Web.Store/Web.Store.csproj", "<Project Sdk=\"Microsoft.NET.Sdk.Web\"></Project>\n"),
+            (
+                "src/Web.Store/Program.cs",
+                "var builder = WebApplication.CreateBuilder(args);\nvar app = builder.Build();\napp.Run();\n",
+            ),
+        ],
+        expect: &[
+            Expect::Services(&[("catalog-api", "src/Catalog.API"), ("store", "src/Web.Store")]),
+            Expect::Externals(&["postgres", "redis"]),
+            Expect::Connection("catalog-api", "postgres"),
+            Expect::Connection("store", "redis"),
+            Expect::Connection("store", "catalog-api"),
+            Expect::EnvDefined("CatalogUrl"),
+        ],
+    },
 ];

@@ -2,6 +2,7 @@
 //! images, dependencies), read with real parsers (YAML, TOML, JSON, XML).
 //! Which parser reads a file is decided by its name alone.
 
+pub mod aspire;
 pub mod compose;
 pub use compose::join;
 mod dockerfile;
@@ -239,6 +240,8 @@ pub enum ConfigFacts {
     Manifest(Manifest),
     /// A Procfile's process types.
     Procfile(Vec<Process>),
+    /// A .NET Aspire AppHost's resources.
+    Aspire(Vec<aspire::Resource>),
 }
 
 /// One process type of a Procfile (`worker: bundle exec sidekiq`).
@@ -271,6 +274,8 @@ pub enum ConfigKind {
     CargoToml,
     Gemfile,
     Procfile,
+    /// Found by content, not name: C# that builds a `DistributedApplication`.
+    AspireHost,
 }
 
 impl ConfigKind {
@@ -284,6 +289,7 @@ impl ConfigKind {
             ConfigKind::Workflow => "ci",
             ConfigKind::Spring => "spring",
             ConfigKind::Procfile => "procfile",
+            ConfigKind::AspireHost => "aspire",
             _ => "manifest",
         }
     }
@@ -364,6 +370,7 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
         ConfigKind::CargoToml => ConfigFacts::Manifest(manifest::cargo_toml(text)?),
         ConfigKind::Gemfile => ConfigFacts::Manifest(manifest::gemfile(text)),
         ConfigKind::Procfile => ConfigFacts::Procfile(procfile(text)),
+        ConfigKind::AspireHost => ConfigFacts::Aspire(aspire::parse(text)),
     }))
 }
 
