@@ -216,6 +216,9 @@ struct Builder {
     library_users: BTreeMap<String, BTreeSet<String>>,
     /// `spring.application.name` → the service that declares it.
     spring_applications: BTreeMap<String, String>,
+    /// Roots of Spring Cloud Config servers, and the services that take their configuration.
+    config_servers: Vec<String>,
+    config_clients: Vec<String>,
     /// Directories of shared Go packages → the programs that import them, directly or not.
     package_users: BTreeMap<String, BTreeSet<String>>,
 }
@@ -467,6 +470,29 @@ impl Builder {
             self.aliases.add(name, "", owner);
             self.spring_applications.entry(name.clone()).or_insert_with(|| owner.clone());
         }
+        // Spring Cloud Config: a server serves configuration to the applications that are its clients.
+        let depends_on = |unit: &Unit, artifacts: &[&str]| {
+            unit.manifests.iter().flat_map(|(_, m)| &m.dependencies).any(|d| {
+                let artifact = d.name.rsplit(':').next().unwrap_or(&d.name);
+                artifacts.contains(&artifact)
+            })
+        };
+        self.config_servers = self
+            .units
+            .iter()
+            .filter(|(_, unit)| depends_on(unit, &["spring-cloud-config-server"]))
+            .map(|(root, _)| root.clone())
+            .collect();
+        self.config_clients = self
+            .services
+            .iter()
+            .filter(|s| {
+                s.root.as_ref().and_then(|root| self.units.get(root)).is_some_and(|unit| {
+                    depends_on(unit, &["spring-cloud-starter-config", "spring-cloud-config-client"])
+                })
+            })
+            .map(|s| s.id.clone())
+            .collect();
     }
 
     /// Who runs what a file says. A Spring file named after another
@@ -476,6 +502,16 @@ impl Builder {
         if let Some((ConfigKind::Spring, _)) = &file.config {
             let name = path.rsplit('/').next().unwrap_or(path);
             let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+            // `application*.yml` that a config server serves (not its own, at the top of its
+            // resources) is every client's configuration.
+            let served = self
+                .config_servers
+                .iter()
+                .any(|root| is_under(path, root) && dir_of(path) != super::config::join(root, "src/main/resources"));
+            if served && (stem == "application" || stem.starts_with("application-")) && !self.config_clients.is_empty()
+            {
+                return self.config_clients.clone();
+            }
             // `name`, then `name-profile`: the longest known application name that the stem starts with.
             let mut candidate = stem;
             loop {

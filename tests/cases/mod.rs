@@ -457,4 +457,59 @@ pub static ALL: &[Case] = &[
             Expect::EnvDefined("CatalogUrl"),
         ],
     },
+    Case {
+        name: "spring-cloud-discovery-feign-and-served-configuration",
+        files: &[
+            (
+                "registry/pom.xml",
+                "<project><artifactId>registry</artifactId><dependencies><dependency><groupId>org.springframework.cloud</groupId><artifactId>spring-cloud-starter-netflix-eureka-server</artifactId></dependency><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency></dependencies></project>\n",
+            ),
+            (
+                "registry/src/main/java/r/Registry.java",
+                "package r;\n@SpringBootApplication\npublic class Registry {\n    public static void main(String[] args) {}\n}\n",
+            ),
+            ("registry/src/main/resources/bootstrap.yml", "spring:\n  application:\n    name: registry\n"),
+            (
+                "stats/pom.xml",
+                "<project><artifactId>stats</artifactId><dependencies><dependency><groupId>org.springframework.cloud</groupId><artifactId>spring-cloud-starter-config</artifactId></dependency><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency></dependencies></project>\n",
+            ),
+            (
+                "stats/src/main/java/s/Stats.java",
+                "package s;\n@SpringBootApplication\npublic class Stats {\n    public static void main(String[] args) {}\n}\n",
+            ),
+            ("stats/src/main/resources/bootstrap.yml", "spring:\n  application:\n    name: statistics-service\n"),
+            (
+                "accounts/pom.xml",
+                "<project><artifactId>accounts</artifactId><dependencies><dependency><groupId>org.springframework.cloud</groupId><artifactId>spring-cloud-starter-config</artifactId></dependency><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency></dependencies></project>\n",
+            ),
+            (
+                "accounts/src/main/java/a/App.java",
+                "package a;\n@SpringBootApplication\npublic class App {\n    public static void main(String[] args) {}\n}\n",
+            ),
+            (
+                "accounts/src/main/java/a/StatsClient.java",
+                "package a;\n\n@FeignClient(name = \"statistics-service\")\npublic interface StatsClient {\n}\n",
+            ),
+            ("accounts/src/main/resources/bootstrap.yml", "spring:\n  application:\n    name: account-service\n"),
+            (
+                "config/pom.xml",
+                "<project><artifactId>config</artifactId><dependencies><dependency><groupId>org.springframework.cloud</groupId><artifactId>spring-cloud-config-server</artifactId></dependency><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency></dependencies></project>\n",
+            ),
+            (
+                "config/src/main/java/c/Config.java",
+                "package c;\n@SpringBootApplication\npublic class Config {\n    public static void main(String[] args) {}\n}\n",
+            ),
+            ("config/src/main/resources/application.yml", "server:\n  port: 8888\n"),
+            (
+                "config/src/main/resources/shared/application.yml",
+                "eureka:\n  client:\n    serviceUrl:\n      defaultZone: http://registry:8761/eureka/\n",
+            ),
+        ],
+        expect: &[
+            Expect::Connection("accounts", "stats"),
+            Expect::Connection("accounts", "registry"),
+            Expect::Connection("stats", "registry"),
+            Expect::NoConnection("config", "registry"),
+        ],
+    },
 ];
