@@ -529,9 +529,26 @@ impl Builder {
 
     /// A Kubernetes Service's names (`cart`, `cart.shop`, `cart.shop.svc.cluster.local`)
     /// mean what the workloads it selects are.
+    /// A Service that selects several workloads (a canary beside the main
+    /// deployment) means the one it is named after, or its only first-party one.
     fn alias_kube_services(&mut self) {
-        for (workload, names) in self.kube.service_names() {
-            let Some(id) = self.aliases.get(&workload, "") else { continue };
+        for (workloads, names) in self.kube.service_names() {
+            let mut ids: Vec<String> = workloads.iter().filter_map(|w| self.aliases.get(w, "")).collect();
+            ids.sort();
+            ids.dedup();
+            let service_name = &names[0];
+            let id = if ids.len() == 1 {
+                ids.pop()
+            } else if let Some(named) = self.aliases.get(service_name, "").filter(|id| ids.contains(id)) {
+                Some(named)
+            } else {
+                let first_party: Vec<&String> = ids.iter().filter(|id| !self.externals.contains_key(*id)).collect();
+                match first_party.as_slice() {
+                    [only] => Some((*only).clone()),
+                    _ => None,
+                }
+            };
+            let Some(id) = id else { continue };
             for name in names {
                 self.aliases.set(&name, "", &id);
             }
@@ -588,6 +605,16 @@ impl Builder {
                 })
             })
             .map(|(root, _)| root.clone())
+    }
+
+    /// The repository namespaces (`acme` of `acme/cart`) that images built in this tree are tagged into.
+    fn first_party_namespaces(&self) -> BTreeSet<String> {
+        self.units
+            .values()
+            .flat_map(|u| &u.compose)
+            .filter(|(_, c)| c.build.is_some())
+            .filter_map(|(_, c)| image_namespace(c.image.as_deref()?))
+            .collect()
     }
 
     /// Compose services that run an image built from this tree elsewhere
@@ -649,6 +676,7 @@ impl Builder {
     }
 
     fn finish_services(&mut self) {
+        let first_party = self.first_party_namespaces();
         let mut units = std::mem::take(&mut self.units);
         // Directories that only wrap a third-party image are that external system.
         for unit in units.values() {
@@ -668,7 +696,7 @@ impl Builder {
                 }
             }
             for (path, workload) in &unit.workloads {
-                service.evidence.push(evidence(path, workload.line, "k8s.workload"));
+                service.evidence.push(evidence(path, workload.line, workload.rule()));
                 self.aliases.set(&workload.name, "", &external.id);
             }
         }
@@ -732,6 +760,9 @@ impl Builder {
                 Some(external) => external.id.clone(),
                 // A runtime or a tool run as it is (`alpine`, `python:3.12`) is no system.
                 None if externals::is_utility_image(&image) => continue,
+                // Another image of the namespace this tree's images are pushed to
+                // (`acme/payment-canary` beside `acme/payment` built here) is first party.
+                None if image_namespace(&image).is_some_and(|ns| first_party.contains(&ns)) => continue,
                 None => sanitize(last_segment(&externals::image_base(&image))),
             };
             let kind = externals::by_id(&id).map_or(ServiceKind::External, |e| e.kind);
@@ -762,7 +793,7 @@ impl Builder {
             evidence_set.insert(evidence(path, 1, "dockerfile.build"));
         }
         for (path, workload) in &unit.workloads {
-            evidence_set.insert(evidence(path, workload.line, "k8s.workload"));
+            evidence_set.insert(evidence(path, workload.line, workload.rule()));
         }
         for (_, e, _) in &unit.frameworks {
             evidence_set.insert(e.clone());
@@ -1108,7 +1139,10 @@ impl Builder {
                 | ConfigFacts::Manifest(_)
                 | ConfigFacts::Compose(_)
                 | ConfigFacts::Kubernetes(_)
-                | ConfigFacts::Aspire(_) => Vec::new(),
+                | ConfigFacts::Aspire(_)
+                | ConfigFacts::HelmChart(_)
+                | ConfigFacts::HelmValues(_)
+                | ConfigFacts::HelmTemplate(_) => Vec::new(),
             };
             for definition in definitions {
                 let source = kind.source().to_owned();
@@ -1627,6 +1661,13 @@ fn aspire_environment(resources: &[super::config::aspire::Resource]) -> Vec<(Str
         }
     }
     out
+}
+
+/// `acme` of `registry.io/acme/cart:1`; none for official images or unresolved ones.
+fn image_namespace(image: &str) -> Option<String> {
+    let base = externals::image_base(image);
+    let (namespace, _) = base.rsplit_once('/')?;
+    (!namespace.contains('$') && !namespace.is_empty()).then(|| namespace.to_owned())
 }
 
 /// The names a compose service answers to in its project: its own, its

@@ -3,7 +3,9 @@
 //! whole ConfigMaps through `envFrom`), and the names Services give the
 //! workloads they select.
 
-use super::config::{ConfigFacts, ConfigMap, EnvEntry, KubeService, Workload};
+use super::config::yaml::Node;
+use super::config::{ConfigFacts, ConfigMap, EnvEntry, KubeObjects, KubeService, Workload};
+use super::paths::{dir_of, is_under};
 use super::process::Processed;
 
 /// A workload and its environment, each variable with the file that sets it.
@@ -26,14 +28,18 @@ fn same_namespace(a: Option<&str>, b: Option<&str>) -> bool {
 }
 
 pub fn assemble(files: &[Processed]) -> Kube {
+    let charts = helm_objects(files);
     let mut maps: Vec<(&str, &ConfigMap)> = Vec::new();
     let mut workloads: Vec<(&str, &Workload)> = Vec::new();
     let mut services = Vec::new();
-    for file in files {
-        let (Some(entry), Some((_, ConfigFacts::Kubernetes(objects)))) = (&file.entry, &file.config) else { continue };
-        maps.extend(objects.config_maps.iter().map(|m| (entry.path.as_str(), m)));
-        workloads.extend(objects.workloads.iter().map(|w| (entry.path.as_str(), w)));
-        services.extend(objects.services.iter().map(|s| (entry.path.clone(), s.clone())));
+    let plain = files.iter().filter_map(|file| match (&file.entry, &file.config) {
+        (Some(entry), Some((_, ConfigFacts::Kubernetes(objects)))) => Some((entry.path.as_str(), objects)),
+        _ => None,
+    });
+    for (path, objects) in plain.chain(charts.iter().map(|(path, objects)| (path.as_str(), objects))) {
+        maps.extend(objects.config_maps.iter().map(|m| (path, m)));
+        workloads.extend(objects.workloads.iter().map(|w| (path, w)));
+        services.extend(objects.services.iter().map(|s| (path.to_owned(), s.clone())));
     }
     let map_named = |name: &str, namespace: Option<&str>| {
         maps.iter().find(|(_, m)| m.name == name && same_namespace(m.namespace.as_deref(), namespace)).copied()
@@ -69,9 +75,51 @@ pub fn assemble(files: &[Processed]) -> Kube {
     Kube { workloads, services }
 }
 
+/// The objects of every Helm chart's templates, read without `helm` against
+/// the chart's `values.yaml` (see `config::helm`), each workload marked so.
+fn helm_objects(files: &[Processed]) -> Vec<(String, KubeObjects)> {
+    use std::collections::BTreeMap;
+    let mut charts: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut values: BTreeMap<&str, &Node> = BTreeMap::new();
+    for file in files {
+        let Some(entry) = &file.entry else { continue };
+        match &file.config {
+            Some((_, ConfigFacts::HelmChart(name))) => {
+                charts.insert(dir_of(&entry.path), name);
+            }
+            Some((_, ConfigFacts::HelmValues(node))) => {
+                values.insert(dir_of(&entry.path), node);
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for file in files {
+        let (Some(entry), Some((_, ConfigFacts::HelmTemplate(template)))) = (&file.entry, &file.config) else {
+            continue;
+        };
+        // The chart whose `templates/` holds it.
+        let Some((chart_dir, chart)) = charts
+            .iter()
+            .filter(|(dir, _)| is_under(&entry.path, &super::config::join(dir, "templates")))
+            .max_by_key(|(dir, _)| dir.len())
+        else {
+            continue;
+        };
+        let documents = super::config::helm::render(template, values.get(chart_dir).copied(), chart);
+        let mut objects = super::config::k8s::objects_of(&documents);
+        for workload in &mut objects.workloads {
+            workload.chart = Some((*chart).to_owned());
+        }
+        out.push((entry.path.clone(), objects));
+    }
+    out
+}
+
 impl Kube {
-    /// The names each Service gives: (workload name, every DNS form of the Service's name).
-    pub fn service_names(&self) -> Vec<(String, Vec<String>)> {
+    /// The names each Service gives: (the names of the workloads it selects,
+    /// every DNS form of the Service's name).
+    pub fn service_names(&self) -> Vec<(Vec<String>, Vec<String>)> {
         let mut out = Vec::new();
         for (_, service) in &self.services {
             if service.selector.is_empty() {
@@ -88,8 +136,9 @@ impl Kube {
                 format!("{}.{namespace}.svc", service.name),
                 format!("{}.{namespace}.svc.cluster.local", service.name),
             ];
-            for workload in selected {
-                out.push((workload.workload.name.clone(), names.clone()));
+            let selected: Vec<String> = selected.map(|w| w.workload.name.clone()).collect();
+            if !selected.is_empty() {
+                out.push((selected, names));
             }
         }
         out

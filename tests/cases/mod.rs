@@ -512,4 +512,60 @@ pub static ALL: &[Case] = &[
             Expect::NoConnection("config", "registry"),
         ],
     },
+    Case {
+        name: "a-helm-chart-read-without-helm",
+        files: &[
+            ("api/Dockerfile", "FROM python:3.12\nCOPY . /app\n"),
+            ("api/requirements.txt", FASTAPI_REQUIREMENTS),
+            (
+                "api/main.py",
+                "import os\nfrom fastapi import FastAPI\n\napp = FastAPI()\nREDIS = os.environ[\"REDIS_URL\"]\n",
+            ),
+            ("deploy/chart/Chart.yaml", "apiVersion: v2\nname: shop\nversion: 0.1.0\n"),
+            (
+                "deploy/chart/values.yaml",
+                "image:\n  repository: acme/shop-api\n  tag: \"1.0\"\nredis:\n  url: redis://cache:6379\n",
+            ),
+            (
+                "deploy/chart/templates/api.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}-api\n  labels:\n    app: api\nspec:\n  template:\n    metadata:\n      labels:\n        app: api\n    spec:\n      containers:\n        - name: api\n          image: \"{{ .Values.image.repository }}:{{ .Values.image.tag }}\"\n          env:\n            {{- if .Values.redis.url }}\n            - name: REDIS_URL\n              value: {{ .Values.redis.url | quote }}\n            {{- end }}\n          ports:\n            - containerPort: 8000\n",
+            ),
+            ("deploy/chart/templates/_helpers.tpl", "{{- define \"shop.name\" -}}shop{{- end }}\n"),
+        ],
+        expect: &[
+            Expect::Services(&[("release-api", "api")]),
+            Expect::Externals(&["redis"]),
+            Expect::Connection("release-api", "redis"),
+            Expect::EnvDefined("REDIS_URL"),
+            Expect::Ports("release-api", &[8000]),
+        ],
+    },
+    Case {
+        name: "a-service-selecting-a-canary-too-means-the-workload-it-is-named-after",
+        files: &[
+            ("payment/Dockerfile", "FROM golang:1.22\nCOPY . /src\n"),
+            ("payment/go.mod", GO_MOD),
+            ("payment/main.go", GO_MAIN),
+            ("web/Dockerfile", "FROM node:20\nCOPY . /app\n"),
+            ("web/package.json", EXPRESS_PACKAGE),
+            ("web/server.js", EXPRESS_SERVER),
+            (
+                "compose.yaml",
+                "services:\n  payment:\n    build: ./payment\n    image: acme/payment\n  web:\n    build: ./web\n    image: acme/web\n",
+            ),
+            (
+                "k8s/payment.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payment\nspec:\n  template:\n    metadata:\n      labels:\n        service: payment\n    spec:\n      containers:\n        - name: payment\n          image: acme/payment:1\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payment-canary\nspec:\n  template:\n    metadata:\n      labels:\n        service: payment\n        stage: test\n    spec:\n      containers:\n        - name: payment\n          image: acme/payment-canary:1\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: payment-svc\nspec:\n  selector:\n    service: payment\n",
+            ),
+            (
+                "k8s/web.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: acme/web:1\n          env:\n            - name: PAYMENT_URL\n              value: http://payment-svc:8080\n",
+            ),
+        ],
+        expect: &[
+            Expect::Services(&[("payment", "payment"), ("web", "web")]),
+            Expect::Externals(&[]),
+            Expect::Connection("web", "payment"),
+        ],
+    },
 ];

@@ -8,11 +8,16 @@ use super::{ConfigMap, EnvEntry, KubeObjects, KubeService, Workload};
 const WORKLOADS: [&str; 7] = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicaSet"];
 
 pub fn parse(text: &str) -> Result<KubeObjects, String> {
+    Ok(objects_of(&yaml::parse(text)?))
+}
+
+/// The objects of parsed documents.
+pub fn objects_of(documents: &[Node]) -> KubeObjects {
     let mut objects = KubeObjects::default();
-    for document in yaml::parse(text)? {
-        collect(&document, &mut objects);
+    for document in documents {
+        collect(document, &mut objects);
     }
-    Ok(objects)
+    objects
 }
 
 fn pairs(node: Option<&Node>) -> Vec<(String, String)> {

@@ -4,10 +4,11 @@
 
 pub mod aspire;
 pub mod compose;
+pub mod helm;
 pub use compose::join;
 mod dockerfile;
 mod dotenv;
-mod k8s;
+pub mod k8s;
 mod manifest;
 mod workflow;
 pub mod yaml;
@@ -100,6 +101,16 @@ pub struct Workload {
     /// `envFrom[].configMapRef`/`secretRef` names.
     #[serde(default)]
     pub env_from: Vec<String>,
+    /// The Helm chart whose template it was read from without `helm` (not rendered).
+    #[serde(default)]
+    pub chart: Option<String>,
+}
+
+impl Workload {
+    /// The rule that found it, for evidence.
+    pub fn rule(&self) -> &'static str {
+        if self.chart.is_some() { "helm.template.unrendered" } else { "k8s.workload" }
+    }
 }
 
 /// A Kubernetes Service: the name other pods reach the selected pods by.
@@ -242,6 +253,12 @@ pub enum ConfigFacts {
     Procfile(Vec<Process>),
     /// A .NET Aspire AppHost's resources.
     Aspire(Vec<aspire::Resource>),
+    /// A Helm chart's `Chart.yaml`: its name.
+    HelmChart(String),
+    /// A `values.yaml` (used when a chart sits beside it).
+    HelmValues(yaml::Node),
+    /// A chart template, as written; read against its chart's values later.
+    HelmTemplate(String),
 }
 
 /// One process type of a Procfile (`worker: bundle exec sidekiq`).
@@ -276,6 +293,9 @@ pub enum ConfigKind {
     Procfile,
     /// Found by content, not name: C# that builds a `DistributedApplication`.
     AspireHost,
+    HelmChart,
+    HelmValues,
+    HelmTemplate,
 }
 
 impl ConfigKind {
@@ -290,6 +310,7 @@ impl ConfigKind {
             ConfigKind::Spring => "spring",
             ConfigKind::Procfile => "procfile",
             ConfigKind::AspireHost => "aspire",
+            ConfigKind::HelmChart | ConfigKind::HelmValues | ConfigKind::HelmTemplate => "helm",
             _ => "manifest",
         }
     }
@@ -309,6 +330,9 @@ pub fn classify(path: &str) -> Option<ConfigKind> {
         "Gemfile" => ConfigKind::Gemfile,
         // `Procfile.dev` and the like start a developer's machine, not the system.
         "Procfile" => ConfigKind::Procfile,
+        "Chart.yaml" => ConfigKind::HelmChart,
+        "values.yaml" | "values.yml" => ConfigKind::HelmValues,
+        _ if yaml && path.contains("/templates/") => ConfigKind::HelmTemplate,
         _ if lower.ends_with(".csproj") => ConfigKind::Csproj,
         _ if lower.starts_with("requirements") && lower.ends_with(".txt") => ConfigKind::Requirements,
         _ if name.starts_with(".env") || lower.ends_with(".env") => ConfigKind::Dotenv,
@@ -371,6 +395,28 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
         ConfigKind::Gemfile => ConfigFacts::Manifest(manifest::gemfile(text)),
         ConfigKind::Procfile => ConfigFacts::Procfile(procfile(text)),
         ConfigKind::AspireHost => ConfigFacts::Aspire(aspire::parse(text)),
+        ConfigKind::HelmChart => {
+            let chart = yaml::parse(text)?.into_iter().next();
+            match chart.as_ref().and_then(|c| c.get("name")).and_then(yaml::Node::str) {
+                Some(name) => ConfigFacts::HelmChart(name.to_owned()),
+                None => return Ok(None),
+            }
+        }
+        ConfigKind::HelmValues => match yaml::parse(text) {
+            Ok(documents) => match documents.into_iter().next() {
+                Some(values) => ConfigFacts::HelmValues(values),
+                None => return Ok(None),
+            },
+            // Not every values.yaml belongs to a chart; one that is not YAML is nothing to warn about.
+            Err(_) => return Ok(None),
+        },
+        ConfigKind::HelmTemplate => {
+            if !(text.contains("kind:") && text.contains("{{")) {
+                // A plain manifest under templates/ (kustomize, docs): read it as one.
+                return parse(ConfigKind::KubernetesCandidate, path, text);
+            }
+            ConfigFacts::HelmTemplate(text.to_owned())
+        }
     }))
 }
 
