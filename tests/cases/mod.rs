@@ -568,4 +568,31 @@ pub static ALL: &[Case] = &[
             Expect::Connection("web", "payment"),
         ],
     },
+    Case {
+        name: "a-service-over-two-versions-means-the-one-it-is-named-after",
+        files: &[
+            ("payment/Dockerfile", "FROM golang:1.22\nCOPY . /src\n"),
+            ("payment/go.mod", GO_MOD),
+            ("payment/main.go", GO_MAIN),
+            ("payment-v2/Dockerfile", "FROM golang:1.22\nCOPY . /src\n"),
+            ("payment-v2/go.mod", GO_MOD),
+            ("payment-v2/main.go", GO_MAIN),
+            ("web/Dockerfile", "FROM node:20\nCOPY . /app\n"),
+            ("web/package.json", EXPRESS_PACKAGE),
+            ("web/server.js", EXPRESS_SERVER),
+            (
+                "k8s/payment.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payment\nspec:\n  template:\n    metadata:\n      labels:\n        app: payment\n    spec:\n      containers:\n        - name: payment\n          image: acme/payment:1\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payment-v2\nspec:\n  template:\n    metadata:\n      labels:\n        app: payment\n    spec:\n      containers:\n        - name: payment\n          image: acme/payment-v2:1\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: payment\nspec:\n  selector:\n    app: payment\n",
+            ),
+            (
+                "k8s/web.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: acme/web:1\n          env:\n            - name: PAYMENT_URL\n              value: http://payment.default.svc.cluster.local:8080\n",
+            ),
+        ],
+        expect: &[
+            Expect::Services(&[("payment", "payment"), ("payment-v2", "payment-v2"), ("web", "web")]),
+            Expect::Connection("web", "payment"),
+            Expect::NoConnection("web", "payment-v2"),
+        ],
+    },
 ];
