@@ -9,6 +9,8 @@ pub struct Framework {
     pub name: String,
     pub kind: ServiceKind,
     pub rank: i64,
+    /// Where it listens when nothing says otherwise.
+    pub default_port: Option<u16>,
     pub packages: Vec<(String, Vec<String>)>,
 }
 
@@ -39,6 +41,7 @@ pub fn all() -> &'static [Framework] {
                     name: name.clone(),
                     kind,
                     rank: value.get("rank").and_then(|r| r.as_integer()).unwrap_or(0),
+                    default_port: value.get("port").and_then(|p| p.as_integer()).and_then(|p| u16::try_from(p).ok()),
                     packages,
                 }
             })

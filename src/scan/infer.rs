@@ -859,6 +859,12 @@ impl Builder {
             main_ports.extend(env_port(compose.environment.iter().map(|(_, e)| e)));
             main_evidence.insert(evidence(path, compose.line, "compose.service"));
         }
+        // Ports, in order of precedence: what the code listens on, framework
+        // config, the deployment's ports and PORT, the image's EXPOSE (all
+        // above); only when none says anything, the framework's default.
+        if main_ports.is_empty() {
+            main_ports.extend(framework.as_deref().and_then(frameworks::by_name).and_then(|f| f.default_port));
+        }
         let id = main_compose
             .map(|(_, c)| c.name.clone())
             .or(workload_name.clone())

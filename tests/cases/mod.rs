@@ -595,4 +595,15 @@ pub static ALL: &[Case] = &[
             Expect::NoConnection("web", "payment-v2"),
         ],
     },
+    Case {
+        name: "a-framework-listens-on-its-default-port-when-nothing-says-otherwise",
+        files: &[
+            ("api/requirements.txt", FASTAPI_REQUIREMENTS),
+            ("api/main.py", FASTAPI_MAIN),
+            ("admin/requirements.txt", FASTAPI_REQUIREMENTS),
+            ("admin/main.py", FASTAPI_MAIN),
+            ("admin/Dockerfile", "FROM python:3.12\nCOPY . /app\nEXPOSE 9000\n"),
+        ],
+        expect: &[Expect::Ports("api", &[8000]), Expect::Ports("admin", &[9000])],
+    },
 ];
