@@ -20,6 +20,7 @@ pub mod lang;
 pub mod model;
 pub mod paths;
 pub mod process;
+pub mod redact;
 pub mod walk;
 
 use std::path::Path;
@@ -154,8 +155,8 @@ pub fn compose_projects(
             Some(config::ConfigKind::Compose | config::ConfigKind::Dotenv | config::ConfigKind::KubernetesCandidate)
         )
     };
-    let processed: Vec<process::Processed> =
-        pool.install(|| walked.files.par_iter().filter(|f| relevant(&f.path)).map(process::process).collect());
+    let processed: Vec<process::Processed> = pool
+        .install(|| walked.files.par_iter().filter(|f| relevant(&f.path)).map(process::process_unredacted).collect());
     let mut warnings = walked.warnings;
     warnings.extend(processed.iter().filter_map(|p| p.warning.clone()));
     let mut projects = if files.is_empty() {

@@ -1,0 +1,251 @@
+//! Regressions of the hardening issue: one test (or more) per numbered
+//! defect, each named after its item.
+
+use std::time::Duration;
+
+mod common;
+use common::Sandbox;
+
+/// Runs pruv with a deadline: a hang is a failure, not a stuck test run.
+fn run_bounded(sandbox: &Sandbox, args: &[&str]) -> std::process::Output {
+    sandbox.pruv().args(args).timeout(Duration::from_secs(60)).output().expect("run pruv")
+}
+
+// 1. Unbounded reads.
+
+#[cfg(target_os = "linux")]
+#[test]
+fn item1_state_from_dev_zero_is_refused_past_the_cap() {
+    let sandbox = Sandbox::with_store();
+    sandbox.run(&["chain", "new", "c"], 0);
+    let output = sandbox
+        .pruv()
+        .env("PRUV_MAX_INPUT", "1M")
+        .args(["chain", "append", "c", "--op", "x", "--state", "@/dev/zero"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(6), "{}", String::from_utf8_lossy(&output.stderr));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("/dev/zero") && err.contains("PRUV_MAX_INPUT"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn item1_provenance_origin_of_a_device_is_invalid_input() {
+    let sandbox = Sandbox::with_store();
+    let output = run_bounded(&sandbox, &["provenance", "origin", "/dev/zero", "--name", "z", "--owner", "me"]);
+    assert_eq!(output.status.code(), Some(6), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn item1_verify_of_dev_zero_stops_at_the_cap() {
+    let sandbox = Sandbox::new();
+    let output = sandbox
+        .pruv()
+        .env("PRUV_MAX_INPUT", "64K")
+        .args(["verify", "/dev/zero"])
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(6));
+    let output = sandbox.pruv().env("PRUV_MAX_INPUT", "lots").args(["verify", "x.json"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(6), "a bad cap is invalid input");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn item1_scanning_proc_is_bounded() {
+    let sandbox = Sandbox::new();
+    let output = sandbox
+        .pruv()
+        .args(["scan", "/proc/self/net", "--no-record", "--format", "json", "-j", "2"])
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert!(matches!(output.status.code(), Some(0 | 5)), "{}", String::from_utf8_lossy(&output.stderr));
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    // Every /proc file reports size 0 yet has content: skipped, never read whole.
+    assert!(document["stats"]["skipped"].as_u64().unwrap() > 0, "{document}");
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("pseudo-file"), "{err}");
+}
+
+// 3. Secrets at rest.
+
+/// Every byte of every file under `dir`.
+fn all_bytes(dir: &std::path::Path) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            bytes.extend(all_bytes(&path));
+        } else {
+            bytes.extend(std::fs::read(&path).unwrap());
+        }
+    }
+    bytes
+}
+
+#[test]
+fn item3_a_planted_secret_is_in_no_byte_of_the_store() {
+    let sandbox = Sandbox::new();
+    let secret = "s3cr3tPlanted";
+    sandbox.write_all([
+        (".env", format!("TOKEN={secret}\nDATABASE_URL=postgres://app:{secret}@db:5432/app?password={secret}\n")),
+        (
+            "compose.yaml",
+            format!(
+                "services:\n  api:\n    build: .\n    environment:\n      API_KEY: {secret}\n      DB_URL: postgres://u:{secret}@db/x\n  db:\n    image: postgres:16\n    environment: [POSTGRES_PASSWORD={secret}]\n"
+            ),
+        ),
+        (
+            "k8s/deploy.yaml",
+            format!(
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  SESSION_SECRET: {secret}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: web\n          env:\n            - name: SECRET\n              value: {secret}\n"
+            ),
+        ),
+        ("app.py", "import os\nprint(os.environ['TOKEN'], os.environ['DATABASE_URL'])\n".to_owned()),
+        ("Dockerfile", "FROM python:3.12\nCOPY . .\nCMD python app.py\n".to_owned()),
+    ]);
+    sandbox.run(&["scan", "."], 0);
+    sandbox.run(&["scan", ".", "--no-record"], 0);
+    let store = sandbox.path().join(".pruv");
+    let bytes = all_bytes(&store);
+    assert!(!bytes.is_empty());
+    assert!(!bytes.windows(secret.len()).any(|w| w == secret.as_bytes()), "the secret is in the store");
+    // What inference needs survives: the database address.
+    assert!(bytes.windows(18).any(|w| w == b"postgres://db:5432"), "the address was dropped too");
+}
+
+#[cfg(unix)]
+#[test]
+fn item3_the_store_is_owner_only() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let sandbox = Sandbox::with_store();
+    let mode = |p: &str| std::fs::metadata(sandbox.path().join(p)).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(".pruv"), 0o700);
+    assert_eq!(mode(".pruv/pruv.db"), 0o600);
+}
+
+// 4. Terminal injection.
+
+#[cfg(unix)]
+#[test]
+fn item4_control_characters_in_names_are_escaped_in_text_output() {
+    let sandbox = Sandbox::new();
+    let evil = "svc\n::error file=a::pwned";
+    let dir = sandbox.path().join(evil);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("package.json"),
+        r#"{"name":"x","scripts":{"start":"node index.js"},"dependencies":{"express":"4"}}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.join("index.js"), "const app = require('express')();\napp.listen(3000);\n").unwrap();
+    std::fs::write(dir.join("Dockerfile"), "FROM node:20\nCOPY . .\nCMD node index.js\n").unwrap();
+    std::fs::write(sandbox.path().join("bad\n::error::x.py"), b"\xff\xfe print(1)\n").unwrap();
+    for format in ["text", "markdown"] {
+        let output = sandbox.pruv().args(["scan", ".", "--no-record", "-v", "--format", format]).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        for stream in [&output.stdout, &output.stderr] {
+            let text = String::from_utf8_lossy(stream);
+            assert!(!text.lines().any(|line| line.trim_start().starts_with("::error")), "{format}: {text}");
+        }
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert!(err.contains("bad\\n::error::x.py"), "{err}");
+    }
+    let err = sandbox.run_err(&["verify", "no\n::error::such.json"], 6);
+    assert!(err.contains("no\\n::error::such.json") && err.trim_end().lines().count() == 1, "{err}");
+}
+
+// 7. Exit codes.
+
+#[test]
+fn item7_a_directory_to_verify_is_invalid_input() {
+    let sandbox = Sandbox::new();
+    let err = sandbox.run_err(&["verify", "."], 6);
+    assert!(err.contains("is a directory"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn item7_a_binary_scan_side_is_invalid_input() {
+    let sandbox = Sandbox::new();
+    sandbox.write_all([("bin", &b"\x7fELF\x00\x01\xff\xfe"[..])]);
+    let err = sandbox.run_err(&["diff", "bin", "."], 6);
+    assert!(err.contains("bin"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn item7_keys_are_not_written_through_a_dangling_symlink() {
+    let sandbox = Sandbox::new();
+    std::os::unix::fs::symlink(sandbox.path().join("nowhere"), sandbox.path().join("k")).unwrap();
+    let err = sandbox.run_err(&["key", "generate", "-o", "k"], 8);
+    assert!(err.contains("symbolic link"), "{err}");
+    std::os::unix::fs::symlink(sandbox.path().join("gone.key"), sandbox.path().join("pruv.key")).unwrap();
+    sandbox.run_err(&["key", "generate"], 8);
+    assert!(!sandbox.path().join("gone.key").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn item7_a_secret_key_is_refused_as_public_and_loose_modes_warn() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let sandbox = Sandbox::with_store();
+    sandbox.run(&["key", "generate"], 0);
+    sandbox.run(&["chain", "new", "c"], 0);
+    std::fs::set_permissions(sandbox.path().join("pruv.key"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let output = sandbox.pruv().args(["chain", "append", "c", "--op", "x", "--sign", "pruv.key"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("warning:") && err.contains("chmod 600"), "{err}");
+    sandbox.run(&["chain", "export", "c", "-o", "c.json"], 0);
+    let err = sandbox.run_err(&["verify", "c.json", "--public-key", "pruv.key"], 6);
+    assert!(err.contains("secret key"), "{err}");
+    sandbox.run(&["verify", "c.json", "--public-key", "pruv.pub"], 0);
+}
+
+// 6. Read-only stores.
+
+/// Runs pruv as a user who cannot write the store: `nobody` when the
+/// tests run as root (root writes anything), else the owner with the
+/// store's write bits removed.
+#[cfg(unix)]
+#[test]
+fn item6_a_read_only_store_is_read_by_a_non_owner() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let sandbox = Sandbox::with_store();
+    sandbox.run(&["chain", "new", "c"], 0);
+    sandbox.run(&["chain", "append", "c", "--op", "x", "--state", "{\"a\":1}"], 0);
+    let store = sandbox.path().join(".pruv");
+    let is_root = std::process::Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let set = |path: &std::path::Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    for entry in std::fs::read_dir(&store).unwrap() {
+        set(&entry.unwrap().path(), 0o444);
+    }
+    set(&store, 0o555);
+    set(sandbox.path(), 0o755);
+    let run = |args: &[&str]| {
+        let mut command = if is_root {
+            let mut c = std::process::Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+                .arg(assert_cmd::cargo::cargo_bin!("pruv"));
+            c
+        } else {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin!("pruv"))
+        };
+        command.args(args).current_dir(sandbox.path()).env_remove("PRUV_STORE").env("NO_COLOR", "1");
+        command.output().unwrap()
+    };
+    for args in [&["chain", "show", "c"][..], &["chain", "export", "c"], &["chain", "list"]] {
+        let output = run(args);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    set(&store, 0o755);
+}
