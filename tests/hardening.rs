@@ -249,3 +249,19 @@ fn item6_a_read_only_store_is_read_by_a_non_owner() {
     }
     set(&store, 0o755);
 }
+
+// 2. Threads.
+
+#[test]
+fn item2_thousands_of_threads_are_clamped_to_what_helps() {
+    let sandbox = Sandbox::new();
+    sandbox.write_all((0..5).map(|i| (format!("f{i}.py"), "print(1)\n")));
+    let started = std::time::Instant::now();
+    let output = run_bounded(&sandbox, &["scan", ".", "--no-record", "-j", "5000", "-v"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
+    let err = String::from_utf8_lossy(&output.stderr);
+    let line = err.lines().find(|l| l.starts_with("threads: ")).unwrap_or_else(|| panic!("{err}"));
+    let used: usize = line["threads: ".len()..].split(' ').next().unwrap().parse().unwrap();
+    assert!(used <= 5 && line.contains("asked for 5000"), "{line}");
+}

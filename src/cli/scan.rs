@@ -40,6 +40,16 @@ pub fn run(ctx: &Context, args: &ScanArgs) -> Result<ExitCode> {
         None => scan::scan_cached(&root, &label, options, load),
     })?;
     if args.verbose {
+        let asked = args.threads.unwrap_or(0);
+        if asked > outcome.threads {
+            eprintln!(
+                "threads: {} (asked for {asked}; at most {} per core and one per file)",
+                outcome.threads,
+                scan::THREADS_PER_CORE
+            );
+        } else {
+            eprintln!("threads: {}", outcome.threads);
+        }
         let w = outcome.work;
         eprintln!(
             "work: {} files from the cache, {} read and hashed, {} analysed, {} parsed by tree-sitter ({} KiB, {} rule-file runs)",
