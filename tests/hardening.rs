@@ -265,3 +265,53 @@ fn item2_thousands_of_threads_are_clamped_to_what_helps() {
     let used: usize = line["threads: ".len()..].split(' ').next().unwrap().parse().unwrap();
     assert!(used <= 5 && line.contains("asked for 5000"), "{line}");
 }
+
+// 5. Signed heads.
+
+/// A chain of two signed entries exported with a signed head, as JSON.
+fn signed_export(sandbox: &Sandbox) -> serde_json::Value {
+    sandbox.run(&["key", "generate"], 0);
+    sandbox.run(&["chain", "new", "deploys"], 0);
+    for op in ["build", "ship"] {
+        sandbox.run(&["chain", "append", "deploys", "--op", op, "--state", "{\"ok\":true}", "--sign", "pruv.key"], 0);
+    }
+    sandbox.run(&["chain", "export", "deploys", "--sign", "pruv.key", "-o", "signed.json"], 0);
+    serde_json::from_str(&sandbox.read("signed.json")).unwrap()
+}
+
+#[test]
+fn item5_a_stripped_signed_head_fails_when_required() {
+    let sandbox = Sandbox::with_store();
+    let mut document = signed_export(&sandbox);
+    let text = sandbox.run(&["verify", "signed.json", "--require-signed-head"], 0);
+    assert!(text.contains("signed head: verified") && text.contains("the name"), "{text}");
+    document.as_object_mut().unwrap().remove("signed_head");
+    document["entries"][1]["metadata"] = serde_json::json!({"edited": true});
+    sandbox.write("stripped.json", &document.to_string());
+    let text = sandbox.run(&["verify", "stripped.json", "--require-signed-head"], 2);
+    assert!(text.contains("signed_head") && text.contains("no signed head"), "{text}");
+    // --require-signatures implies it for a pruv export.
+    sandbox.run(&["verify", "stripped.json", "--require-signatures"], 2);
+    // Without either, the verdict says what it does not cover.
+    let text = sandbox.run(&["verify", "stripped.json"], 0);
+    assert!(text.contains("outside the xy/1 proof"), "{text}");
+}
+
+#[test]
+fn item5_the_signed_head_binds_the_name() {
+    let sandbox = Sandbox::with_store();
+    let mut document = signed_export(&sandbox);
+    document["name"] = "innocent".into();
+    sandbox.write("renamed.json", &document.to_string());
+    let text = sandbox.run(&["verify", "renamed.json"], 2);
+    assert!(text.contains("renames"), "{text}");
+    let mut head_renamed = signed_export_again(&sandbox);
+    head_renamed["signed_head"]["name"] = "innocent".into();
+    head_renamed["name"] = "innocent".into();
+    sandbox.write("both.json", &head_renamed.to_string());
+    sandbox.run(&["verify", "both.json"], 2);
+}
+
+fn signed_export_again(sandbox: &Sandbox) -> serde_json::Value {
+    serde_json::from_str(&sandbox.read("signed.json")).unwrap()
+}
