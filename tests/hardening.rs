@@ -315,3 +315,79 @@ fn item5_the_signed_head_binds_the_name() {
 fn signed_export_again(sandbox: &Sandbox) -> serde_json::Value {
     serde_json::from_str(&sandbox.read("signed.json")).unwrap()
 }
+
+// 8. Silent gaps.
+
+#[test]
+fn item8_a_config_file_over_the_cap_is_a_warning() {
+    let sandbox = Sandbox::new();
+    let mut compose = String::from("services:\n  web:\n    image: nginx\n");
+    while compose.len() <= 17 << 20 {
+        compose.push_str("# padding padding padding padding padding padding padding padding\n");
+    }
+    sandbox.write_all([("compose.yaml", compose)]);
+    let output = sandbox.pruv().args(["scan", ".", "--no-record", "--format", "json"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("compose.yaml: larger than the 16 MiB cap"), "{err}");
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(document["stats"]["skipped"], 1);
+    assert_eq!(document["skipped"][0]["path"], "compose.yaml");
+    assert_eq!(document["skipped"][0]["excluded"], false);
+}
+
+#[cfg(unix)]
+#[test]
+fn item8_unreadable_and_non_utf8_files_are_named_and_counted() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let sandbox = Sandbox::new();
+    sandbox.write_all([("app.py", "print(1)\n")]);
+    std::fs::write(sandbox.path().join(std::ffi::OsStr::from_bytes(b"bad\xffname.txt")), "x").unwrap();
+    let output = sandbox.pruv().args(["scan", ".", "--no-record", "--format", "json"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(document["stats"]["skipped"], 1, "{document}");
+    let skipped = &document["skipped"][0];
+    assert!(skipped["reason"].as_str().unwrap().contains("not UTF-8") && skipped["excluded"] == true, "{skipped}");
+    let text = sandbox.run(&["scan", ".", "--no-record"], 0);
+    assert!(text.contains("incomplete: 1 file skipped (1 left out of the tree hash)"), "{text}");
+}
+
+#[test]
+fn item8_a_multi_line_dotenv_value_is_one_variable() {
+    let sandbox = Sandbox::new();
+    sandbox.write_all([(".env", "CERT=\"-----BEGIN-----\nNOT_A_VAR=1\n-----END-----\"\nAFTER=2\n")]);
+    let output = sandbox.pruv().args(["scan", ".", "--no-record", "--format", "json"]).output().unwrap();
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let names: Vec<&str> =
+        document["env_vars"].as_array().unwrap().iter().map(|v| v["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"CERT") && names.contains(&"AFTER") && !names.contains(&"NOT_A_VAR"), "{names:?}");
+}
+
+#[test]
+fn item8_a_diff_of_scans_of_different_roots_warns() {
+    let sandbox = Sandbox::new();
+    sandbox.write_all([("a/app.py", "print(1)\n"), ("b/app.py", "print(2)\n")]);
+    let a = sandbox.run(&["scan", "a", "--no-record", "--format", "json"], 0);
+    let b = sandbox.run(&["scan", "b", "--no-record", "--format", "json"], 0);
+    sandbox.write("a.json", &a);
+    sandbox.write("b.json", &b);
+    let output = sandbox.pruv().args(["diff", "a.json", "b.json"]).output().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("different roots"), "{err}");
+}
+
+#[test]
+fn item8_chain_ids_are_validated_on_import() {
+    let sandbox = Sandbox::with_store();
+    sandbox.run(&["chain", "new", "c"], 0);
+    sandbox.run(&["chain", "append", "c", "--op", "x", "--state", "{}"], 0);
+    let mut document: serde_json::Value = serde_json::from_str(&sandbox.run(&["chain", "export", "c"], 0)).unwrap();
+    for bad in ["", "../../etc", "x\ny", &"a".repeat(500)] {
+        document["id"] = bad.into();
+        document["name"] = "imported".into();
+        sandbox.write("bad.json", &document.to_string());
+        let err = sandbox.run_err(&["chain", "import", "bad.json"], 6);
+        assert!(err.contains("not a valid id"), "{bad:?}: {err}");
+    }
+}

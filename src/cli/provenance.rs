@@ -180,6 +180,9 @@ pub(crate) fn record_scan(
         Some(named) => Store::open(&named)?,
         None => Store::open(store::locate(None, None, root)?.path())?,
     };
+    if document.stats.skipped > 0 {
+        warn(&format!("the recorded scan is {}", super::scan_render::skipped_summary(document)));
+    }
     let recorded =
         transition(&mut store, artifact, agent, reason, &document.tree_hash, Some(&document.graph_hash), None)?;
     eprintln!("{}", recorded.describe());

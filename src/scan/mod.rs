@@ -244,6 +244,12 @@ impl<'a> Ticker<'a> {
     }
 }
 
+/// A warning (`path: reason`) as an entry of the document's `skipped` list.
+fn skipped_entry(warning: &str, excluded: bool) -> model::Skipped {
+    let (path, reason) = warning.split_once(": ").unwrap_or(("", warning));
+    model::Skipped { path: path.to_owned(), reason: reason.to_owned(), excluded }
+}
+
 /// Everything after the files are read: stats, inference, hashes, the document.
 fn assemble(
     root_label: &str,
@@ -253,10 +259,13 @@ fn assemble(
     git: Option<model::GitSource>,
 ) -> ScanOutcome {
     let mut stats = Stats { skipped: warnings.len() as u64, ..Stats::default() };
+    // Walk warnings are files never read (a pipe, a name that is not UTF-8, an unreadable directory).
+    let mut skipped: Vec<model::Skipped> = warnings.iter().map(|w| skipped_entry(w, true)).collect();
     for file in &processed {
         if let Some(warning) = &file.warning {
             warnings.push(warning.clone());
             stats.skipped += 1;
+            skipped.push(skipped_entry(warning, file.entry.is_none()));
         }
         if let Some(entry) = &file.entry {
             stats.files += 1;
@@ -282,6 +291,7 @@ fn assemble(
         services: inferred.services,
         env_vars: inferred.env_vars,
         connections: inferred.connections,
+        skipped,
     };
     ScanOutcome { document, warnings, work: cache::Work::default(), cache: None, threads: 1 }
 }

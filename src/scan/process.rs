@@ -157,8 +157,22 @@ pub fn analyse(path: &str, content: &Content, sha256: String) -> Processed {
 fn analyse_unredacted(path: &str, content: &Content, sha256: String) -> Processed {
     match content {
         Content::Whole(bytes) => process_hashed(path, bytes, sha256),
-        Content::Large { size, .. } => Processed::hashed(file_entry(path, sha256, *size)),
+        Content::Large { size, .. } => {
+            let mut processed = Processed::hashed(file_entry(path, sha256, *size));
+            processed.warning = too_big_to_read(path);
+            processed
+        }
     }
+}
+
+/// The warning for a file over the cap that would have been read as
+/// configuration or code: silently ignoring a 50 MB compose file gave a
+/// scan with no services and no word why.
+fn too_big_to_read(path: &str) -> Option<String> {
+    let read = config::classify(path).is_some() || matches!(lang::detect(path), Some(Detected::Parsed(_)));
+    (read && !paths::is_excluded(path)).then(|| {
+        format!("{path}: larger than the {} MiB cap on files read whole; hashed, not read", MAX_IN_MEMORY >> 20)
+    })
 }
 
 /// A symbolic link (never followed): the hash covers the target text.
@@ -193,7 +207,11 @@ pub fn process_bytes(path: &str, bytes: &[u8]) -> Processed {
 fn process_hashed(path: &str, bytes: &[u8], sha256: String) -> Processed {
     let mut processed = Processed::hashed(file_entry(path, sha256, bytes.len() as u64));
     // Files too big to read whole from disk are only hashed; a blob of that size is treated alike.
-    if bytes.len() as u64 > MAX_IN_MEMORY || paths::is_excluded(path) {
+    if bytes.len() as u64 > MAX_IN_MEMORY {
+        processed.warning = too_big_to_read(path);
+        return processed;
+    }
+    if paths::is_excluded(path) {
         return processed;
     }
     let detected = lang::detect(path);

@@ -324,6 +324,7 @@ impl Store {
     /// Stores a whole chain (already verified by the caller) under its own id.
     pub fn import(&mut self, chain: &Chain) -> Result<()> {
         validate_name(&chain.name)?;
+        validate_id(&chain.id)?;
         let dir = self.dir.clone();
         let err = |e| store_error(&dir, e);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
@@ -716,6 +717,25 @@ fn validate_name(name: &str) -> Result<()> {
         return Err(Error::InvalidInput(format!("chain name {name:?} contains control characters")));
     }
     Ok(())
+}
+
+/// The most characters an imported chain id may have.
+const MAX_ID_CHARS: usize = 128;
+
+/// An imported chain's id becomes a key and is printed and passed on the
+/// command line: letters, digits, `-`, `_` and `.` only (xycore's ids are
+/// hex, UUIDs fit), not empty, not over [`MAX_ID_CHARS`].
+fn validate_id(id: &str) -> Result<()> {
+    let valid = !id.is_empty()
+        && id.len() <= MAX_ID_CHARS
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::InvalidInput(format!(
+            "chain id {id:?} is not a valid id (1 to {MAX_ID_CHARS} letters, digits, `-`, `_` or `.`); fix the document's `id`"
+        )))
+    }
 }
 
 /// 12 random hex digits, the shape of xycore's ids.
