@@ -391,3 +391,41 @@ fn item8_chain_ids_are_validated_on_import() {
         assert!(err.contains("not a valid id"), "{bad:?}: {err}");
     }
 }
+
+// 9. A side that is both a file and a revision.
+
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let output = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "Ada")
+        .env("GIT_AUTHOR_EMAIL", "ada@example.com")
+        .env("GIT_COMMITTER_NAME", "Ada")
+        .env("GIT_COMMITTER_EMAIL", "ada@example.com")
+        .output()
+        .expect("git is needed for this test");
+    assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn item9_a_file_that_is_also_a_revision_is_the_revision() {
+    let sandbox = Sandbox::new();
+    let work = sandbox.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::write(work.join("app.py"), "print(1)\n").unwrap();
+    git(&work, &["init", "-q", "-b", "main"]);
+    git(&work, &["add", "."]);
+    git(&work, &["commit", "-q", "-m", "one"]);
+    git(&work, &["tag", "v1"]);
+    std::fs::write(work.join("app.py"), "print(2)\n").unwrap();
+    git(&work, &["commit", "-q", "-am", "two"]);
+    git(sandbox.path(), &["clone", "-q", "--bare", "work", "mirror.git"]);
+    // `HEAD` is a file of a bare repository, and a revision.
+    let output = sandbox.pruv().args(["diff", "-C", "mirror.git", "v1", "HEAD"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    // A file that is neither a scan document nor a revision: both readings named.
+    let err = sandbox.run_err(&["diff", "-C", "mirror.git", "v1", "description"], 6);
+    assert!(err.contains("not a scan document") && err.contains("not a git revision"), "{err}");
+}
