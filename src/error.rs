@@ -78,6 +78,15 @@ pub enum Error {
     #[error("{0}")]
     InvalidInput(String),
 
+    #[error(
+        "{what}: larger than the {limit}-byte limit on inputs; if it really is that big, raise the limit with PRUV_MAX_INPUT (e.g. PRUV_MAX_INPUT=1G)"
+    )]
+    TooLarge { what: String, limit: u64 },
+
+    /// Refused because it would destroy or expose something.
+    #[error("{0}")]
+    Unsafe(String),
+
     #[error("{path} already exists; refusing to overwrite it (pass --force to replace it)")]
     WouldOverwrite { path: PathBuf },
 
@@ -110,8 +119,9 @@ impl Error {
             | Error::UnknownArtifact { .. }
             | Error::ChainExists { .. }
             | Error::ChainIdExists { .. }
-            | Error::InvalidInput(_) => ExitCode::InvalidInput,
-            Error::WouldOverwrite { .. } => ExitCode::UnsafeOperation,
+            | Error::InvalidInput(_)
+            | Error::TooLarge { .. } => ExitCode::InvalidInput,
+            Error::WouldOverwrite { .. } | Error::Unsafe(_) => ExitCode::UnsafeOperation,
             Error::Broken { .. } => ExitCode::VerificationFailed,
             Error::Policy(_) => ExitCode::PolicyViolation,
         }

@@ -7,6 +7,7 @@
 //!   an artifact and by whose hand, and the verdict anyone can re-check.
 //! - [`cli`]: the command line, callable in-process through [`cli::run`].
 
+pub mod bounded;
 pub mod cli;
 pub mod core;
 pub mod error;

@@ -62,7 +62,10 @@ fn the_signed_entry_verifies_and_its_signature_is_reproduced() {
     let mut resigned = signed.clone();
     resigned.sign(&key);
     assert_eq!(resigned.signature, signed.signature);
-    let report = verify_document(&doc, &VerifyOptions { pinned_key: Some(key.public()), require_signatures: false });
+    let report = verify_document(
+        &doc,
+        &VerifyOptions { pinned_key: Some(key.public()), require_signatures: false, ..VerifyOptions::default() },
+    );
     assert!(report.intact, "{:?}", report.problems);
     assert_eq!((report.signatures.signed, report.signatures.verified), (1, 1));
 }

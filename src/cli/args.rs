@@ -324,7 +324,11 @@ pub struct VerifyArgs {
     /// Require every signature to be by this key: a key file, or the key in base64 or hex.
     #[arg(long, value_name = "KEY")]
     pub public_key: Option<String>,
-    /// Require every entry to be signed.
+    /// Require every entry to be signed (and, for a pruv export, its signed head).
     #[arg(long)]
     pub require_signatures: bool,
+    /// Require a valid signed head (`pruv chain export --sign`), which binds
+    /// status, metadata, the name and the length.
+    #[arg(long)]
+    pub require_signed_head: bool,
 }

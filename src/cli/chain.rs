@@ -9,7 +9,6 @@ use super::output::{BOLD, DIM, OK, emit, emit_json, pad, paint, plural, short_ha
 use crate::core::chain::{Chain, ChainDocument};
 use crate::core::entry::Transition;
 use crate::core::json::{self, Value};
-use crate::core::sign::SecretKey;
 use crate::core::time::rfc3339;
 use crate::core::verify::{VerifyOptions, verify_document};
 use crate::error::{Error, ExitCode, Result};
@@ -42,7 +41,7 @@ fn new(ctx: &Context, name: &str) -> Result<()> {
 }
 
 fn list(ctx: &Context) -> Result<()> {
-    let store = ctx.open_store()?;
+    let store = ctx.read_store()?;
     let chains = store.list()?;
     if ctx.format == Format::Json {
         return emit_json(&chains);
@@ -79,7 +78,7 @@ fn append(ctx: &Context, args: &AppendArgs) -> Result<()> {
             return Err(Error::InvalidInput(format!("--metadata must be a JSON object, found {}", other.kind())));
         }
     };
-    let key = args.sign.as_deref().map(SecretKey::load).transpose()?;
+    let key = args.sign.as_deref().map(super::files::load_secret_key).transpose()?;
     let mut store = ctx.open_store()?;
     let chain = store.resolve(&args.chain)?;
     let mut transition = Transition::new(args.op.clone(), state);
@@ -93,7 +92,7 @@ fn append(ctx: &Context, args: &AppendArgs) -> Result<()> {
 }
 
 fn show(ctx: &Context, name_or_id: &str) -> Result<()> {
-    let store = ctx.open_store()?;
+    let store = ctx.read_store()?;
     let info = store.resolve(name_or_id)?;
     let chain = store.load(&info.id)?;
     match ctx.format {
@@ -157,8 +156,8 @@ fn export(
     output: Option<&std::path::Path>,
     sign: Option<&std::path::Path>,
 ) -> Result<()> {
-    let key = sign.map(SecretKey::load).transpose()?;
-    let store = ctx.open_store()?;
+    let key = sign.map(super::files::load_secret_key).transpose()?;
+    let store = ctx.read_store()?;
     let info = store.resolve(name_or_id)?;
     let chain = store.load(&info.id)?;
     let document = json::pretty(&chain.to_document(key.as_ref()));

@@ -42,6 +42,27 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<ExitCode> {
         (Some(old), None) => (sides.resolve(old)?, sides.resolve(".")?),
         (None, _) => sides.last_two()?,
     };
+    if old.document.root != new.document.root {
+        super::verdict::warn(&format!(
+            "the sides are scans of different roots ({} and {}); the comparison may mostly show that",
+            super::output::escape_controls(&old.document.root),
+            super::output::escape_controls(&new.document.root)
+        ));
+    }
+    // Text renderings print names from the documents: escaped first.
+    let (old, new) = match ctx.format {
+        Format::Json => (old, new),
+        _ => (
+            Resolved {
+                document: super::output::escaped(&old.document),
+                label: super::output::escape_controls(&old.label),
+            },
+            Resolved {
+                document: super::output::escaped(&new.document),
+                label: super::output::escape_controls(&new.label),
+            },
+        ),
+    };
     let mut diff = diff::diff(&old.document, &old.label, &new.document, &new.label);
     let failing = policy::apply(&mut diff, &fail_on, &policy.allow);
     match ctx.format {
@@ -84,9 +105,15 @@ impl Sides<'_> {
             return Ok(Resolved { document, label: "work tree".to_owned() });
         }
         let path = self.dir.join(name);
-        if path.is_file() {
-            return Ok(Resolved { document: read_scan_file(&path, name)?, label: name.to_owned() });
-        }
+        // A file that is not a scan document may share its name with a
+        // revision (`HEAD` in a bare repository): then the revision is meant.
+        let as_file = path.is_file().then(|| read_scan_file(&path, name));
+        let file_error = match as_file {
+            Some(Ok(document)) => return Ok(Resolved { document, label: name.to_owned() }),
+            Some(Err(Error::InvalidInput(why))) => Some(why),
+            Some(Err(other)) => return Err(other),
+            None => None,
+        };
         if let Some(store) = self.store
             && let Some((record, document)) = store.find_scan(name)?
         {
@@ -101,9 +128,15 @@ impl Sides<'_> {
                     if commit.starts_with(&name.to_ascii_lowercase()) { short } else { format!("{name} ({short})") };
                 Ok(Resolved { document, label })
             }
-            Err(Error::InvalidInput(why)) => Err(Error::InvalidInput(format!(
-                "{name:?} is not a scan file, a recorded scan id (`pruv log`) or a git revision: {why}"
-            ))),
+            Err(Error::InvalidInput(why)) => Err(Error::InvalidInput(match file_error {
+                Some(file_error) => format!(
+                    "{name:?} is a file that is not a scan document ({file_error}), and not a git revision either ({why}); \
+                     pass a `pruv scan --format json` file or a revision"
+                ),
+                None => {
+                    format!("{name:?} is not a scan file, a recorded scan id (`pruv log`) or a git revision: {why}")
+                }
+            })),
             Err(other) => Err(other),
         }
     }
@@ -137,7 +170,7 @@ impl Sides<'_> {
 }
 
 fn read_scan_file(path: &Path, name: &str) -> Result<ScanDocument> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = super::files::read_path_text(path, name)?;
     let document: ScanDocument = serde_json::from_str(&text).map_err(|e| {
         Error::InvalidInput(format!("{name}: not a {SCAN_FORMAT} document ({e}); `pruv scan --format json` writes one"))
     })?;

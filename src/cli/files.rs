@@ -1,23 +1,33 @@
 //! Reading inputs and writing files safely.
 
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 use std::path::Path;
 
+use crate::bounded;
 use crate::core::json::{self, Value};
 use crate::error::{Error, Result};
 
 /// Reads a path, or standard input for `-`. Returns the text and a name for messages.
 pub fn read_text(argument: &str) -> Result<(String, String)> {
-    if argument == "-" {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|e| Error::io("<stdin>", e))?;
-        return Ok((text, "<stdin>".into()));
-    }
-    let bytes = std::fs::read(argument).map_err(|e| Error::io(argument, e))?;
+    let limit = bounded::max_input()?;
+    let bytes = if argument == "-" {
+        bounded::read_limited(std::io::stdin().lock(), limit, "<stdin>")?
+    } else {
+        bounded::read_file(Path::new(argument), argument, limit)?
+    };
+    let name = if argument == "-" { "<stdin>" } else { argument };
     let text = String::from_utf8(bytes).map_err(|e| {
-        Error::InvalidInput(format!("{argument}: not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
+        Error::InvalidInput(format!("{name}: not UTF-8 text (byte {}); give a text file", e.utf8_error().valid_up_to()))
     })?;
-    Ok((text, argument.to_owned()))
+    Ok((text, name.to_owned()))
+}
+
+/// The text of the file at `path` (`name` in messages), size-capped.
+pub fn read_path_text(path: &Path, name: &str) -> Result<String> {
+    let bytes = bounded::read_file(path, name, bounded::max_input()?)?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::InvalidInput(format!("{name}: not UTF-8 text (byte {}); give a text file", e.utf8_error().valid_up_to()))
+    })
 }
 
 /// Parses a JSON document from a path or `-`.
@@ -67,4 +77,25 @@ pub fn write_private(path: &Path, contents: &[u8]) -> Result<()> {
     }
     let mut file = options.open(path).map_err(|e| Error::io(path, e))?;
     file.write_all(contents).and_then(|()| file.sync_all()).map_err(|e| Error::io(path, e))
+}
+
+/// Loads a secret key for signing, warning when its file can be read by
+/// others: whoever reads it can sign as its owner.
+pub fn load_secret_key(path: &Path) -> Result<crate::core::sign::SecretKey> {
+    let key = crate::core::sign::SecretKey::load(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        if let Ok(metadata) = std::fs::metadata(path)
+            && metadata.permissions().mode() & 0o077 != 0
+        {
+            super::verdict::warn(&format!(
+                "{}: the secret key file can be read by others (mode {:o}); `chmod 600 {}`",
+                super::output::escape_controls(&path.display().to_string()),
+                metadata.permissions().mode() & 0o777,
+                super::output::escape_controls(&path.display().to_string()),
+            ));
+        }
+    }
+    Ok(key)
 }

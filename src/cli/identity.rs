@@ -8,7 +8,6 @@ use super::output::{BAD, BOLD, DIM, OK, WARN, emit, emit_json, pad, paint, plura
 use super::trust_args::{IdentityCommand, RegisterArgs};
 use super::verdict::{chain_line, headline, warn};
 use crate::core::chain::Chain;
-use crate::core::sign::SecretKey;
 use crate::core::time::{self, rfc3339};
 use crate::error::{Error, ExitCode, Result};
 use crate::identity::verify::IdentityReport;
@@ -50,7 +49,7 @@ fn register(ctx: &Context, args: &RegisterArgs) -> Result<ExitCode> {
         valid_until: args.valid_until,
     };
     registration.validate().map_err(Error::InvalidInput)?;
-    let key = args.sign.as_deref().map(SecretKey::load).transpose()?;
+    let key = args.sign.as_deref().map(super::files::load_secret_key).transpose()?;
     let mut store = ctx.open_store()?;
     let name = identity::chain_name(&args.name);
     let id = store.create_chain(&name)?;
@@ -81,7 +80,7 @@ fn act(
     sign: Option<&std::path::Path>,
 ) -> Result<ExitCode> {
     scope::validate_name(action_scope).map_err(|e| Error::InvalidInput(format!("--scope: {e}")))?;
-    let key = sign.map(SecretKey::load).transpose()?;
+    let key = sign.map(super::files::load_secret_key).transpose()?;
     let mut store = ctx.open_store()?;
     let chain = find(&store, argument)?;
     let identity = Identity::from_chain(&chain).map_err(|e| Error::InvalidInput(format!("{}: {e}", chain.name)))?;
@@ -123,7 +122,7 @@ fn act(
 }
 
 fn revoke(ctx: &Context, argument: &str, reason: &str, sign: Option<&std::path::Path>) -> Result<ExitCode> {
-    let key = sign.map(SecretKey::load).transpose()?;
+    let key = sign.map(super::files::load_secret_key).transpose()?;
     let mut store = ctx.open_store()?;
     let chain = find(&store, argument)?;
     let identity = Identity::from_chain(&chain).map_err(|e| Error::InvalidInput(format!("{}: {e}", chain.name)))?;
@@ -139,7 +138,7 @@ fn revoke(ctx: &Context, argument: &str, reason: &str, sign: Option<&std::path::
 }
 
 fn verify(ctx: &Context, argument: &str) -> Result<ExitCode> {
-    let store = ctx.open_store()?;
+    let store = ctx.read_store()?;
     let chain = find(&store, argument)?;
     let report = identity::verify::verify(&chain, time::now().as_f64());
     match ctx.format {
@@ -202,7 +201,7 @@ struct Listed {
 }
 
 fn list(ctx: &Context) -> Result<ExitCode> {
-    let store = ctx.open_store()?;
+    let store = ctx.read_store()?;
     let now = time::now().as_f64();
     let listed: Vec<Listed> = list_typed_chains(&store, CHAIN_PREFIX, IDENTITY_TYPE)?
         .iter()

@@ -13,10 +13,29 @@ pub fn run(ctx: &Context, command: &KeyCommand) -> Result<ExitCode> {
     if name.is_empty() || name.contains(std::path::MAIN_SEPARATOR) {
         return Err(Error::InvalidInput(format!("--name {name:?} must be a plain file name stem")));
     }
+    if let Ok(link) = dir.symlink_metadata() {
+        let shown = super::output::escape_controls(&dir.display().to_string());
+        match std::fs::metadata(&dir) {
+            Ok(target) if target.is_dir() => {}
+            Ok(_) => {
+                return Err(Error::InvalidInput(format!(
+                    "-o {shown}: not a directory; give the directory for the key files"
+                )));
+            }
+            // Creating the directory would follow the link to wherever it points.
+            Err(_) if link.file_type().is_symlink() => {
+                return Err(Error::Unsafe(format!(
+                    "-o {shown}: a symbolic link to nothing; refusing to write a secret key through it (remove the link or pick another directory)"
+                )));
+            }
+            Err(e) => return Err(Error::io(&dir, e)),
+        }
+    }
     let secret_path = dir.join(format!("{name}.key"));
     let public_path = dir.join(format!("{name}.pub"));
     for path in [&secret_path, &public_path] {
-        if path.exists() {
+        // A dangling symlink does not "exist" but would still be written through.
+        if path.symlink_metadata().is_ok() {
             if !force {
                 return Err(Error::WouldOverwrite { path: path.clone() });
             }

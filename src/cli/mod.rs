@@ -60,7 +60,12 @@ where
             let mut stderr = anstream::stderr();
             let _ = std::io::Write::write_fmt(
                 &mut stderr,
-                format_args!("{} {error}\n", output::paint(output::BAD, "error:")),
+                // Errors name paths and chains as given: one line, whatever they hold.
+                format_args!(
+                    "{} {}\n",
+                    output::paint(output::BAD, "error:"),
+                    output::escape_controls(&error.to_string())
+                ),
             );
             error.exit_code().code()
         }
@@ -124,5 +129,11 @@ impl Context {
     fn open_store(&self) -> Result<Store> {
         let located = store::locate(self.store_flag.as_deref(), self.store_env.as_deref(), &self.cwd)?;
         Store::open(located.path())
+    }
+
+    /// Opens the store for a command that only reads it: no write access needed.
+    fn read_store(&self) -> Result<Store> {
+        let located = store::locate(self.store_flag.as_deref(), self.store_env.as_deref(), &self.cwd)?;
+        Store::open_read_only(located.path())
     }
 }

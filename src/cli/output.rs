@@ -43,6 +43,28 @@ pub fn escape_controls(text: &str) -> String {
     text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
 }
 
+/// A copy of `value` with control characters escaped in every string it
+/// holds, for renderings that print names and paths taken from files (a
+/// file name holding `\n::error::` must not become a CI log command).
+/// JSON output needs no such copy: JSON escapes them itself.
+pub fn escaped<T: serde::Serialize + serde::de::DeserializeOwned + Clone>(value: &T) -> T {
+    fn walk(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::String(text) if text.chars().any(char::is_control) => *text = escape_controls(text),
+            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+            serde_json::Value::Object(map) => map.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    match serde_json::to_value(value) {
+        Ok(mut json) => {
+            walk(&mut json);
+            serde_json::from_value(json).unwrap_or_else(|_| value.clone())
+        }
+        Err(_) => value.clone(),
+    }
+}
+
 /// `1 entry`, `2 entries`.
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

@@ -11,7 +11,6 @@ use super::output::{BAD, BOLD, DIM, emit, emit_json, pad, paint, plural, short_h
 use super::trust_args::{OriginArgs, ProvenanceCommand, ScanProvenanceArgs};
 use super::verdict::{chain_line, headline, mark, warn};
 use crate::core::chain::Chain;
-use crate::core::hash::sha256_hex;
 use crate::core::sign::SecretKey;
 use crate::core::time;
 use crate::error::{Error, ExitCode, Result};
@@ -25,8 +24,8 @@ pub fn run(ctx: &Context, command: &ProvenanceCommand) -> Result<ExitCode> {
     match command {
         ProvenanceCommand::Origin(args) => origin(ctx, args),
         ProvenanceCommand::Transition { artifact, file, agent, reason, sign } => {
-            let after = sha256_hex(&std::fs::read(ctx.cwd.join(file)).map_err(|e| Error::io(file, e))?);
-            let key = sign.as_deref().map(SecretKey::load).transpose()?;
+            let (after, _) = crate::bounded::hash_file(&ctx.cwd.join(file), &file.display().to_string())?;
+            let key = sign.as_deref().map(super::files::load_secret_key).transpose()?;
             let mut store = ctx.open_store()?;
             let recorded = transition(&mut store, artifact, agent, reason, &after, None, key.as_ref())?;
             match ctx.format {
@@ -54,8 +53,8 @@ fn origin(ctx: &Context, args: &OriginArgs) -> Result<ExitCode> {
             (document.tree_hash.clone(), Source::Scan { root: document.root, graph_hash: document.graph_hash })
         }
         (None, Some(file)) => {
-            let bytes = std::fs::read(ctx.cwd.join(file)).map_err(|e| Error::io(file, e))?;
-            (sha256_hex(&bytes), Source::File { file: file.display().to_string() })
+            let (hash, _) = crate::bounded::hash_file(&ctx.cwd.join(file), &file.display().to_string())?;
+            (hash, Source::File { file: file.display().to_string() })
         }
         (None, None) => return Err(Error::InvalidInput("give the artifact's FILE, or --scan PATH".into())),
     };
@@ -68,7 +67,7 @@ fn origin(ctx: &Context, args: &OriginArgs) -> Result<ExitCode> {
         source,
     };
     origin.validate().map_err(Error::InvalidInput)?;
-    let key = args.sign.as_deref().map(SecretKey::load).transpose()?;
+    let key = args.sign.as_deref().map(super::files::load_secret_key).transpose()?;
     let mut store = ctx.open_store()?;
     let name = provenance::chain_name(&args.name);
     let id = store.create_chain(&name)?;
@@ -90,7 +89,7 @@ fn read_scan(path: &Path, label: &str) -> Result<ScanDocument> {
         }
         return Ok(outcome.document);
     }
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = super::files::read_path_text(path, label)?;
     let document: ScanDocument = serde_json::from_str(&text).map_err(|e| {
         Error::InvalidInput(format!(
             "{label}: not a {SCAN_FORMAT} document ({e}); pass a directory or `pruv scan --format json` output"
@@ -181,6 +180,9 @@ pub(crate) fn record_scan(
         Some(named) => Store::open(&named)?,
         None => Store::open(store::locate(None, None, root)?.path())?,
     };
+    if document.stats.skipped > 0 {
+        warn(&format!("the recorded scan is {}", super::scan_render::skipped_summary(document)));
+    }
     let recorded =
         transition(&mut store, artifact, agent, reason, &document.tree_hash, Some(&document.graph_hash), None)?;
     eprintln!("{}", recorded.describe());
@@ -188,7 +190,7 @@ pub(crate) fn record_scan(
 }
 
 fn verify(ctx: &Context, argument: &str) -> Result<ExitCode> {
-    let store = ctx.open_store()?;
+    let store = ctx.read_store()?;
     let chain = find(&store, argument)?;
     let report = provenance::verify::verify(&chain, &store)?;
     match ctx.format {
@@ -234,7 +236,7 @@ fn render(name: &str, report: &ProvenanceReport) -> String {
 }
 
 fn list(ctx: &Context) -> Result<ExitCode> {
-    let store = ctx.open_store()?;
+    let store = ctx.read_store()?;
     let listed: Vec<serde_json::Value> = list_typed_chains(&store, CHAIN_PREFIX, ARTIFACT_TYPE)?
         .iter()
         .filter_map(|chain| {

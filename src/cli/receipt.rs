@@ -6,7 +6,6 @@ use super::files::write_atomic;
 use super::output::{BAD, OK, WARN, emit, emit_json, paint};
 use super::verdict::{chain_line, mark};
 use crate::core::json::{self, Value};
-use crate::core::sign::SecretKey;
 use crate::core::time;
 use crate::core::verify::VerifyOptions;
 use crate::error::{Error, ExitCode, Result};
@@ -15,8 +14,8 @@ use crate::receipt::{Inputs, Receipt, render};
 use crate::store::Store;
 
 pub fn run(ctx: &Context, args: &ReceiptArgs) -> Result<ExitCode> {
-    let key = args.sign.as_deref().map(SecretKey::load).transpose()?;
-    let store = ctx.open_store()?;
+    let key = args.sign.as_deref().map(super::files::load_secret_key).transpose()?;
+    let store = ctx.read_store()?;
     let timestamp = time::rfc3339_seconds(time::now().as_f64());
     let mut receipt = build(&store, &args.chain, timestamp)?;
     if let Some(key) = &key {

@@ -6,7 +6,7 @@ use std::path::Path;
 use super::Context;
 use super::args::{Format, ScanArgs};
 use super::files::write_atomic;
-use super::output::{WARN, emit, emit_json, paint};
+use super::output::{WARN, emit, emit_json, escape_controls, escaped, paint};
 use super::scan_render;
 use crate::core::json;
 use crate::error::{Error, ExitCode, Result};
@@ -40,6 +40,16 @@ pub fn run(ctx: &Context, args: &ScanArgs) -> Result<ExitCode> {
         None => scan::scan_cached(&root, &label, options, load),
     })?;
     if args.verbose {
+        let asked = args.threads.unwrap_or(0);
+        if asked > outcome.threads {
+            eprintln!(
+                "threads: {} (asked for {asked}; at most {} per core and one per file)",
+                outcome.threads,
+                scan::THREADS_PER_CORE
+            );
+        } else {
+            eprintln!("threads: {}", outcome.threads);
+        }
         let w = outcome.work;
         eprintln!(
             "work: {} files from the cache, {} read and hashed, {} analysed, {} parsed by tree-sitter ({} KiB, {} rule-file runs)",
@@ -73,11 +83,11 @@ pub fn run(ctx: &Context, args: &ScanArgs) -> Result<ExitCode> {
     super::provenance::record_scan(ctx, &args.provenance, &root, &document)?;
     match ctx.format {
         Format::Json => emit_json(&document)?,
-        Format::Markdown => emit(&scan_render::markdown(&document))?,
-        Format::Mermaid => emit(&scan_render::mermaid(&document))?,
-        Format::Dot => emit(&scan_render::dot(&document))?,
+        Format::Markdown => emit(&scan_render::markdown(&escaped(&document)))?,
+        Format::Mermaid => emit(&scan_render::mermaid(&escaped(&document)))?,
+        Format::Dot => emit(&scan_render::dot(&escaped(&document)))?,
         // Formats of other commands never get here (`Command::formats`).
-        _ => emit(&scan_render::text(&document, args.verbose))?,
+        _ => emit(&scan_render::text(&escaped(&document), args.verbose))?,
     }
     if let Some((id, dir)) = recorded
         && std::io::stderr().is_terminal()
@@ -152,7 +162,7 @@ fn report_warnings(warnings: &[String]) {
     let label = paint(WARN, "warning:");
     let mut stderr = anstream::stderr();
     for warning in warnings.iter().take(SHOWN_WARNINGS) {
-        let _ = std::io::Write::write_fmt(&mut stderr, format_args!("{label} {warning}\n"));
+        let _ = std::io::Write::write_fmt(&mut stderr, format_args!("{label} {}\n", escape_controls(warning)));
     }
     if warnings.len() > SHOWN_WARNINGS {
         let _ = std::io::Write::write_fmt(

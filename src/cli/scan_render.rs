@@ -126,14 +126,31 @@ pub fn text(document: &ScanDocument, verbose: bool) -> String {
             paint(DIM, first_definition)
         );
     }
+    if s.skipped > 0 {
+        let _ = writeln!(out, "\n{}", paint(WARN, skipped_summary(document)));
+    }
     let _ = writeln!(out, "\n{}  {}", paint(DIM, "graph hash"), document.graph_hash);
     let _ = writeln!(out, "{}   {}", paint(DIM, "tree hash"), document.tree_hash);
     out
 }
 
+/// One line on what the scan did not take in, so an incomplete scan never
+/// reads as a complete one.
+pub fn skipped_summary(document: &ScanDocument) -> String {
+    let excluded = document.skipped.iter().filter(|s| s.excluded).count();
+    format!(
+        "incomplete: {} skipped ({} left out of the tree hash); `--format json` lists each in `skipped` with the reason",
+        super::output::plural(document.stats.skipped as usize, "file", "files"),
+        excluded
+    )
+}
+
 /// A report for a pull request comment or a job summary.
 pub fn markdown(document: &ScanDocument) -> String {
     let mut out = format!("## Architecture of `{}`\n\n", document.root);
+    if document.stats.skipped > 0 {
+        out += &format!("> **{}**\n\n", skipped_summary(document));
+    }
     out += "| service | kind | language | framework | ports | root |\n|---|---|---|---|---|---|\n";
     for s in builds(document) {
         let _ = writeln!(

@@ -27,5 +27,8 @@ pub fn chain_line(label: &str, report: &Report) -> String {
 
 pub fn warn(message: &str) {
     let mut stderr = anstream::stderr();
-    let _ = std::io::Write::write_fmt(&mut stderr, format_args!("{} {message}\n", paint(WARN, "warning:")));
+    let _ = std::io::Write::write_fmt(
+        &mut stderr,
+        format_args!("{} {}\n", paint(WARN, "warning:"), super::output::escape_controls(message)),
+    );
 }

@@ -12,7 +12,11 @@ use crate::error::{Error, ExitCode, Result};
 pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitCode> {
     let pinned_key = args.public_key.as_deref().map(PublicKey::resolve).transpose()?;
     let (value, origin) = read_json(&args.file)?;
-    let options = VerifyOptions { pinned_key, require_signatures: args.require_signatures };
+    let options = VerifyOptions {
+        pinned_key,
+        require_signatures: args.require_signatures,
+        require_signed_head: args.require_signed_head,
+    };
     if crate::receipt::is_receipt(&value) {
         return super::receipt::verify(ctx, &value, &origin, &options);
     }
@@ -67,7 +71,7 @@ pub fn render_text(report: &Report, has_signed_head: bool) -> String {
         out.push('\n');
     }
     if s.head_signed {
-        out += "  signed head: verified (length and every entry byte bound)\n";
+        out += "  signed head: verified; the verdict covers every entry byte (status, metadata, x_state, signers included), the length and the name\n";
     }
     if !report.head.is_empty() {
         out += &format!(
@@ -84,7 +88,7 @@ pub fn render_text(report: &Report, has_signed_head: bool) -> String {
             "  {}\n",
             paint(
                 DIM,
-                "note: status, metadata and x_state are outside the xy/1 proof; `pruv chain export --sign` binds them"
+                "note: the verdict covers links, states, proofs and indexes; status, metadata, x_state, the name and the length are outside the xy/1 proof; `pruv chain export --sign` binds them"
             )
         );
     }

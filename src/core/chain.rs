@@ -13,6 +13,8 @@ use super::sign::SecretKey;
 pub const CHAIN_FORMAT: &str = "pruv.chain/1";
 /// Domain separator of the signed-head message.
 pub const SIGNED_HEAD_CONTEXT: &str = "pruv.signed_head/1:";
+/// Domain separator of a signed head that also binds the chain's name.
+pub const SIGNED_HEAD_CONTEXT_V2: &str = "pruv.signed_head/2:";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chain {
@@ -99,6 +101,8 @@ pub fn entries_digest<'a>(entries: impl IntoIterator<Item = &'a Value>) -> Strin
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedHead {
     pub chain_id: String,
+    /// The chain's name; `None` in heads signed before names were bound.
+    pub name: Option<String>,
     pub length: u64,
     pub head: String,
     pub root: Option<String>,
@@ -112,6 +116,7 @@ impl SignedHead {
     fn sign(chain: &Chain, entries: &[Value], key: &SecretKey) -> SignedHead {
         let mut head = SignedHead {
             chain_id: chain.id.clone(),
+            name: Some(chain.name.clone()),
             length: chain.entries.len() as u64,
             head: chain.head().to_owned(),
             root: chain.root().map(str::to_owned),
@@ -125,20 +130,29 @@ impl SignedHead {
     }
 
     /// What is signed: the context string, then the canonical JSON of
-    /// `{chain_id, entries_digest, head, length, root}`.
+    /// `{chain_id, entries_digest, head, length, name, root}` (without
+    /// `name` and under the `/1` context for heads signed before names were
+    /// bound, so those still verify; dropping the name breaks the signature).
     pub fn message(&self) -> String {
         let mut map = Map::new();
         map.insert("chain_id".into(), self.chain_id.as_str().into());
+        if let Some(name) = &self.name {
+            map.insert("name".into(), name.as_str().into());
+        }
         map.insert("entries_digest".into(), self.entries_digest.as_str().into());
         map.insert("head".into(), self.head.as_str().into());
         map.insert("length".into(), self.length.into());
         map.insert("root".into(), self.root.as_deref().map_or(Value::Null, Value::from));
-        format!("{SIGNED_HEAD_CONTEXT}{}", json::canonical(&Value::Object(map)))
+        let context = if self.name.is_some() { SIGNED_HEAD_CONTEXT_V2 } else { SIGNED_HEAD_CONTEXT };
+        format!("{context}{}", json::canonical(&Value::Object(map)))
     }
 
     pub fn to_value(&self) -> Value {
         let mut map = Map::new();
         map.insert("chain_id".into(), self.chain_id.as_str().into());
+        if let Some(name) = &self.name {
+            map.insert("name".into(), name.as_str().into());
+        }
         map.insert("length".into(), self.length.into());
         map.insert("head".into(), self.head.as_str().into());
         map.insert("root".into(), self.root.as_deref().map_or(Value::Null, Value::from));
@@ -161,6 +175,10 @@ impl SignedHead {
         };
         Ok(SignedHead {
             chain_id: string("chain_id")?,
+            name: match map.get("name") {
+                None => None,
+                Some(_) => Some(string("name")?),
+            },
             length: map
                 .get("length")
                 .and_then(Value::as_number)

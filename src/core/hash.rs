@@ -11,9 +11,25 @@ pub const GENESIS: &str = "GENESIS";
 pub const PROOF_PREFIX: &str = "xy_";
 
 /// A hash shortened for messages and tables: enough to tell two apart.
+/// Counted in characters: a hash read from a tampered document may hold
+/// anything, and cutting inside a multi-byte character panicked.
 pub fn short_hash(hash: &str) -> String {
     let keep = if hash.starts_with(PROOF_PREFIX) { 15 } else { 12 };
-    if hash.len() > keep + 1 { format!("{}…", &hash[..keep]) } else { hash.to_owned() }
+    if hash.chars().count() > keep + 1 {
+        format!("{}…", hash.chars().take(keep).collect::<String>())
+    } else {
+        hash.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod short_hash_tests {
+    /// Found by tests/fuzz.rs: a non-ASCII character where a hash was expected.
+    #[test]
+    fn a_non_ascii_hash_is_cut_at_a_character() {
+        assert_eq!(super::short_hash("xy_a000bf3822\u{fffd}9c6c9edb1ad2c186"), "xy_a000bf3822\u{fffd}9…");
+        assert_eq!(super::short_hash("abc"), "abc");
+    }
 }
 
 /// Lower-case hex SHA-256 of `bytes`.

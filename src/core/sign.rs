@@ -130,8 +130,8 @@ impl PublicKey {
         Self::from_bytes(&bytes)
     }
 
-    /// Resolves what a user gave as a public key: a key file (public or
-    /// secret, JSON or raw text), else the key itself in base64 or hex.
+    /// Resolves what a user gave as a public key: a public key file (JSON
+    /// or raw text), else the key itself in base64 or hex.
     pub fn resolve(argument: &str) -> Result<PublicKey, KeyError> {
         let path = Path::new(argument);
         if path.is_file() {
@@ -146,8 +146,13 @@ impl PublicKey {
         let origin = path.display().to_string();
         let text = read_key_file(path)?;
         if let Ok(Value::Object(map)) = json::parse(&text) {
+            // A secret key where a public one belongs means the secret was
+            // handed around as if it were public: refused, not used.
             if map.contains_key("seed_hex") {
-                return SecretKey::load(path).map(|key| key.public());
+                return Err(invalid(
+                    &origin,
+                    "this is a secret key file; give the public key (the `.pub` file `pruv key generate` wrote beside it)",
+                ));
             }
             let stated = map.get("public_key_b64").or_else(|| map.get("public_key")).and_then(Value::as_str);
             return stated
@@ -193,8 +198,26 @@ impl std::fmt::Display for SignatureProblem {
     }
 }
 
+/// A key file's text; a key is a few hundred bytes, so more than
+/// [`crate::bounded::MAX_KEY_FILE`] (or an endless device) is not one.
 fn read_key_file(path: &Path) -> Result<String, KeyError> {
-    std::fs::read_to_string(path).map_err(|source| KeyError::Read { path: path.to_owned(), source })
+    use std::io::Read as _;
+    let read = |source| KeyError::Read { path: path.to_owned(), source };
+    let metadata = std::fs::metadata(path).map_err(read)?;
+    if !metadata.is_file() {
+        return Err(invalid(&path.display().to_string(), "not a regular file; give a key file"));
+    }
+    let file = std::fs::File::open(path).map_err(read)?;
+    let mut bytes = Vec::new();
+    file.take(crate::bounded::MAX_KEY_FILE + 1).read_to_end(&mut bytes).map_err(read)?;
+    if bytes.len() as u64 > crate::bounded::MAX_KEY_FILE {
+        return Err(invalid(
+            &path.display().to_string(),
+            "far too big to be a key file; give the file `pruv key generate` wrote",
+        ));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| invalid(&path.display().to_string(), "not text; give the file `pruv key generate` wrote"))
 }
 
 #[cfg(test)]
@@ -227,7 +250,8 @@ mod tests {
         assert_eq!(PublicKey::resolve(pub_path.to_str().unwrap()).unwrap(), public);
         let sec_path = dir.path().join("k.key");
         std::fs::write(&sec_path, key.to_file_contents()).unwrap();
-        assert_eq!(PublicKey::resolve(sec_path.to_str().unwrap()).unwrap(), public);
+        // A secret key is never taken for a public one.
+        assert!(matches!(PublicKey::resolve(sec_path.to_str().unwrap()), Err(KeyError::Invalid { .. })));
         assert!(PublicKey::resolve("not-a-key").is_err());
     }
 }

@@ -17,8 +17,11 @@ pub const REPORT_FORMAT: &str = "pruv.verify/1";
 pub struct VerifyOptions {
     /// Every signature must be by this key (and one must exist).
     pub pinned_key: Option<PublicKey>,
-    /// Every entry must be signed.
+    /// Every entry must be signed; for a pruv export this also requires
+    /// its signed head, since an export can only lose one by being edited.
     pub require_signatures: bool,
+    /// The document must carry a valid signed head (`pruv chain export --sign`).
+    pub require_signed_head: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -356,6 +359,17 @@ impl Checker<'_> {
 
     fn signed_head(&mut self, doc: &ChainDocument, head: &str, root: Option<&str>) {
         let Some(raw) = &doc.signed_head else {
+            // Deleting the signed head must not downgrade the check to a
+            // warning, after which status and metadata could be edited freely.
+            let pruv_export = doc.format.as_deref() == Some(super::chain::CHAIN_FORMAT);
+            if self.options.require_signed_head || (self.options.require_signatures && pruv_export) {
+                return self.problem(
+                    None,
+                    ProblemKind::SignedHead,
+                    "no signed head, and one is required: status, metadata, the name and the length are unprotected; \
+                     export with `pruv chain export --sign`",
+                );
+            }
             if self.options.require_signatures {
                 // Per-entry signatures already prove each entry; a signed head
                 // is what proves nothing was cut off the end.
@@ -404,6 +418,19 @@ impl Checker<'_> {
         }
         if signed.chain_id != doc.id.clone().unwrap_or_default() {
             self.problem(None, ProblemKind::SignedHead, format!("the head was signed for chain {:?}", signed.chain_id));
+        }
+        match &signed.name {
+            Some(name) if Some(name) != doc.name.as_ref() => self.problem(
+                None,
+                ProblemKind::SignedHead,
+                format!("the head was signed for a chain named {name:?}; the document renames it"),
+            ),
+            Some(_) => {}
+            None => self.warnings.push(Problem {
+                index: None,
+                kind: ProblemKind::SignedHead,
+                message: "the signed head does not bind the chain's name (signed by an older pruv)".into(),
+            }),
         }
         if doc.entries_digest.as_deref() != Some(signed.entries_digest.as_str()) && signed.length == count {
             // One digest covers all entries, so the edited entry cannot be named.

@@ -277,7 +277,8 @@ mod tests {
         assert_eq!((receipt.verified(), receipt.all_passed()), ("1/1".to_owned(), true));
         receipt.sign(&key);
         let document = receipt.to_value();
-        let options = VerifyOptions { pinned_key: Some(key.public()), require_signatures: true };
+        let options =
+            VerifyOptions { pinned_key: Some(key.public()), require_signatures: true, ..VerifyOptions::default() };
         let checked = verify::verify(&document, "test", &options).unwrap();
         assert!(checked.ok && checked.signature == "valid", "{checked:?}");
 

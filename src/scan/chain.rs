@@ -27,6 +27,13 @@ pub fn scan_chain(document: &ScanDocument, id: &str, timestamp: f64) -> Chain {
     state.insert("files".into(), (document.files.len() as u64).into());
     state.insert("tree_hash".into(), document.tree_hash.as_str().into());
     state.insert("graph_hash".into(), document.graph_hash.as_str().into());
+    // A receipt of an incomplete scan says so; a complete scan's entry is as it always was.
+    if document.stats.skipped > 0 {
+        state.insert("skipped".into(), document.stats.skipped.into());
+        let excluded: Vec<Value> =
+            document.skipped.iter().filter(|s| s.excluded).map(|s| Value::from(s.path.as_str())).collect();
+        state.insert("left_out".into(), Value::Array(excluded));
+    }
     chain.append(at("scan", state), None);
     chain
 }

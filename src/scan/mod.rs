@@ -20,6 +20,7 @@ pub mod lang;
 pub mod model;
 pub mod paths;
 pub mod process;
+pub mod redact;
 pub mod walk;
 
 use std::path::Path;
@@ -55,6 +56,8 @@ pub struct ScanOutcome {
     pub work: cache::Work,
     /// What to write back to the cache, when one was used.
     pub cache: Option<cache::CacheChanges>,
+    /// How many workers read the files (after [`clamp_threads`]).
+    pub threads: usize,
 }
 
 /// Scans the tree at `root`; `root_label` is the root as the user wrote it.
@@ -80,13 +83,14 @@ pub fn scan_cached(
             root.display()
         )));
     }
-    let (threads, pool) = thread_pool(options.threads)?;
+    let walk_threads = clamp_threads(options.threads, usize::MAX);
     let (walked, known) = std::thread::scope(|scope| {
         let loading = load.map(|load| scope.spawn(load));
-        let walked = walk::walk(root, threads);
+        let walked = walk::walk(root, walk_threads);
         (walked, loading.map(|loading| loading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))))
     });
     let cache = known.transpose()?.map(cache::Cache::new);
+    let (threads, pool) = thread_pool(clamp_threads(options.threads, walked.files.len()))?;
     let tick = Ticker::new(options, walked.files.len());
     let processed: Vec<process::Processed> = pool.install(|| {
         walked
@@ -110,6 +114,7 @@ pub fn scan_cached(
     let mut outcome = assemble(root_label, started, walked.warnings, processed, git::describe_worktree(root));
     outcome.work = work;
     outcome.cache = changes;
+    outcome.threads = threads;
     Ok(outcome)
 }
 
@@ -120,7 +125,7 @@ pub fn scan_rev(dir: &Path, rev: &str, root_label: &str, options: &ScanOptions) 
     let started = Instant::now();
     let tree = git::RevTree::open(dir, rev)?;
     let listing = tree.list()?;
-    let (_, pool) = thread_pool(options.threads)?;
+    let (threads, pool) = thread_pool(clamp_threads(options.threads, listing.files.len()))?;
     let tick = Ticker::new(options, listing.files.len());
     let processed: Vec<process::Processed> = pool.install(|| {
         listing.files.par_iter().map_init(|| tree.reader(), |repo, file| tick.done(git::process(repo, file))).collect()
@@ -128,6 +133,7 @@ pub fn scan_rev(dir: &Path, rev: &str, root_label: &str, options: &ScanOptions) 
     let work = uncached_work(&processed);
     let mut outcome = assemble(root_label, started, listing.warnings, processed, Some(tree.source.clone()));
     outcome.work = work;
+    outcome.threads = threads;
     Ok(outcome)
 }
 
@@ -146,16 +152,16 @@ pub fn compose_projects(
             root.display()
         )));
     }
-    let (threads, pool) = thread_pool(threads)?;
-    let walked = walk::walk(root, threads);
+    let walked = walk::walk(root, clamp_threads(threads, usize::MAX));
+    let (_, pool) = thread_pool(clamp_threads(threads, walked.files.len()))?;
     let relevant = |path: &str| {
         matches!(
             config::classify(path),
             Some(config::ConfigKind::Compose | config::ConfigKind::Dotenv | config::ConfigKind::KubernetesCandidate)
         )
     };
-    let processed: Vec<process::Processed> =
-        pool.install(|| walked.files.par_iter().filter(|f| relevant(&f.path)).map(process::process).collect());
+    let processed: Vec<process::Processed> = pool
+        .install(|| walked.files.par_iter().filter(|f| relevant(&f.path)).map(process::process_unredacted).collect());
     let mut warnings = walked.warnings;
     warnings.extend(processed.iter().filter_map(|p| p.warning.clone()));
     let mut projects = if files.is_empty() {
@@ -196,8 +202,21 @@ fn uncached_work(processed: &[process::Processed]) -> cache::Work {
     work
 }
 
+/// More workers than this per core only wait on each other: reading and
+/// parsing are CPU-bound, and the disk is not faster for more readers.
+pub const THREADS_PER_CORE: usize = 4;
+
+/// The workers worth starting for `files` files when `requested` were
+/// asked for (0: one per core): never more than [`THREADS_PER_CORE`] per
+/// core, nor more than there are files. `-j 5000` on five files starting
+/// 5000 threads took over a minute.
+pub fn clamp_threads(requested: usize, files: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let wanted = if requested == 0 { cores } else { requested };
+    wanted.min(cores.saturating_mul(THREADS_PER_CORE)).min(files.max(1)).max(1)
+}
+
 fn thread_pool(threads: usize) -> Result<(usize, rayon::ThreadPool)> {
-    let threads = if threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { threads };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -225,6 +244,12 @@ impl<'a> Ticker<'a> {
     }
 }
 
+/// A warning (`path: reason`) as an entry of the document's `skipped` list.
+fn skipped_entry(warning: &str, excluded: bool) -> model::Skipped {
+    let (path, reason) = warning.split_once(": ").unwrap_or(("", warning));
+    model::Skipped { path: path.to_owned(), reason: reason.to_owned(), excluded }
+}
+
 /// Everything after the files are read: stats, inference, hashes, the document.
 fn assemble(
     root_label: &str,
@@ -234,10 +259,13 @@ fn assemble(
     git: Option<model::GitSource>,
 ) -> ScanOutcome {
     let mut stats = Stats { skipped: warnings.len() as u64, ..Stats::default() };
+    // Walk warnings are files never read (a pipe, a name that is not UTF-8, an unreadable directory).
+    let mut skipped: Vec<model::Skipped> = warnings.iter().map(|w| skipped_entry(w, true)).collect();
     for file in &processed {
         if let Some(warning) = &file.warning {
             warnings.push(warning.clone());
             stats.skipped += 1;
+            skipped.push(skipped_entry(warning, file.entry.is_none()));
         }
         if let Some(entry) = &file.entry {
             stats.files += 1;
@@ -263,6 +291,21 @@ fn assemble(
         services: inferred.services,
         env_vars: inferred.env_vars,
         connections: inferred.connections,
+        skipped,
     };
-    ScanOutcome { document, warnings, work: cache::Work::default(), cache: None }
+    ScanOutcome { document, warnings, work: cache::Work::default(), cache: None, threads: 1 }
+}
+
+#[cfg(test)]
+mod thread_tests {
+    use super::*;
+
+    #[test]
+    fn threads_are_clamped_to_cores_and_files() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(clamp_threads(5000, 5), 5.min(cores * THREADS_PER_CORE));
+        assert_eq!(clamp_threads(5000, 1_000_000), cores * THREADS_PER_CORE);
+        assert_eq!(clamp_threads(0, 1_000_000), cores);
+        assert_eq!(clamp_threads(3, 0), 1);
+    }
 }

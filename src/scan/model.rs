@@ -23,6 +23,21 @@ pub struct ScanDocument {
     pub services: Vec<Service>,
     pub env_vars: Vec<EnvVar>,
     pub connections: Vec<Connection>,
+    /// Every file left out of `files` (and so of `tree_hash`), or not read
+    /// as what it is, with the reason: a scan with gaps says where they are.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<Skipped>,
+}
+
+/// A file the scan could not take in whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skipped {
+    /// As the walk saw it (lossily decoded when it is not UTF-8).
+    pub path: String,
+    pub reason: String,
+    /// Whether it is missing from `files` and `tree_hash` (else it is
+    /// listed and hashed, but not read as code or configuration).
+    pub excluded: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -77,13 +77,21 @@ impl Processed {
 
 /// A file of the work tree.
 pub fn process(file: &Walked) -> Processed {
+    let mut processed = process_unredacted(file);
+    super::redact::processed(&mut processed);
+    processed
+}
+
+/// A file of the work tree with its values as written: only for showing
+/// them on request (`pruv compose config --show-values`), never to keep.
+pub fn process_unredacted(file: &Walked) -> Processed {
     if file.is_symlink {
         return process_symlink(file);
     }
     match read(file) {
         Ok(content) => {
             let sha256 = content.sha256();
-            analyse(&file.path, &content, sha256)
+            analyse_unredacted(&file.path, &content, sha256)
         }
         Err(warning) => Processed::unreadable(warning),
     }
@@ -112,25 +120,59 @@ impl Content {
 }
 
 /// Reads a regular file once; an unreadable one gives its warning.
+///
+/// Never more than the size the file reported when opened (plus one byte
+/// to notice more): a pseudo-file (`/proc`, `/sys`) reports 0 and may
+/// never end, and a file still being written has no stable hash. Either is
+/// skipped with a warning rather than read without a limit.
 pub fn read(file: &Walked) -> Result<Content, String> {
     let unreadable = |e: std::io::Error| format!("{}: {e}", file.path);
-    let mut handle = std::fs::File::open(&file.absolute).map_err(unreadable)?;
-    let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
-    if size > MAX_IN_MEMORY {
-        let (sha256, size) = stream_hash(&mut handle).map_err(unreadable)?;
-        return Ok(Content::Large { sha256, size });
-    }
-    let mut bytes = Vec::with_capacity(size as usize);
-    handle.read_to_end(&mut bytes).map_err(unreadable)?;
-    Ok(Content::Whole(bytes))
+    let handle = std::fs::File::open(&file.absolute).map_err(unreadable)?;
+    let size = handle.metadata().map_err(unreadable)?.len();
+    let mut bounded = handle.take(size.saturating_add(1));
+    let content = if size > MAX_IN_MEMORY {
+        let (sha256, read) = stream_hash(&mut bounded).map_err(unreadable)?;
+        (read == size).then_some(Content::Large { sha256, size: read })
+    } else {
+        let mut bytes = Vec::with_capacity(size as usize);
+        bounded.read_to_end(&mut bytes).map_err(unreadable)?;
+        (bytes.len() as u64 == size).then_some(Content::Whole(bytes))
+    };
+    content.ok_or_else(|| {
+        format!(
+            "{}: its content does not match the size it reports ({size} bytes): a pseudo-file (/proc, /sys) or a file being written; skipped",
+            file.path
+        )
+    })
 }
 
-/// Everything a file's content says, given its hash.
+/// Everything a file's content says, given its hash, values reduced to
+/// their address part (this is what the cache keeps).
 pub fn analyse(path: &str, content: &Content, sha256: String) -> Processed {
+    let mut processed = analyse_unredacted(path, content, sha256);
+    super::redact::processed(&mut processed);
+    processed
+}
+
+fn analyse_unredacted(path: &str, content: &Content, sha256: String) -> Processed {
     match content {
         Content::Whole(bytes) => process_hashed(path, bytes, sha256),
-        Content::Large { size, .. } => Processed::hashed(file_entry(path, sha256, *size)),
+        Content::Large { size, .. } => {
+            let mut processed = Processed::hashed(file_entry(path, sha256, *size));
+            processed.warning = too_big_to_read(path);
+            processed
+        }
     }
+}
+
+/// The warning for a file over the cap that would have been read as
+/// configuration or code: silently ignoring a 50 MB compose file gave a
+/// scan with no services and no word why.
+fn too_big_to_read(path: &str) -> Option<String> {
+    let read = config::classify(path).is_some() || matches!(lang::detect(path), Some(Detected::Parsed(_)));
+    (read && !paths::is_excluded(path)).then(|| {
+        format!("{path}: larger than the {} MiB cap on files read whole; hashed, not read", MAX_IN_MEMORY >> 20)
+    })
 }
 
 /// A symbolic link (never followed): the hash covers the target text.
@@ -157,13 +199,19 @@ pub(crate) fn file_entry(path: &str, sha256: String, size: u64) -> FileEntry {
 /// A file's whole contents, from the disk or from a git object: the same
 /// bytes give the same facts wherever they come from.
 pub fn process_bytes(path: &str, bytes: &[u8]) -> Processed {
-    process_hashed(path, bytes, hex::encode(Sha256::digest(bytes)))
+    let mut processed = process_hashed(path, bytes, hex::encode(Sha256::digest(bytes)));
+    super::redact::processed(&mut processed);
+    processed
 }
 
 fn process_hashed(path: &str, bytes: &[u8], sha256: String) -> Processed {
     let mut processed = Processed::hashed(file_entry(path, sha256, bytes.len() as u64));
     // Files too big to read whole from disk are only hashed; a blob of that size is treated alike.
-    if bytes.len() as u64 > MAX_IN_MEMORY || paths::is_excluded(path) {
+    if bytes.len() as u64 > MAX_IN_MEMORY {
+        processed.warning = too_big_to_read(path);
+        return processed;
+    }
+    if paths::is_excluded(path) {
         return processed;
     }
     let detected = lang::detect(path);
@@ -253,7 +301,7 @@ fn erb_ruby(text: &str) -> String {
     ruby + &blank(rest)
 }
 
-fn stream_hash(handle: &mut std::fs::File) -> std::io::Result<(String, u64)> {
+fn stream_hash(handle: &mut impl std::io::Read) -> std::io::Result<(String, u64)> {
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 20];
     let mut total = 0u64;

@@ -57,13 +57,16 @@ pub struct ChainInfo {
 impl Store {
     /// Creates a store in `dir` (or opens the one there). Returns whether it was new.
     pub fn init(dir: &Path) -> Result<(Store, bool)> {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        create_private_dir(dir)?;
         let ignore = dir.join(".gitignore");
         if !ignore.exists() {
             // The store is local state, like .git: keep it out of `git status`.
             std::fs::write(&ignore, "# pruv's local store; never committed\n*\n").map_err(|e| Error::io(&ignore, e))?;
         }
         let created = !dir.join(DB_FILE).exists();
+        if created {
+            create_private_file(&dir.join(DB_FILE))?;
+        }
         let conn = Connection::open(dir.join(DB_FILE)).map_err(|e| store_error(dir, e))?;
         let mut store = Store { conn, dir: dir.to_owned() };
         store.configure()?;
@@ -83,6 +86,52 @@ impl Store {
         store.configure()?;
         store.migrate()?;
         Ok(store)
+    }
+
+    /// Opens the existing store in `dir` for reading only: a command that
+    /// only reads works on a store it cannot write (read-only media, a
+    /// colleague's store). A store whose schema is older must be migrated,
+    /// which writes; that one is opened as by [`Store::open`].
+    pub fn open_read_only(dir: &Path) -> Result<Store> {
+        let db = dir.join(DB_FILE);
+        if !db.is_file() {
+            return Err(Error::NotAStore { path: dir.to_owned() });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let open = |immutable: bool| -> rusqlite::Result<(Connection, i64)> {
+            let conn = if immutable {
+                // A WAL database needs its `-shm` file, which a reader that
+                // cannot write the directory cannot create. With no `-wal`
+                // file there is nothing beyond the database file itself to
+                // read, so it is read as it is.
+                Connection::open_with_flags(file_uri(&db, "immutable=1"), flags | OpenFlags::SQLITE_OPEN_URI)?
+            } else {
+                Connection::open_with_flags(&db, flags)?
+            };
+            conn.busy_timeout(BUSY_TIMEOUT)?;
+            let version = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+            Ok((conn, version))
+        };
+        let (conn, version) = match open(false) {
+            Ok(opened) => opened,
+            Err(_) if !wal_file(&db).exists() => open(true).map_err(|e| store_error(dir, e))?,
+            Err(e) => return Err(store_error(dir, e)),
+        };
+        let store = Store { conn, dir: dir.to_owned() };
+        match version {
+            schema::VERSION => Ok(store),
+            older if older < schema::VERSION => {
+                drop(store);
+                Store::open(dir)
+            }
+            newer => Err(Error::Store {
+                path: dir.to_owned(),
+                message: format!(
+                    "written by a newer pruv (schema {newer}, this build reads {}); upgrade pruv",
+                    schema::VERSION
+                ),
+            }),
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -275,6 +324,7 @@ impl Store {
     /// Stores a whole chain (already verified by the caller) under its own id.
     pub fn import(&mut self, chain: &Chain) -> Result<()> {
         validate_name(&chain.name)?;
+        validate_id(&chain.id)?;
         let dir = self.dir.clone();
         let err = |e| store_error(&dir, e);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
@@ -608,6 +658,50 @@ fn find_by_name(tx: &Connection, name: &str) -> rusqlite::Result<Option<String>>
     tx.query_row("SELECT id FROM chains WHERE name = ?1", [name], |row| row.get(0)).optional()
 }
 
+/// `path` as an SQLite `file:` URI with a query, percent-encoding what a URI reserves.
+fn file_uri(path: &Path, query: &str) -> String {
+    let mut uri = String::from("file:");
+    for byte in path.as_os_str().as_encoded_bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => uri.push(*byte as char),
+            other => uri.push_str(&format!("%{other:02X}")),
+        }
+    }
+    format!("{uri}?{query}")
+}
+
+fn wal_file(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push("-wal");
+    PathBuf::from(name)
+}
+
+/// The store's directory, owner-only: the scan cache and the chains are
+/// nobody else's business. An existing directory is left as it is.
+fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(|e| Error::io(dir, e))
+}
+
+/// An empty database file readable by its owner only; SQLite gives its
+/// `-wal` and `-shm` files the same mode.
+fn create_private_file(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    options.open(path).map(drop).map_err(|e| Error::io(path, e))
+}
+
 fn store_error(dir: &Path, e: rusqlite::Error) -> Error {
     Error::Store { path: dir.to_owned(), message: e.to_string() }
 }
@@ -623,6 +717,25 @@ fn validate_name(name: &str) -> Result<()> {
         return Err(Error::InvalidInput(format!("chain name {name:?} contains control characters")));
     }
     Ok(())
+}
+
+/// The most characters an imported chain id may have.
+const MAX_ID_CHARS: usize = 128;
+
+/// An imported chain's id becomes a key and is printed and passed on the
+/// command line: letters, digits, `-`, `_` and `.` only (xycore's ids are
+/// hex, UUIDs fit), not empty, not over [`MAX_ID_CHARS`].
+fn validate_id(id: &str) -> Result<()> {
+    let valid = !id.is_empty()
+        && id.len() <= MAX_ID_CHARS
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::InvalidInput(format!(
+            "chain id {id:?} is not a valid id (1 to {MAX_ID_CHARS} letters, digits, `-`, `_` or `.`); fix the document's `id`"
+        )))
+    }
 }
 
 /// 12 random hex digits, the shape of xycore's ids.

@@ -120,7 +120,10 @@ fn any_subject() -> String {
 impl Policy {
     /// Reads a policy file; the message names the file and what is wrong.
     pub fn load(path: &Path) -> Result<Policy, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        // A policy is a few lines; the cap keeps a wrong path (a device) from being read forever.
+        let bytes = crate::bounded::read_file(path, &path.display().to_string(), crate::bounded::DEFAULT_MAX_INPUT)
+            .map_err(|e| e.to_string())?;
+        let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text", path.display()))?;
         Policy::parse(&text).map_err(|e| format!("{}: {e}", path.display())).map(|mut policy| {
             policy.origin = Some(path.to_owned());
             policy

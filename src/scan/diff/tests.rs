@@ -77,6 +77,7 @@ fn document(
         services,
         env_vars,
         connections,
+        skipped: vec![],
     }
 }
 
