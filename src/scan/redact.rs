@@ -224,7 +224,9 @@ pub fn processed(processed: &mut Processed) {
     for fact in &mut processed.code {
         match &mut fact.kind {
             FactKind::Target { url: Some(text), .. } | FactKind::Literal { url: text } => {
-                *text = url(text).unwrap_or_else(|| REDACTED.to_owned());
+                // A client may name its target by a bare service name (`@FeignClient("stats")`).
+                let bare = host_like(text).then(|| text.clone());
+                *text = url(text).or(bare).unwrap_or_else(|| REDACTED.to_owned());
             }
             _ => {}
         }
@@ -254,7 +256,38 @@ pub fn processed(processed: &mut Processed) {
             }
         }
         ConfigFacts::Compose(file) => compose_node(&mut file.document),
-        ConfigFacts::Manifest(_) => {}
+        ConfigFacts::HelmValues(values) => helm_values(values, ""),
+        // Names only (an AppHost keeps no values); a chart's name; a template's
+        // own text, whose values come from `values.yaml`, reduced above.
+        ConfigFacts::Manifest(_)
+        | ConfigFacts::Aspire(_)
+        | ConfigFacts::HelmChart(_)
+        | ConfigFacts::HelmTemplate(_) => {}
+    }
+}
+
+/// A chart's values: image names, ports and hosts are what templates need;
+/// a value under a credential's name is dropped, and a URL keeps only its address.
+fn helm_values(node: &mut Node, key: &str) {
+    match &mut node.value {
+        Yaml::Map(entries) => {
+            for (child, value) in entries {
+                helm_values(value, child);
+            }
+        }
+        Yaml::Seq(items) => {
+            for item in items {
+                helm_values(item, key);
+            }
+        }
+        Yaml::Scalar(text) => {
+            if secret_name(key) {
+                *text = REDACTED.to_owned();
+            } else if text.contains("://") {
+                *text = url(text).unwrap_or_else(|| REDACTED.to_owned());
+            }
+        }
+        Yaml::Null => {}
     }
 }
 
@@ -356,6 +389,19 @@ mod tests {
         for (name, value, want) in cases {
             assert_eq!(env_value(name, value), want, "{name}={value}");
         }
+    }
+
+    #[test]
+    fn helm_values_keep_addresses_and_images_not_credentials() {
+        let mut values = crate::scan::config::yaml::parse(
+            "image:\n  repository: acme/api\ndb:\n  password: hunter2\n  url: postgres://u:pw@db:5432/app\n",
+        )
+        .unwrap()
+        .remove(0);
+        helm_values(&mut values, "");
+        let text = format!("{values:?}");
+        assert!(!text.contains("hunter2") && !text.contains(":pw@"), "{text}");
+        assert!(text.contains("acme/api") && text.contains("db:5432"), "{text}");
     }
 
     #[test]
