@@ -429,3 +429,59 @@ fn item9_a_file_that_is_also_a_revision_is_the_revision() {
     let err = sandbox.run_err(&["diff", "-C", "mirror.git", "v1", "description"], 6);
     assert!(err.contains("not a scan document") && err.contains("not a git revision"), "{err}");
 }
+
+// 10. Newcomer papercuts.
+
+#[test]
+fn item10_a_date_is_accepted_as_the_end_of_that_day() {
+    let sandbox = Sandbox::with_store();
+    sandbox.run(
+        &["identity", "register", "w", "--owner", "o", "--scope", "x", "--purpose", "p", "--valid-until", "2026-12-31"],
+        0,
+    );
+    let listed: serde_json::Value =
+        serde_json::from_str(&sandbox.run(&["identity", "verify", "w", "--format", "json"], 0)).unwrap();
+    assert!(listed.to_string().contains("2026-12-31T23:59:59Z"), "{listed}");
+    sandbox.run_err(
+        &["identity", "register", "v", "--owner", "o", "--scope", "x", "--purpose", "p", "--valid-until", "2026-13-99"],
+        6,
+    );
+}
+
+#[test]
+fn item10_compile_time_env_reads_are_not_missing_runtime_variables() {
+    let sandbox = Sandbox::new();
+    sandbox.write_all([
+        ("Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\n"),
+        ("src/main.rs", "fn main() {\n    let v = env!(\"BUILD_ONLY\");\n    let r = std::env::var(\"AT_RUNTIME\");\n    println!(\"{v} {r:?}\");\n}\n"),
+    ]);
+    let document: serde_json::Value =
+        serde_json::from_str(&sandbox.run(&["scan", ".", "--no-record", "--format", "json"], 0)).unwrap();
+    let names: Vec<&str> =
+        document["env_vars"].as_array().unwrap().iter().map(|v| v["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"AT_RUNTIME") && !names.contains(&"BUILD_ONLY"), "{names:?}");
+}
+
+#[test]
+fn item10_the_authorized_agents_line_does_not_contradict_itself() {
+    let sandbox = Sandbox::with_store();
+    sandbox.write("a.txt", "one");
+    sandbox.run(&["identity", "register", "w", "--owner", "o", "--scope", "artifact.modify", "--purpose", "p"], 0);
+    sandbox.run(&["provenance", "origin", "a.txt", "--name", "a", "--owner", "o"], 0);
+    sandbox.write("a.txt", "two");
+    sandbox.run(&["provenance", "transition", "a", "a.txt", "--agent", "w", "--reason", "r"], 0);
+    sandbox.run(&["identity", "revoke", "w", "--reason", "gone"], 0);
+    sandbox.write("a.txt", "three");
+    sandbox.run(&["provenance", "transition", "a", "a.txt", "--agent", "w", "--reason", "late"], 0);
+    let text = sandbox.run(&["provenance", "verify", "a"], 2);
+    assert!(text.contains("1 of 2 transitions by authorized agents"), "{text}");
+}
+
+#[test]
+fn item10_the_readme_points_inside_the_repository() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(!readme.contains("target/release/pruv") && !readme.contains("shared/spec"));
+    assert!(readme.contains("docs/scan-format.md") && root.join("docs/scan-format.md").is_file());
+    assert!(readme.contains("pruv identity register ci"), "the --agent ci example needs the identity");
+}

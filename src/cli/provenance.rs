@@ -214,11 +214,13 @@ fn render(name: &str, report: &ProvenanceReport) -> String {
     }
     let linked = report.transitions.iter().all(|t| t.linked);
     out += &format!("  {} each transition starts where the last one ended\n", mark(linked));
+    // "2 transitions by authorized agents (1 unauthorized)" read as a contradiction.
+    let authorized = report.transitions.len().saturating_sub(report.unauthorized.len());
     out += &format!(
-        "  {} {} by authorized agents ({} unauthorized)\n",
+        "  {} {} of {} by authorized agents\n",
         mark(report.unauthorized.is_empty()),
+        authorized,
         plural(report.transitions.len(), "transition", "transitions"),
-        report.unauthorized.len()
     );
     for t in &report.transitions {
         let who = t.agent.name.as_deref().unwrap_or(&t.agent.id);
