@@ -485,3 +485,19 @@ fn item10_the_readme_points_inside_the_repository() {
     assert!(readme.contains("docs/scan-format.md") && root.join("docs/scan-format.md").is_file());
     assert!(readme.contains("pruv identity register ci"), "the --agent ci example needs the identity");
 }
+
+#[test]
+fn item4_free_text_reasons_are_escaped_in_verdicts() {
+    let sandbox = Sandbox::with_store();
+    sandbox.write("a.txt", "one");
+    sandbox.run(&["identity", "register", "w", "--owner", "o", "--scope", "artifact.modify", "--purpose", "p"], 0);
+    sandbox.run(&["provenance", "origin", "a.txt", "--name", "a", "--owner", "o"], 0);
+    sandbox.write("a.txt", "two");
+    sandbox.run(&["provenance", "transition", "a", "a.txt", "--agent", "w", "--reason", "ok\n::error::pwned"], 0);
+    sandbox.run(&["identity", "act", "w", "--action", "x\n::error::act", "--scope", "artifact.modify"], 0);
+    for args in [&["provenance", "verify", "a"][..], &["identity", "verify", "w"]] {
+        let text = sandbox.run(args, 0);
+        assert!(!text.lines().any(|l| l.trim_start().starts_with("::error")), "{text}");
+        assert!(text.contains("\\n::error::"), "{text}");
+    }
+}
