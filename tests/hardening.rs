@@ -282,12 +282,19 @@ fn signed_export(sandbox: &Sandbox) -> serde_json::Value {
 #[test]
 fn item5_a_stripped_signed_head_fails_when_required() {
     let sandbox = Sandbox::with_store();
-    let mut document = signed_export(&sandbox);
+    signed_export(&sandbox);
     let text = sandbox.run(&["verify", "signed.json", "--require-signed-head"], 0);
     assert!(text.contains("signed head: verified") && text.contains("the name"), "{text}");
-    document.as_object_mut().unwrap().remove("signed_head");
-    document["entries"][1]["metadata"] = serde_json::json!({"edited": true});
-    sandbox.write("stripped.json", &document.to_string());
+    // pruv's own JSON keeps every number as written (serde_json would
+    // re-render the float timestamps and break the proof instead).
+    use pruv::core::json::{self, Value};
+    let mut document = json::parse(&sandbox.read("signed.json")).unwrap();
+    let Value::Object(map) = &mut document else { panic!("an object") };
+    map.swap_remove("signed_head");
+    let Some(Value::Array(entries)) = map.get_mut("entries") else { panic!("entries") };
+    let Value::Object(entry) = &mut entries[1] else { panic!("an entry") };
+    entry.insert("metadata".into(), json::parse(r#"{"edited":true}"#).unwrap());
+    sandbox.write("stripped.json", &json::pretty(&document));
     let text = sandbox.run(&["verify", "stripped.json", "--require-signed-head"], 2);
     assert!(text.contains("signed_head") && text.contains("no signed head"), "{text}");
     // --require-signatures implies it for a pruv export.
@@ -382,11 +389,14 @@ fn item8_chain_ids_are_validated_on_import() {
     let sandbox = Sandbox::with_store();
     sandbox.run(&["chain", "new", "c"], 0);
     sandbox.run(&["chain", "append", "c", "--op", "x", "--state", "{}"], 0);
-    let mut document: serde_json::Value = serde_json::from_str(&sandbox.run(&["chain", "export", "c"], 0)).unwrap();
+    // pruv's own JSON keeps the timestamps as written, so only the id changes.
+    use pruv::core::json::{self, Value};
+    let mut document = json::parse(&sandbox.run(&["chain", "export", "c"], 0)).unwrap();
     for bad in ["", "../../etc", "x\ny", &"a".repeat(500)] {
-        document["id"] = bad.into();
-        document["name"] = "imported".into();
-        sandbox.write("bad.json", &document.to_string());
+        let Value::Object(map) = &mut document else { panic!("an object") };
+        map.insert("id".into(), bad.into());
+        map.insert("name".into(), "imported".into());
+        sandbox.write("bad.json", &json::pretty(&document));
         let err = sandbox.run_err(&["chain", "import", "bad.json"], 6);
         assert!(err.contains("not a valid id"), "{bad:?}: {err}");
     }
@@ -500,4 +510,13 @@ fn item4_free_text_reasons_are_escaped_in_verdicts() {
         assert!(!text.lines().any(|l| l.trim_start().starts_with("::error")), "{text}");
         assert!(text.contains("\\n::error::"), "{text}");
     }
+}
+
+#[test]
+fn item10_help_lists_only_the_formats_a_command_writes() {
+    let sandbox = Sandbox::new();
+    let help = sandbox.run(&["verify", "--help"], 0);
+    assert!(help.contains("Formats (--format): text, json") && !help.contains("mermaid"), "{help}");
+    let help = sandbox.run(&["scan", "--help"], 0);
+    assert!(help.contains("Formats (--format): text, json, markdown, mermaid, dot") && !help.contains("svg"), "{help}");
 }
