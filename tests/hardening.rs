@@ -282,12 +282,19 @@ fn signed_export(sandbox: &Sandbox) -> serde_json::Value {
 #[test]
 fn item5_a_stripped_signed_head_fails_when_required() {
     let sandbox = Sandbox::with_store();
-    let mut document = signed_export(&sandbox);
+    signed_export(&sandbox);
     let text = sandbox.run(&["verify", "signed.json", "--require-signed-head"], 0);
     assert!(text.contains("signed head: verified") && text.contains("the name"), "{text}");
-    document.as_object_mut().unwrap().remove("signed_head");
-    document["entries"][1]["metadata"] = serde_json::json!({"edited": true});
-    sandbox.write("stripped.json", &document.to_string());
+    // pruv's own JSON keeps every number as written (serde_json would
+    // re-render the float timestamps and break the proof instead).
+    use pruv::core::json::{self, Value};
+    let mut document = json::parse(&sandbox.read("signed.json")).unwrap();
+    let Value::Object(map) = &mut document else { panic!("an object") };
+    map.swap_remove("signed_head");
+    let Some(Value::Array(entries)) = map.get_mut("entries") else { panic!("entries") };
+    let Value::Object(entry) = &mut entries[1] else { panic!("an entry") };
+    entry.insert("metadata".into(), json::parse(r#"{"edited":true}"#).unwrap());
+    sandbox.write("stripped.json", &json::pretty(&document));
     let text = sandbox.run(&["verify", "stripped.json", "--require-signed-head"], 2);
     assert!(text.contains("signed_head") && text.contains("no signed head"), "{text}");
     // --require-signatures implies it for a pruv export.
@@ -382,11 +389,14 @@ fn item8_chain_ids_are_validated_on_import() {
     let sandbox = Sandbox::with_store();
     sandbox.run(&["chain", "new", "c"], 0);
     sandbox.run(&["chain", "append", "c", "--op", "x", "--state", "{}"], 0);
-    let mut document: serde_json::Value = serde_json::from_str(&sandbox.run(&["chain", "export", "c"], 0)).unwrap();
+    // pruv's own JSON keeps the timestamps as written, so only the id changes.
+    use pruv::core::json::{self, Value};
+    let mut document = json::parse(&sandbox.run(&["chain", "export", "c"], 0)).unwrap();
     for bad in ["", "../../etc", "x\ny", &"a".repeat(500)] {
-        document["id"] = bad.into();
-        document["name"] = "imported".into();
-        sandbox.write("bad.json", &document.to_string());
+        let Value::Object(map) = &mut document else { panic!("an object") };
+        map.insert("id".into(), bad.into());
+        map.insert("name".into(), "imported".into());
+        sandbox.write("bad.json", &json::pretty(&document));
         let err = sandbox.run_err(&["chain", "import", "bad.json"], 6);
         assert!(err.contains("not a valid id"), "{bad:?}: {err}");
     }
@@ -428,4 +438,85 @@ fn item9_a_file_that_is_also_a_revision_is_the_revision() {
     // A file that is neither a scan document nor a revision: both readings named.
     let err = sandbox.run_err(&["diff", "-C", "mirror.git", "v1", "description"], 6);
     assert!(err.contains("not a scan document") && err.contains("not a git revision"), "{err}");
+}
+
+// 10. Newcomer papercuts.
+
+#[test]
+fn item10_a_date_is_accepted_as_the_end_of_that_day() {
+    let sandbox = Sandbox::with_store();
+    sandbox.run(
+        &["identity", "register", "w", "--owner", "o", "--scope", "x", "--purpose", "p", "--valid-until", "2026-12-31"],
+        0,
+    );
+    let listed: serde_json::Value =
+        serde_json::from_str(&sandbox.run(&["identity", "verify", "w", "--format", "json"], 0)).unwrap();
+    assert!(listed.to_string().contains("2026-12-31T23:59:59Z"), "{listed}");
+    sandbox.run_err(
+        &["identity", "register", "v", "--owner", "o", "--scope", "x", "--purpose", "p", "--valid-until", "2026-13-99"],
+        6,
+    );
+}
+
+#[test]
+fn item10_compile_time_env_reads_are_not_missing_runtime_variables() {
+    let sandbox = Sandbox::new();
+    sandbox.write_all([
+        ("Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\n"),
+        ("src/main.rs", "fn main() {\n    let v = env!(\"BUILD_ONLY\");\n    let r = std::env::var(\"AT_RUNTIME\");\n    println!(\"{v} {r:?}\");\n}\n"),
+    ]);
+    let document: serde_json::Value =
+        serde_json::from_str(&sandbox.run(&["scan", ".", "--no-record", "--format", "json"], 0)).unwrap();
+    let names: Vec<&str> =
+        document["env_vars"].as_array().unwrap().iter().map(|v| v["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"AT_RUNTIME") && !names.contains(&"BUILD_ONLY"), "{names:?}");
+}
+
+#[test]
+fn item10_the_authorized_agents_line_does_not_contradict_itself() {
+    let sandbox = Sandbox::with_store();
+    sandbox.write("a.txt", "one");
+    sandbox.run(&["identity", "register", "w", "--owner", "o", "--scope", "artifact.modify", "--purpose", "p"], 0);
+    sandbox.run(&["provenance", "origin", "a.txt", "--name", "a", "--owner", "o"], 0);
+    sandbox.write("a.txt", "two");
+    sandbox.run(&["provenance", "transition", "a", "a.txt", "--agent", "w", "--reason", "r"], 0);
+    sandbox.run(&["identity", "revoke", "w", "--reason", "gone"], 0);
+    sandbox.write("a.txt", "three");
+    sandbox.run(&["provenance", "transition", "a", "a.txt", "--agent", "w", "--reason", "late"], 0);
+    let text = sandbox.run(&["provenance", "verify", "a"], 2);
+    assert!(text.contains("1 of 2 transitions by authorized agents"), "{text}");
+}
+
+#[test]
+fn item10_the_readme_points_inside_the_repository() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(!readme.contains("target/release/pruv") && !readme.contains("shared/spec"));
+    assert!(readme.contains("docs/scan-format.md") && root.join("docs/scan-format.md").is_file());
+    assert!(readme.contains("pruv identity register ci"), "the --agent ci example needs the identity");
+}
+
+#[test]
+fn item4_free_text_reasons_are_escaped_in_verdicts() {
+    let sandbox = Sandbox::with_store();
+    sandbox.write("a.txt", "one");
+    sandbox.run(&["identity", "register", "w", "--owner", "o", "--scope", "artifact.modify", "--purpose", "p"], 0);
+    sandbox.run(&["provenance", "origin", "a.txt", "--name", "a", "--owner", "o"], 0);
+    sandbox.write("a.txt", "two");
+    sandbox.run(&["provenance", "transition", "a", "a.txt", "--agent", "w", "--reason", "ok\n::error::pwned"], 0);
+    sandbox.run(&["identity", "act", "w", "--action", "x\n::error::act", "--scope", "artifact.modify"], 0);
+    for args in [&["provenance", "verify", "a"][..], &["identity", "verify", "w"]] {
+        let text = sandbox.run(args, 0);
+        assert!(!text.lines().any(|l| l.trim_start().starts_with("::error")), "{text}");
+        assert!(text.contains("\\n::error::"), "{text}");
+    }
+}
+
+#[test]
+fn item10_help_lists_only_the_formats_a_command_writes() {
+    let sandbox = Sandbox::new();
+    let help = sandbox.run(&["verify", "--help"], 0);
+    assert!(help.contains("Formats (--format): text, json") && !help.contains("mermaid"), "{help}");
+    let help = sandbox.run(&["scan", "--help"], 0);
+    assert!(help.contains("Formats (--format): text, json, markdown, mermaid, dot") && !help.contains("svg"), "{help}");
 }

@@ -18,13 +18,10 @@
  (#any-of? @_env "env" "dotenv" "dotenvy")
  (#any-of? @_fn "var" "var_os"))
 
-; env!("X"), std::env!("X"), option_env!("X") — read at compile time.
-; Cargo's own variables (CARGO_PKG_VERSION, OUT_DIR, …) are build metadata, not configuration.
-((macro_invocation
-   macro: [(identifier) @_m (scoped_identifier name: (identifier) @_m)]
-   (token_tree . (string_literal . (string_content) @name .)))
- (#any-of? @_m "env" "option_env")
- (#not-match? @name "^(CARGO_|OUT_DIR$)")) @rust.env.env-macro
+; env!("X") and option_env!("X") are not matched: they read the variable
+; when the program is compiled, not when it runs, so they are not
+; configuration the deployment must provide (reporting them as missing
+; runtime variables was wrong).
 
 ; clap / structopt: #[arg(long, env = "X")]
 ((attribute

@@ -20,8 +20,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub store: Option<PathBuf>,
 
-    /// Output format.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    /// Output format: text or json, and others where a command's help lists them.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text, hide_possible_values = true)]
     pub format: Format,
 
     /// When to colour text output (NO_COLOR is honoured with `auto`).
@@ -117,22 +117,33 @@ pub enum ComposeCommand {
     },
 }
 
+/// The output formats of the command named `name`.
+pub fn formats_of(name: &str) -> &'static [Format] {
+    match name {
+        "scan" => &[Format::Text, Format::Json, Format::Markdown, Format::Mermaid, Format::Dot],
+        "diff" => &[Format::Text, Format::Json, Format::Markdown, Format::Github],
+        "receipt" => &[Format::Text, Format::Json, Format::Svg, Format::Html],
+        "compose" => &[Format::Text, Format::Yaml, Format::Json],
+        _ => &[Format::Text, Format::Json],
+    }
+}
+
+/// The command line with each command's help naming the formats it
+/// writes (the global `--format` would otherwise list every format,
+/// including those the command refuses).
+pub fn command_with_formats() -> clap::Command {
+    let command = <Cli as clap::CommandFactory>::command();
+    let names: Vec<String> = command.get_subcommands().map(|c| c.get_name().to_owned()).collect();
+    names.into_iter().fold(command, |command, name| {
+        let formats = formats_of(&name).iter().map(|f| f.name()).collect::<Vec<_>>().join(", ");
+        command.mut_subcommand(&name, |sub| sub.after_help(format!("Formats (--format): {formats}")))
+    })
+}
+
 impl Command {
     /// The output formats this command can render.
     pub fn formats(&self) -> &'static [Format] {
-        match self {
-            Command::Scan(_) => &[Format::Text, Format::Json, Format::Markdown, Format::Mermaid, Format::Dot],
-            Command::Diff(_) => &[Format::Text, Format::Json, Format::Markdown, Format::Github],
-            Command::Receipt(_) => &[Format::Text, Format::Json, Format::Svg, Format::Html],
-            Command::Compose(_) => &[Format::Text, Format::Yaml, Format::Json],
-            Command::Init { .. }
-            | Command::Chain(_)
-            | Command::Key(_)
-            | Command::Verify(_)
-            | Command::Log(_)
-            | Command::Identity(_)
-            | Command::Provenance(_) => &[Format::Text, Format::Json],
-        }
+        formats_of(self.name())
     }
 
     /// The command's name, for messages.

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::Context;
 use super::args::Format;
-use super::output::{BAD, BOLD, DIM, OK, WARN, emit, emit_json, pad, paint, plural};
+use super::output::{BAD, BOLD, DIM, OK, WARN, emit, emit_json, escape_controls, pad, paint, plural};
 use super::trust_args::{IdentityCommand, RegisterArgs};
 use super::verdict::{chain_line, headline, warn};
 use crate::core::chain::Chain;
@@ -152,7 +152,12 @@ fn render(name: &str, report: &IdentityReport) -> String {
     let mut out = headline(report.ok, &format!("identity {name}"), &report.chain_id);
     out += &chain_line("chain", &report.chain);
     if let (Some(view), Some(status)) = (&report.identity, &report.status) {
-        out += &format!("  owner {} · purpose {} · scopes {}\n", view.owner, view.purpose, view.scopes.join(", "));
+        out += &format!(
+            "  owner {} · purpose {} · scopes {}\n",
+            escape_controls(&view.owner),
+            escape_controls(&view.purpose),
+            escape_controls(&view.scopes.join(", "))
+        );
         if view.valid_from.is_some() || view.valid_until.is_some() {
             let bound = |t: &Option<String>| t.clone().unwrap_or_else(|| "-".into());
             out += &format!("  valid from {} until {}\n", bound(&view.valid_from), bound(&view.valid_until));
@@ -175,13 +180,14 @@ fn render(name: &str, report: &IdentityReport) -> String {
             (true, false) => paint(BAD, "unauthorized"),
             (false, false) => paint(BAD, "out of scope, unauthorized"),
         };
-        let reason = action.reason.as_deref().map_or_else(String::new, |r| format!(" — {r}"));
+        // Actions and reasons are free text from the command line: escaped.
+        let reason = action.reason.as_deref().map_or_else(String::new, |r| format!(" — {}", escape_controls(r)));
         out += &format!(
             "    entry {}  {}  {}  {}  {flags}{reason}\n",
             action.entry,
             action.at,
-            pad(&action.scope, 16),
-            action.action
+            pad(&escape_controls(&action.scope), 16),
+            escape_controls(&action.action)
         );
     }
     for problem in &report.problems {

@@ -23,8 +23,6 @@ mod verify;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::Parser as _;
-
 pub use args::{Cli, ColorWhen, Format};
 
 use crate::error::{Error, ExitCode, Result};
@@ -37,7 +35,10 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let parsed = args::command_with_formats()
+        .try_get_matches_from(args)
+        .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();

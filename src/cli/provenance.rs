@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::Context;
 use super::args::Format;
-use super::output::{BAD, BOLD, DIM, emit, emit_json, pad, paint, plural, short_hash};
+use super::output::{BAD, BOLD, DIM, emit, emit_json, escape_controls, pad, paint, plural, short_hash};
 use super::trust_args::{OriginArgs, ProvenanceCommand, ScanProvenanceArgs};
 use super::verdict::{chain_line, headline, mark, warn};
 use crate::core::chain::Chain;
@@ -117,7 +117,7 @@ impl Recorded {
         let verdict = if self.agent.authorized {
             "authorized".to_owned()
         } else {
-            format!("UNAUTHORIZED: {}", self.agent.reasons.join("; "))
+            format!("UNAUTHORIZED: {}", escape_controls(&self.agent.reasons.join("; ")))
         };
         format!(
             "recorded transition as entry {} of {} ({}): {} → {}, {verdict}",
@@ -214,20 +214,29 @@ fn render(name: &str, report: &ProvenanceReport) -> String {
     }
     let linked = report.transitions.iter().all(|t| t.linked);
     out += &format!("  {} each transition starts where the last one ended\n", mark(linked));
+    // "2 transitions by authorized agents (1 unauthorized)" read as a contradiction.
+    let authorized = report.transitions.len().saturating_sub(report.unauthorized.len());
     out += &format!(
-        "  {} {} by authorized agents ({} unauthorized)\n",
+        "  {} {} of {} by authorized agents\n",
         mark(report.unauthorized.is_empty()),
+        authorized,
         plural(report.transitions.len(), "transition", "transitions"),
-        report.unauthorized.len()
     );
     for t in &report.transitions {
         let who = t.agent.name.as_deref().unwrap_or(&t.agent.id);
         let verdict = if t.agent.authorized {
             paint(DIM, "authorized")
         } else {
-            paint(BAD, format!("unauthorized: {}", t.agent.reasons.join("; ")))
+            paint(BAD, format!("unauthorized: {}", escape_controls(&t.agent.reasons.join("; "))))
         };
-        out += &format!("    entry {}  {}  {}  {}  {verdict}\n", t.entry, t.at, pad(who, 12), t.reason);
+        // The reason is free text from the command line: escaped.
+        out += &format!(
+            "    entry {}  {}  {}  {}  {verdict}\n",
+            t.entry,
+            t.at,
+            pad(&escape_controls(who), 12),
+            escape_controls(&t.reason)
+        );
     }
     for problem in &report.problems {
         out += &format!("  {} entry {}: {}\n", paint(BAD, "problem:"), problem.entry, problem.message);

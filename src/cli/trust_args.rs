@@ -10,6 +10,31 @@ fn time(text: &str) -> Result<f64, String> {
     crate::core::time::parse_rfc3339(text)
 }
 
+/// An RFC 3339 time, or a date (`2026-12-31`, the form the original SDK
+/// documents): the start of that day, UTC.
+fn time_from(text: &str) -> Result<f64, String> {
+    match date(text) {
+        Some(day) => time(&format!("{day}T00:00:00Z")),
+        None => time(text),
+    }
+}
+
+/// An RFC 3339 time, or a date: the end of that day, UTC (valid through it).
+fn time_until(text: &str) -> Result<f64, String> {
+    match date(text) {
+        Some(day) => time(&format!("{day}T23:59:59Z")),
+        None => time(text),
+    }
+}
+
+/// `text` when it is a bare `YYYY-MM-DD` date.
+fn date(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
+    shaped.then_some(text)
+}
+
 #[derive(Debug, Subcommand)]
 pub enum IdentityCommand {
     /// Register an identity (a person, CI job or agent); prints its chain id.
@@ -63,11 +88,11 @@ pub struct RegisterArgs {
     /// A governance framework it answers to (free text).
     #[arg(long)]
     pub framework: Option<String>,
-    /// Not valid before this RFC 3339 time.
-    #[arg(long, value_name = "TIME", value_parser = time)]
+    /// Not valid before this RFC 3339 time, or this date (from its start, UTC).
+    #[arg(long, value_name = "TIME|DATE", value_parser = time_from)]
     pub valid_from: Option<f64>,
-    /// Not valid after this RFC 3339 time.
-    #[arg(long, value_name = "TIME", value_parser = time)]
+    /// Not valid after this RFC 3339 time, or this date (through its end, UTC).
+    #[arg(long, value_name = "TIME|DATE", value_parser = time_until)]
     pub valid_until: Option<f64>,
     /// Sign the entry with this secret key file.
     #[arg(long, value_name = "KEYFILE")]

@@ -3,7 +3,7 @@
 use super::Context;
 use super::args::{Format, VerifyArgs};
 use super::files::read_json;
-use super::output::{BAD, DIM, OK, WARN, emit, emit_json, pad, paint, plural, short_hash};
+use super::output::{BAD, DIM, OK, WARN, emit, emit_json, escape_controls, pad, paint, plural, short_hash};
 use crate::core::chain::ChainDocument;
 use crate::core::sign::PublicKey;
 use crate::core::verify::{Report, VerifyOptions, verify_document};
@@ -57,7 +57,8 @@ pub fn render_text(report: &Report, has_signed_head: bool) -> String {
                 "  {}  {}  {}\n",
                 pad(&place, 11),
                 paint(BAD, pad(problem.kind.as_str(), width)),
-                problem.message
+                // Messages quote values from the document, which may hold anything.
+                escape_controls(&problem.message)
             );
         }
     }
@@ -81,7 +82,7 @@ pub fn render_text(report: &Report, has_signed_head: bool) -> String {
     }
     for warning in &report.warnings {
         let place = warning.index.map_or_else(|| "chain".to_owned(), |i| format!("entry {i}"));
-        out += &format!("  {} {place}: {}\n", paint(WARN, "warning:"), warning.message);
+        out += &format!("  {} {place}: {}\n", paint(WARN, "warning:"), escape_controls(&warning.message));
     }
     if report.intact && !has_signed_head {
         out += &format!(

@@ -1,4 +1,4 @@
-//! The scan document, `pruv.scan/1` (shared/spec/scan-format.md). Every
+//! The scan document, `pruv.scan/1` (docs/scan-format.md). Every
 //! output format renders this one model.
 
 use serde::{Deserialize, Serialize};

@@ -63,8 +63,6 @@ fn rocket() -> _ {
         "14:rust.env.clap-arg APP_PORT",
         "18:rust.env.var A",
         "19:rust.env.var B",
-        "20:rust.env.env-macro C",
-        "21:rust.env.env-macro D",
         "25:rust.env.var G",
         "26:rust.framework.actix actix",
         "27:rust.listen.bind-tuple 8080",
