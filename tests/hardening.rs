@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 mod common;
-use common::Sandbox;
+use common::{Sandbox, git};
 
 /// Runs pruv with a deadline: a hang is a failure, not a stuck test run.
 fn run_bounded(sandbox: &Sandbox, args: &[&str]) -> std::process::Output {
@@ -403,21 +403,6 @@ fn item8_chain_ids_are_validated_on_import() {
 }
 
 // 9. A side that is both a file and a revision.
-
-fn git(dir: &std::path::Path, args: &[&str]) {
-    let output = std::process::Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_NAME", "Ada")
-        .env("GIT_AUTHOR_EMAIL", "ada@example.com")
-        .env("GIT_COMMITTER_NAME", "Ada")
-        .env("GIT_COMMITTER_EMAIL", "ada@example.com")
-        .output()
-        .expect("git is needed for this test");
-    assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
-}
 
 #[test]
 fn item9_a_file_that_is_also_a_revision_is_the_revision() {
