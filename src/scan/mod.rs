@@ -14,7 +14,6 @@ pub mod git;
 mod go_imports;
 pub mod graph;
 pub mod infer;
-mod infer_kube;
 pub mod interpolate;
 pub mod lang;
 pub mod model;

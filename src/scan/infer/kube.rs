@@ -3,10 +3,10 @@
 //! whole ConfigMaps through `envFrom`), and the names Services give the
 //! workloads they select.
 
-use super::config::yaml::Node;
-use super::config::{ConfigFacts, ConfigMap, EnvEntry, KubeObjects, KubeService, Workload};
-use super::paths::{dir_of, is_under};
-use super::process::Processed;
+use crate::scan::config::yaml::Node;
+use crate::scan::config::{ConfigFacts, ConfigMap, EnvEntry, KubeObjects, KubeService, Workload};
+use crate::scan::paths::{dir_of, is_under};
+use crate::scan::process::Processed;
 
 /// A workload and its environment, each variable with the file that sets it.
 pub struct KubeWorkload {
@@ -101,13 +101,13 @@ fn helm_objects(files: &[Processed]) -> Vec<(String, KubeObjects)> {
         // The chart whose `templates/` holds it.
         let Some((chart_dir, chart)) = charts
             .iter()
-            .filter(|(dir, _)| is_under(&entry.path, &super::config::join(dir, "templates")))
+            .filter(|(dir, _)| is_under(&entry.path, &crate::scan::config::join(dir, "templates")))
             .max_by_key(|(dir, _)| dir.len())
         else {
             continue;
         };
-        let documents = super::config::helm::render(template, values.get(chart_dir).copied(), chart);
-        let mut objects = super::config::k8s::objects_of(&documents);
+        let documents = crate::scan::config::helm::render(template, values.get(chart_dir).copied(), chart);
+        let mut objects = crate::scan::config::k8s::objects_of(&documents);
         for workload in &mut objects.workloads {
             workload.chart = Some((*chart).to_owned());
         }

@@ -1,0 +1,306 @@
+//! Stage 6, connect: who talks to whom, from code, config and deployments.
+
+use super::*;
+
+impl Builder {
+    pub(super) fn connect(&mut self, files: &[Processed]) {
+        // Values of env vars, per defining file, to resolve where a variable points.
+        let mut values: Values = BTreeMap::new();
+        for file in files {
+            let (Some(entry), Some((_, facts))) = (&file.entry, &file.config) else { continue };
+            let entries: Vec<&EnvEntry> = match facts {
+                ConfigFacts::Dotenv(entries) => entries.iter().collect(),
+                ConfigFacts::Dockerfile(d) => d.env.iter().collect(),
+                _ => Vec::new(),
+            };
+            for e in entries {
+                if let Some(value) = &e.value {
+                    values.entry(e.name.clone()).or_default().push((value.clone(), entry.path.clone(), e.line));
+                }
+            }
+        }
+        let deployed = self.projects.iter().flat_map(|p| &p.services).flat_map(|s| &s.environment);
+        for (path, e) in deployed.chain(self.kube.workloads.iter().flat_map(|w| &w.env)) {
+            {
+                if let Some(value) = &e.value {
+                    values.entry(e.name.clone()).or_default().push((value.clone(), path.clone(), e.line));
+                }
+            }
+        }
+
+        for file in files {
+            let Some(entry) = &file.entry else { continue };
+            for from in self.owners_of_file(file, &entry.path) {
+                self.connect_file(file, entry, &from, &values);
+            }
+        }
+        self.connect_deployments();
+        self.connect_aspire(files);
+    }
+
+    /// Connections from what one file of service `from` says.
+    pub(super) fn connect_file(
+        &mut self,
+        file: &Processed,
+        entry: &crate::scan::model::FileEntry,
+        from: &str,
+        all_values: &Values,
+    ) {
+        let from = from.to_owned();
+        // Only definitions that apply where this service's code lives.
+        let root = self.root_of(&from);
+        let values_of = |name: &str| {
+            all_values
+                .get(name)
+                .into_iter()
+                .flatten()
+                .filter(|(_, file, _)| applies_to(file, &root))
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        {
+            let mut found: Vec<(String, Option<String>, ConnectionKind, Evidence)> = Vec::new();
+            for fact in &file.code {
+                let here = evidence(&entry.path, fact.line, fact.rule);
+                match &fact.kind {
+                    FactKind::Import { module } => {
+                        let ecosystem =
+                            entry.language.as_deref().and_then(crate::scan::lang::ecosystem_of).unwrap_or("");
+                        if let Some(external) = externals::by_package(ecosystem, module) {
+                            found.push((external.id.clone(), None, ConnectionKind::Sdk, here));
+                        }
+                    }
+                    FactKind::Literal { url } => {
+                        if let Some(target) = self.resolve_value(url, &from) {
+                            let kind = if url.starts_with("http") { ConnectionKind::Http } else { ConnectionKind::Sdk };
+                            found.push((target, None, kind, here));
+                        }
+                    }
+                    FactKind::Target { kind, url, env } => {
+                        if let Some(target) = url.as_deref().and_then(|u| self.resolve_value(u, &from)) {
+                            found.push((target, None, *kind, here.clone()));
+                        }
+                        if let Some(name) = env {
+                            for (value, _, _) in values_of(name) {
+                                if let Some(target) = self.resolve_env_value(name, &value, &from) {
+                                    found.push((target, Some(name.clone()), *kind, here.clone()));
+                                }
+                            }
+                        }
+                    }
+                    FactKind::EnvRead { name } => {
+                        if let Some(external) = externals::by_env_name(name) {
+                            found.push((external.id.clone(), Some(name.clone()), ConnectionKind::Env, here.clone()));
+                        }
+                        for (value, _, _) in values_of(name) {
+                            if let Some(target) = self.resolve_env_value(name, &value, &from) {
+                                found.push((target, Some(name.clone()), ConnectionKind::Env, here.clone()));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if let Some((_, ConfigFacts::Manifest(manifest))) = &file.config {
+                for dependency in &manifest.dependencies {
+                    if let Some(external) = externals::by_package(manifest.ecosystem, &dependency.name) {
+                        let rule = format!("{}.dependency", manifest.ecosystem);
+                        found.push((
+                            external.id.clone(),
+                            None,
+                            ConnectionKind::Sdk,
+                            evidence(&entry.path, dependency.line, &rule),
+                        ));
+                    }
+                }
+            }
+            if let Some((_, ConfigFacts::Spring { targets, .. })) = &file.config {
+                for target in targets {
+                    // `jdbc:mysql://…` and `lb://name` are addresses too.
+                    let url = target.url.trim_start_matches("jdbc:");
+                    if let Some(to) = self.resolve_value(url, &from) {
+                        let here = evidence(&entry.path, target.line, "spring.config.address");
+                        let kind = if url.starts_with("http") || url.starts_with("lb:") {
+                            ConnectionKind::Http
+                        } else if target.via.is_some() {
+                            ConnectionKind::Env
+                        } else {
+                            ConnectionKind::Sdk
+                        };
+                        found.push((to, target.via.clone(), kind, here));
+                    }
+                }
+            }
+            if let Some((_, ConfigFacts::Spring { reads, .. })) = &file.config {
+                for read in reads {
+                    for (value, _, _) in values_of(&read.name) {
+                        if let Some(target) = self.resolve_env_value(&read.name, &value, &from) {
+                            let here = evidence(&entry.path, read.line, "spring.env.placeholder");
+                            found.push((target, Some(read.name.clone()), ConnectionKind::Env, here));
+                        }
+                    }
+                }
+            }
+            for (to, via, kind, here) in found {
+                self.add_connection(&from, &to, via, kind, here);
+            }
+        }
+    }
+
+    /// What an Aspire AppHost wires: a project's references and the endpoints
+    /// it hands over by name.
+    pub(super) fn connect_aspire(&mut self, files: &[Processed]) {
+        for file in files {
+            let (Some(entry), Some((_, ConfigFacts::Aspire(resources)))) = (&file.entry, &file.config) else {
+                continue;
+            };
+            for resource in resources.iter().filter(|r| r.project.is_some()) {
+                let Some(from) = self.aliases.get(&resource.name, "") else { continue };
+                let by_var = |var: &str| resources.iter().find(|r| r.var.as_deref() == Some(var));
+                let mut targets: Vec<(String, Option<String>, u32)> = Vec::new();
+                for reference in &resource.references {
+                    let Some(target) = by_var(reference) else { continue };
+                    let via = target.project.is_none().then(|| format!("ConnectionStrings__{}", target.name));
+                    if let Some(to) = self.aspire_target(target, resources) {
+                        targets.push((to, via, resource.line));
+                    }
+                }
+                for (name, endpoint, line) in &resource.environment {
+                    if let Some(to) =
+                        endpoint.as_deref().and_then(by_var).and_then(|t| self.aspire_target(t, resources))
+                    {
+                        targets.push((to, Some(name.clone()), *line));
+                    }
+                }
+                for (to, via, line) in targets {
+                    let here = evidence(&entry.path, line, "aspire.reference");
+                    self.add_connection(&from, &to, via, ConnectionKind::Env, here);
+                }
+            }
+        }
+    }
+
+    /// The service or system an Aspire resource is.
+    pub(super) fn aspire_target(
+        &self,
+        resource: &crate::scan::config::aspire::Resource,
+        all: &[crate::scan::config::aspire::Resource],
+    ) -> Option<String> {
+        if resource.project.is_some() {
+            return self.aliases.get(&resource.name, "");
+        }
+        if let Some(image) = &resource.image
+            && let Some(external) = externals::by_image(image)
+        {
+            return Some(external.id.clone());
+        }
+        // `postgres.AddDatabase("catalogdb")` is the parent's system.
+        let mut method = resource.method.as_str();
+        if let Some(parent) = resource.parent.as_deref().and_then(|p| all.iter().find(|r| r.var.as_deref() == Some(p)))
+        {
+            method = parent.method.as_str();
+        }
+        externals::aspire_system(method).map(str::to_owned)
+    }
+
+    pub(super) fn connect_deployments(&mut self) {
+        // Compose and k8s wiring: env values of a service's own definition, and depends_on.
+        let services: Vec<ComposeService> = self.projects.iter().flat_map(|p| p.services.iter().cloned()).collect();
+        for compose in &services {
+            let scope = compose.project_dir.as_str();
+            let Some(from) = self.aliases.get(&compose.name, scope) else { continue };
+            if self.externals.contains_key(&from) {
+                continue;
+            }
+            for (target, path, line) in &compose.depends_on {
+                if let Some(to) = self.aliases.get(target, scope) {
+                    self.add_connection(
+                        &from,
+                        &to,
+                        None,
+                        ConnectionKind::Compose,
+                        evidence(path, *line, "compose.depends-on"),
+                    );
+                }
+            }
+            // `links` (compose v1) name what a service talks to, as depends_on does.
+            for (target, _) in &compose.links {
+                if let Some(to) = self.aliases.get(target, scope) {
+                    let here = evidence(&compose.path, compose.line, "compose.links");
+                    self.add_connection(&from, &to, None, ConnectionKind::Compose, here);
+                }
+            }
+            let env: Vec<(&str, &EnvEntry)> = compose.environment.iter().map(|(p, e)| (p.as_str(), e)).collect();
+            self.connect_env(&from, &env, ConnectionKind::Env, "compose.environment");
+        }
+        let workloads: Vec<(String, Vec<(String, EnvEntry)>)> =
+            self.kube.workloads.iter().map(|w| (w.workload.name.clone(), w.env.clone())).collect();
+        for (name, env) in &workloads {
+            let Some(from) = self.aliases.get(name, "") else { continue };
+            if self.externals.contains_key(&from) {
+                continue;
+            }
+            let env: Vec<(&str, &EnvEntry)> = env.iter().map(|(p, e)| (p.as_str(), e)).collect();
+            self.connect_env(&from, &env, ConnectionKind::K8s, "k8s.env");
+        }
+    }
+
+    /// Connections from the env a deployment gives service `from`.
+    pub(super) fn connect_env(&mut self, from: &str, env: &[(&str, &EnvEntry)], kind: ConnectionKind, rule: &str) {
+        for (path, e) in env {
+            let Some(value) = &e.value else { continue };
+            if let Some(to) = self.resolve_env_value(&e.name, value, from) {
+                self.add_connection(from, &to, Some(e.name.clone()), kind, evidence(path, e.line, rule));
+            }
+        }
+    }
+
+    pub(super) fn add_connection(
+        &mut self,
+        from: &str,
+        to: &str,
+        via: Option<String>,
+        kind: ConnectionKind,
+        here: Evidence,
+    ) {
+        if from == to {
+            return;
+        }
+        if !self.services.iter().any(|s| s.id == to) && !self.externals.contains_key(to) {
+            let Some(external) = externals::by_id(to) else { return };
+            self.externals.insert(to.to_owned(), external_service(to, external.kind));
+        }
+        if let Some(external) = self.externals.get_mut(to) {
+            external.evidence.push(here.clone());
+            tidy(&mut external.evidence);
+        }
+        let connection = self.connections.entry((from.to_owned(), to.to_owned(), via.clone())).or_insert_with(|| {
+            Connection { from: from.to_owned(), to: to.to_owned(), via, kind, evidence: Vec::new() }
+        });
+        if priority(kind) > priority(connection.kind) {
+            connection.kind = kind;
+        }
+        connection.evidence.push(here);
+        tidy(&mut connection.evidence);
+    }
+}
+
+/// A connection without `via` says nothing a connection with one between
+/// the same ends does not.
+pub(super) fn drop_redundant(connections: &mut Vec<Connection>) {
+    let with_via: BTreeSet<(String, String)> =
+        connections.iter().filter(|c| c.via.is_some()).map(|c| (c.from.clone(), c.to.clone())).collect();
+    connections.retain(|c| c.via.is_some() || !with_via.contains(&(c.from.clone(), c.to.clone())));
+}
+
+pub(super) fn priority(kind: ConnectionKind) -> u8 {
+    match kind {
+        ConnectionKind::Grpc => 6,
+        ConnectionKind::Http => 5,
+        ConnectionKind::Env => 4,
+        ConnectionKind::Sdk => 3,
+        ConnectionKind::K8s => 2,
+        ConnectionKind::Compose => 1,
+        ConnectionKind::Import => 0,
+    }
+}

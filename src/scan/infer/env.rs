@@ -1,0 +1,114 @@
+//! Stage 5, env: every variable read or defined, with its readers and status.
+
+use super::*;
+
+impl Builder {
+    pub(super) fn env_vars(&mut self, files: &[Processed]) -> Vec<EnvVar> {
+        let mut vars: BTreeMap<String, (BTreeSet<Definition>, BTreeSet<Usage>)> = BTreeMap::new();
+        for file in files {
+            let Some(entry) = &file.entry else { continue };
+            let owners = self.owners_of_file(file, &entry.path);
+            let owners: Vec<Option<String>> =
+                if owners.is_empty() { vec![None] } else { owners.into_iter().map(Some).collect() };
+            let mut read = |name: &str, line: u32, rule: &str| {
+                for service in &owners {
+                    let usage =
+                        Usage { path: entry.path.clone(), line, service: service.clone(), rule: rule.to_owned() };
+                    vars.entry(name.to_owned()).or_default().1.insert(usage);
+                }
+            };
+            for fact in &file.code {
+                if let FactKind::EnvRead { name } = &fact.kind {
+                    read(name, fact.line, fact.rule);
+                }
+            }
+            if let Some((_, ConfigFacts::Spring { reads, .. })) = &file.config {
+                for r in reads {
+                    read(&r.name, r.line, "spring.env.placeholder");
+                }
+            }
+            let Some((kind, facts)) = &file.config else { continue };
+            if let ConfigFacts::Aspire(resources) = facts {
+                for (name, line) in aspire_environment(resources) {
+                    let definition = Definition { path: entry.path.clone(), line, source: kind.source().to_owned() };
+                    vars.entry(name).or_default().0.insert(definition);
+                }
+                continue;
+            }
+            let definitions: Vec<&EnvEntry> = match facts {
+                ConfigFacts::Dotenv(entries) | ConfigFacts::Workflow(entries) => entries.iter().collect(),
+                ConfigFacts::Procfile(processes) => processes.iter().flat_map(|p| &p.env).collect(),
+                ConfigFacts::Dockerfile(dockerfile) => dockerfile.env.iter().collect(),
+                ConfigFacts::Spring { .. }
+                | ConfigFacts::Manifest(_)
+                | ConfigFacts::Compose(_)
+                | ConfigFacts::Kubernetes(_)
+                | ConfigFacts::Aspire(_)
+                | ConfigFacts::HelmChart(_)
+                | ConfigFacts::HelmValues(_)
+                | ConfigFacts::HelmTemplate(_) => Vec::new(),
+            };
+            for definition in definitions {
+                let source = kind.source().to_owned();
+                vars.entry(definition.name.clone()).or_default().0.insert(Definition {
+                    path: entry.path.clone(),
+                    line: definition.line,
+                    source,
+                });
+            }
+        }
+        // Kubernetes environments, ConfigMaps included, where each variable is set.
+        for (path, definition) in self.kube.workloads.iter().flat_map(|w| &w.env) {
+            vars.entry(definition.name.clone()).or_default().0.insert(Definition {
+                path: path.clone(),
+                line: definition.line,
+                source: "k8s".to_owned(),
+            });
+        }
+        // Compose environments, each variable where the file that sets it says so.
+        for service in self.projects.iter().flat_map(|p| &p.services) {
+            for (path, definition) in &service.environment {
+                vars.entry(definition.name.clone()).or_default().0.insert(Definition {
+                    path: path.clone(),
+                    line: definition.line,
+                    source: "compose".to_owned(),
+                });
+            }
+        }
+        vars.into_iter()
+            .map(|(name, (defined, used))| {
+                let readers: BTreeSet<String> = used.iter().filter_map(|u| u.service.clone()).collect();
+                let status = match (defined.is_empty(), used.is_empty()) {
+                    (_, true) => EnvStatus::Unused,
+                    (true, false) => EnvStatus::Missing,
+                    (false, false) => EnvStatus::Defined,
+                };
+                let shared = readers.len() >= 2;
+                EnvVar {
+                    name,
+                    defined: defined.into_iter().collect(),
+                    used: used.into_iter().collect(),
+                    status,
+                    shared,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The variables an AppHost sets in its projects' environment: those of
+/// `WithEnvironment`, and `ConnectionStrings__<name>` for each referenced system.
+pub(super) fn aspire_environment(resources: &[crate::scan::config::aspire::Resource]) -> Vec<(String, u32)> {
+    let mut out = Vec::new();
+    for resource in resources.iter().filter(|r| r.project.is_some()) {
+        out.extend(resource.environment.iter().map(|(name, _, line)| (name.clone(), *line)));
+        for reference in &resource.references {
+            if let Some(target) = resources.iter().find(|r| r.var.as_deref() == Some(reference.as_str()))
+                && target.project.is_none()
+            {
+                out.push((format!("ConnectionStrings__{}", target.name), resource.line));
+            }
+        }
+    }
+    out
+}

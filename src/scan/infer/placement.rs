@@ -1,0 +1,142 @@
+//! Stage 2, placement: deployments that name no directory (an image, a
+//! Kubernetes workload) join the unit that builds or is named like them.
+
+use super::*;
+
+impl Builder {
+    /// Kubernetes workloads join the unit whose name or directory their image names.
+    pub(super) fn place_compose_and_k8s(&mut self) {
+        let placed: Vec<(String, Workload, Option<String>)> = self
+            .kube
+            .workloads
+            .iter()
+            .map(|w| (w.path.clone(), w.workload.clone(), self.unit_for_workload(&w.workload)))
+            .collect();
+        for (path, workload, root) in placed {
+            match root {
+                Some(root) => self.units.get_mut(&root).expect("exists").workloads.push((path, workload)),
+                None => self.extra_workloads.push((path, workload)),
+            }
+        }
+    }
+
+    pub(super) fn unit_for_workload(&self, workload: &Workload) -> Option<String> {
+        if let Some(root) = workload.images.iter().find_map(|image| self.built_here(image)) {
+            return Some(root);
+        }
+        let mut names: Vec<String> = workload
+            .images
+            .iter()
+            .filter(|image| externals::by_image(image).is_none())
+            .flat_map(|image| externals::image_names(image))
+            .collect();
+        names.push(workload.name.clone());
+        // Deepest match first: `src/cartservice/src` is matched by `cartservice` through its parent.
+        let mut best: Option<(usize, &str)> = None;
+        for (root, unit) in &self.units {
+            let segments: Vec<&str> = root.split('/').collect();
+            let score = names.iter().filter_map(|name| {
+                if unit.compose.iter().any(|(_, c)| &c.name == name) || unit.aliases.contains(name) {
+                    return Some(3);
+                }
+                match segments.iter().rposition(|s| s == name) {
+                    Some(i) if i + 1 == segments.len() => Some(2),
+                    Some(_) => Some(1),
+                    None => None,
+                }
+            });
+            if let Some(score) = score.max()
+                && unit.is_service_candidate_for_k8s()
+                && best.is_none_or(|(s, r)| score > s || (score == s && root.len() > r.len()))
+            {
+                best = Some((score, root));
+            }
+        }
+        best.map(|(_, root)| root.to_owned())
+    }
+
+    /// The unit that builds `image` in this tree: a compose service with
+    /// `build:` that tags its image so (`image: acme/cart` beside `build: ./cart`).
+    pub(super) fn built_here(&self, image: &str) -> Option<String> {
+        let base = externals::image_base(image);
+        if base.is_empty() || base.contains('$') {
+            return None;
+        }
+        self.units
+            .iter()
+            .find(|(_, unit)| {
+                unit.compose.iter().any(|(_, c)| {
+                    c.build.is_some() && c.image.as_deref().is_some_and(|i| externals::image_base(i) == base)
+                })
+            })
+            .map(|(root, _)| root.clone())
+    }
+
+    /// The repository namespaces (`acme` of `acme/cart`) that images built in this tree are tagged into.
+    pub(super) fn first_party_namespaces(&self) -> BTreeSet<String> {
+        self.units
+            .values()
+            .flat_map(|u| &u.compose)
+            .filter(|(_, c)| c.build.is_some())
+            .filter_map(|(_, c)| image_namespace(c.image.as_deref()?))
+            .collect()
+    }
+
+    /// Compose services that run an image built from this tree elsewhere
+    /// (`image: org/spring-petclinic-vets-service`, built by Maven) join the
+    /// directory of that name.
+    pub(super) fn adopt_image_services(&mut self) {
+        let mut remaining = Vec::new();
+        for (path, service) in std::mem::take(&mut self.image_services) {
+            let image = service.image.as_deref().unwrap_or("");
+            let owner = self.built_here(image).or_else(|| {
+                if externals::by_image(image).is_some() {
+                    return None;
+                }
+                // Named after a program of this tree, longest name first.
+                externals::image_names(image).iter().find_map(|name| {
+                    self.units
+                        .iter()
+                        .find(|(root, unit)| {
+                            !unit.manifests.is_empty() && (last_segment(root) == name || unit.aliases.contains(name))
+                        })
+                        .map(|(root, _)| root.clone())
+                })
+            });
+            match owner {
+                Some(root) => self.units.get_mut(&root).expect("exists").compose.push((path, service)),
+                None => remaining.push((path, service)),
+            }
+        }
+        self.image_services = remaining;
+    }
+
+    /// A generic build image that runs source mounted from the tree
+    /// (`volumes: ./internal:/internal`, `working_dir: /internal/trainer`)
+    /// is the service of that source directory.
+    pub(super) fn rehome_mounted_compose(&mut self) {
+        let code_roots: BTreeSet<String> =
+            self.units.iter().filter(|(_, u)| !u.manifests.is_empty()).map(|(r, _)| r.clone()).collect();
+        let mut moves = Vec::new();
+        for (root, unit) in &self.units {
+            if !unit.manifests.is_empty() {
+                continue;
+            }
+            for (index, (_, compose)) in unit.compose.iter().enumerate() {
+                let Some(workdir) = compose.working_dir.as_deref() else { continue };
+                let mounted = compose.mounts.iter().find_map(|(source, target)| {
+                    let rest = workdir.strip_prefix(target.as_str())?;
+                    (rest.is_empty() || rest.starts_with('/'))
+                        .then(|| crate::scan::config::join(source, rest.trim_start_matches('/')))
+                });
+                if let Some(code) = mounted.filter(|code| code_roots.contains(code)) {
+                    moves.push((root.clone(), index, code));
+                }
+            }
+        }
+        for (from, index, to) in moves.into_iter().rev() {
+            let entry = self.units.get_mut(&from).expect("exists").compose.remove(index);
+            self.units.get_mut(&to).expect("exists").compose.push(entry);
+        }
+    }
+}

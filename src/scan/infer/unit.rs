@@ -1,0 +1,99 @@
+//! A unit: a directory that may be a service, and everything known about it.
+
+use super::*;
+/// A directory that may be a service, and everything known about it.
+#[derive(Default)]
+pub(super) struct Unit {
+    pub(super) root: String,
+    /// Names it goes by: compose service, k8s workload, directory, manifest name.
+    pub(super) aliases: BTreeSet<String>,
+    pub(super) manifests: Vec<(String, Manifest)>,
+    pub(super) dockerfile: Option<(String, Dockerfile)>,
+    pub(super) compose: Vec<(String, ComposeService)>,
+    pub(super) workloads: Vec<(String, Workload)>,
+    pub(super) entry_points: Vec<Evidence>,
+    pub(super) frameworks: Vec<(String, Evidence, Option<u16>)>,
+    pub(super) ports: BTreeSet<u16>,
+    pub(super) evidence: BTreeSet<Evidence>,
+    pub(super) languages: BTreeMap<String, usize>,
+    /// For a Go `main` package below its module's root: that root.
+    pub(super) go_module: Option<String>,
+}
+
+impl Unit {
+    pub(super) fn new(root: &str) -> Unit {
+        Unit { root: root.to_owned(), ..Unit::default() }
+    }
+
+    pub(super) fn is_service(&self) -> bool {
+        if !self.compose.is_empty() || !self.workloads.is_empty() {
+            return true;
+        }
+        // Go's convention: the module's commands live in `cmd/`; a `main`
+        // package elsewhere (tools/, hack/, examples/) is a program only when
+        // something builds or deploys it (a Dockerfile, compose, a workload).
+        if self.go_module.is_some() {
+            return self.root.split('/').any(|segment| segment == "cmd") || self.dockerfile.is_some();
+        }
+        if self.manifests.iter().any(|(_, m)| m.not_a_service) {
+            return false;
+        }
+        // In languages whose programs start at a `main`, code without one is a library,
+        // whatever frameworks it wires up for its callers.
+        let compiled =
+            self.manifests.iter().any(|(_, m)| matches!(m.ecosystem, "go" | "cargo" | "maven" | "gradle" | "nuget"));
+        if compiled && self.entry_points.is_empty() {
+            return false;
+        }
+        // A Dockerfile alone (nothing builds or runs it) is a build recipe, not a service.
+        let has_code = !self.manifests.is_empty() || !self.frameworks.is_empty() || !self.entry_points.is_empty();
+        // A UI framework plus a script that runs it: a front-end app, not a component library.
+        let frontend_app = self.manifests.iter().any(|(_, m)| {
+            m.runs_app
+                && m.dependencies.iter().any(|d| {
+                    frameworks::by_package(m.ecosystem, &d.name).is_some_and(|f| f.kind == ServiceKind::Frontend)
+                })
+        });
+        (self.dockerfile.is_some() && has_code)
+            || frontend_app
+            || !self.frameworks.is_empty()
+            || (!self.manifests.is_empty() && !self.entry_points.is_empty())
+            || self.manifests.iter().any(|(_, m)| m.start.is_some() || m.web_sdk)
+    }
+
+    /// A directory holding only a Dockerfile `FROM` a known third-party
+    /// image (`FROM prom/prometheus` plus config): that system, not ours.
+    pub(super) fn wrapped_external(&self) -> Option<&'static externals::External> {
+        let (_, dockerfile) = self.dockerfile.as_ref()?;
+        if !self.manifests.is_empty() || !self.frameworks.is_empty() || !self.entry_points.is_empty() {
+            return None;
+        }
+        externals::by_image(dockerfile.final_from(None)?)
+    }
+}
+
+impl Unit {
+    /// Whether a Kubernetes workload may be placed here: a unit that builds something.
+    pub(super) fn is_service_candidate_for_k8s(&self) -> bool {
+        self.dockerfile.is_some() || !self.manifests.is_empty() || !self.compose.is_empty()
+    }
+}
+
+/// Whether the directory would be a service even if compose did not build it.
+pub(super) fn unit_is_service_without_compose(unit: &Unit) -> bool {
+    !unit.frameworks.is_empty()
+        || (!unit.manifests.is_empty() && !unit.entry_points.is_empty())
+        || unit.manifests.iter().any(|(_, m)| m.start.is_some() || m.web_sdk)
+        || unit
+            .manifests
+            .iter()
+            .any(|(_, m)| m.dependencies.iter().any(|d| frameworks::by_package(m.ecosystem, &d.name).is_some()))
+}
+
+/// Dockerfile beats Dockerfile.dev: keep the plain one when there are several.
+pub(super) fn give_dockerfile(unit: &mut Unit, path: &str, dockerfile: &Dockerfile) {
+    let plain = path.ends_with("/Dockerfile") || path == "Dockerfile";
+    if unit.dockerfile.is_none() || plain {
+        unit.dockerfile = Some((path.to_owned(), dockerfile.clone()));
+    }
+}

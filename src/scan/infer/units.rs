@@ -1,0 +1,264 @@
+//! Stage 1, units: every directory holding a manifest or a Dockerfile, or
+//! built by compose, a Procfile or an Aspire AppHost, and what its code says.
+
+use super::*;
+
+impl Builder {
+    /// Every directory holding a manifest or a Dockerfile, or built by compose, is a unit.
+    pub(super) fn collect_units(&mut self, files: &[Processed]) {
+        // Directories of code and manifests: a Dockerfile kept apart from the
+        // code it builds (`docker/Dockerfile`) does not make its directory the service.
+        let code_dirs: BTreeSet<&str> = files
+            .iter()
+            .filter_map(|file| {
+                let entry = file.entry.as_ref()?;
+                let code = entry.language.as_deref().and_then(crate::scan::lang::ecosystem_of).is_some()
+                    || matches!(file.config, Some((_, ConfigFacts::Manifest(_))));
+                code.then(|| dir_of(&entry.path))
+            })
+            .collect();
+        let holds_code = |dir: &str| code_dirs.iter().any(|code| *code == dir || is_under(code, dir));
+        let dockerfiles: BTreeMap<&str, &Dockerfile> = files
+            .iter()
+            .filter_map(|file| match (&file.entry, &file.config) {
+                (Some(entry), Some((_, ConfigFacts::Dockerfile(d)))) => Some((entry.path.as_str(), d)),
+                _ => None,
+            })
+            .collect();
+        let manifest_dirs: BTreeSet<&str> = files
+            .iter()
+            .filter(|file| matches!(file.config, Some((_, ConfigFacts::Manifest(_)))))
+            .filter_map(|file| Some(dir_of(&file.entry.as_ref()?.path)))
+            .collect();
+        let mut loose_dockerfiles: Vec<(String, Dockerfile)> = Vec::new();
+        for file in files {
+            let (Some(entry), Some((_, facts))) = (&file.entry, &file.config) else { continue };
+            let dir = dir_of(&entry.path).to_owned();
+            match facts {
+                ConfigFacts::Manifest(manifest) => {
+                    let unit = self.units.entry(dir.clone()).or_insert_with(|| Unit::new(&dir));
+                    unit.manifests.push((entry.path.clone(), manifest.clone()));
+                    if let Some(name) = &manifest.name {
+                        unit.aliases.insert(name.rsplit('/').next().unwrap_or(name).to_owned());
+                    }
+                }
+                ConfigFacts::Dockerfile(dockerfile) => {
+                    // A Dockerfile kept apart from any code (`src/main/docker/`,
+                    // `docker/`) is placed once compose builds are known.
+                    if !holds_code(&dir) {
+                        loose_dockerfiles.push((entry.path.clone(), dockerfile.clone()));
+                        continue;
+                    }
+                    let unit = self.units.entry(dir.clone()).or_insert_with(|| Unit::new(&dir));
+                    give_dockerfile(unit, &entry.path, dockerfile);
+                }
+                _ => {}
+            }
+        }
+        // A Procfile's process types run the directory's code, as compose services would.
+        for file in files {
+            let (Some(entry), Some((_, ConfigFacts::Procfile(processes)))) = (&file.entry, &file.config) else {
+                continue;
+            };
+            let dir = dir_of(&entry.path).to_owned();
+            // `release` is a deploy step (migrations), not a running process.
+            for process in processes.iter().filter(|p| p.name != "release") {
+                let service = ComposeService {
+                    name: process.name.clone(),
+                    path: entry.path.clone(),
+                    line: process.line,
+                    build: Some(dir.clone()),
+                    command: Some(process.command.clone()),
+                    environment: process.env.iter().map(|e| (entry.path.clone(), e.clone())).collect(),
+                    files: vec![entry.path.clone()],
+                    project_dir: dir.clone(),
+                    ..ComposeService::default()
+                };
+                self.units
+                    .entry(dir.clone())
+                    .or_insert_with(|| Unit::new(&dir))
+                    .compose
+                    .push((entry.path.clone(), service));
+            }
+        }
+        // An Aspire AppHost runs projects of the solution under names, as compose runs builds.
+        let projects_by_type: BTreeMap<String, String> = files
+            .iter()
+            .filter(|f| matches!(&f.config, Some((ConfigKind::Csproj, _))))
+            .filter_map(|f| {
+                let path = &f.entry.as_ref()?.path;
+                let stem = path.rsplit('/').next()?.strip_suffix(".csproj")?;
+                // Aspire names `Catalog.API.csproj` `Projects.Catalog_API`.
+                Some((stem.replace(['.', '-'], "_"), dir_of(path).to_owned()))
+            })
+            .collect();
+        for file in files {
+            let (Some(entry), Some((_, ConfigFacts::Aspire(resources)))) = (&file.entry, &file.config) else {
+                continue;
+            };
+            for resource in resources {
+                let Some(root) = resource.project.as_ref().and_then(|p| projects_by_type.get(p)) else { continue };
+                let service = ComposeService {
+                    name: resource.name.clone(),
+                    path: entry.path.clone(),
+                    line: resource.line,
+                    build: Some(root.clone()),
+                    files: vec![entry.path.clone()],
+                    ..ComposeService::default()
+                };
+                self.units
+                    .entry(root.clone())
+                    .or_insert_with(|| Unit::new(root))
+                    .compose
+                    .push((entry.path.clone(), service));
+            }
+        }
+        // Every Go `main` package is a program of its own, below its module's root.
+        for file in files {
+            let Some(entry) = &file.entry else { continue };
+            if !file.entry_point
+                || entry.language.as_deref() != Some("go")
+                || crate::scan::paths::is_excluded(&entry.path)
+            {
+                continue;
+            }
+            let dir = dir_of(&entry.path).to_owned();
+            let module = self
+                .units
+                .iter()
+                .filter(|(root, unit)| {
+                    (root.is_empty() || is_under(&dir, root)) && unit.manifests.iter().any(|(_, m)| m.ecosystem == "go")
+                })
+                .max_by_key(|(root, _)| root.len())
+                .map(|(root, _)| root.clone());
+            if let Some(module) = module.filter(|m| *m != dir) {
+                self.units.entry(dir.clone()).or_insert_with(|| Unit::new(&dir)).go_module = Some(module);
+            }
+        }
+        for service in self.projects.iter().flat_map(|p| &p.services) {
+            match &service.build {
+                Some(context) => {
+                    let dockerfile_path =
+                        crate::scan::config::join(context, service.dockerfile.as_deref().unwrap_or("Dockerfile"));
+                    let root = build_root(
+                        context,
+                        &dockerfile_path,
+                        dockerfiles.get(dockerfile_path.as_str()).copied(),
+                        &holds_code,
+                        &manifest_dirs,
+                    );
+                    let unit = self.units.entry(root.clone()).or_insert_with(|| Unit::new(&root));
+                    if unit.dockerfile.is_none()
+                        && let Some(dockerfile) = dockerfiles.get(dockerfile_path.as_str())
+                    {
+                        unit.dockerfile = Some((dockerfile_path.clone(), (*dockerfile).clone()));
+                    }
+                    unit.compose.push((service.path.clone(), service.clone()));
+                }
+                None => self.image_services.push((service.path.clone(), service.clone())),
+            }
+        }
+        // Loose Dockerfiles: the unit a build already placed there, else the
+        // nearest enclosing program that has none (`src/main/docker/Dockerfile`
+        // builds its module); never a unit of their own, which would cut the
+        // module off from its entry point.
+        for (path, dockerfile) in loose_dockerfiles {
+            if self.units.values().any(|u| u.dockerfile.as_ref().is_some_and(|(p, _)| *p == path)) {
+                continue;
+            }
+            let dir = dir_of(&path);
+            let owner = self.units.get(dir).map(|_| dir.to_owned()).or_else(|| {
+                self.units
+                    .iter()
+                    .filter(|(root, unit)| !unit.manifests.is_empty() && (root.is_empty() || is_under(dir, root)))
+                    .max_by_key(|(root, _)| root.len())
+                    .map(|(root, _)| root.clone())
+            });
+            if let Some(unit) = owner.and_then(|root| self.units.get_mut(&root))
+                && unit.dockerfile.is_none()
+            {
+                give_dockerfile(unit, &path, &dockerfile);
+            }
+        }
+    }
+
+    /// The deepest unit whose root contains `path`.
+    pub(super) fn unit_of(&self, path: &str) -> Option<&str> {
+        self.units.keys().filter(|root| is_under(path, root)).max_by_key(|root| root.len()).map(String::as_str)
+    }
+
+    /// Frameworks, ports and entry points found in code belong to the deepest unit.
+    pub(super) fn attribute_code(&mut self, files: &[Processed]) {
+        for file in files {
+            let Some(entry) = &file.entry else { continue };
+            let Some(root) = self.unit_of(&entry.path).map(str::to_owned) else { continue };
+            let unit = self.units.get_mut(&root).expect("root exists");
+            if let Some(language) = &entry.language
+                && file.parsed
+                && !file.code.is_empty()
+            {
+                *unit.languages.entry(language.clone()).or_default() += 1;
+            }
+            if file.entry_point {
+                let rule = format!("{}.entry-point", entry.language.as_deref().unwrap_or("code"));
+                unit.entry_points.push(evidence(&entry.path, 1, &rule));
+            }
+            for fact in &file.code {
+                match &fact.kind {
+                    FactKind::Framework { name, port } => {
+                        unit.frameworks.push((name.clone(), evidence(&entry.path, fact.line, fact.rule), *port));
+                        unit.ports.extend(port);
+                    }
+                    FactKind::Listen { port: Some(port), .. } => {
+                        unit.ports.insert(*port);
+                        unit.evidence.insert(evidence(&entry.path, fact.line, fact.rule));
+                    }
+                    _ => {}
+                }
+            }
+            if let Some((ConfigKind::Spring, ConfigFacts::Spring { port: Some((port, line)), .. })) = &file.config {
+                unit.ports.insert(*port);
+                unit.evidence.insert(evidence(&entry.path, *line, "spring.server-port"));
+            }
+        }
+    }
+}
+
+/// The directory a compose build builds: the Dockerfile's own directory
+/// when code lives there (`context: .`, `dockerfile: backend/Dockerfile`);
+/// else the one program below the context that its COPY instructions take
+/// (`COPY services/api/ /app` from `docker/api.Dockerfile`); else the context.
+pub(super) fn build_root(
+    context: &str,
+    dockerfile_path: &str,
+    dockerfile: Option<&Dockerfile>,
+    holds_code: &dyn Fn(&str) -> bool,
+    manifest_dirs: &BTreeSet<&str>,
+) -> String {
+    let dir = dir_of(dockerfile_path);
+    if dir != context && holds_code(dir) {
+        return dir.to_owned();
+    }
+    let Some(dockerfile) = dockerfile else { return context.to_owned() };
+    let programs: BTreeSet<&str> = dockerfile
+        .copies()
+        .into_iter()
+        .filter(|source| !matches!(*source, "" | "." | "*"))
+        .filter_map(|source| {
+            let path = crate::scan::config::join(context, source);
+            // The program a copied path belongs to: the deepest manifest directory holding it.
+            manifest_dirs
+                .iter()
+                .filter(|m| {
+                    let m: &str = m;
+                    (m == path || is_under(&path, m)) && m != context && (context.is_empty() || is_under(m, context))
+                })
+                .max_by_key(|m| m.len())
+                .copied()
+        })
+        .collect();
+    match programs.into_iter().collect::<Vec<_>>().as_slice() {
+        [only] => (*only).to_owned(),
+        _ => context.to_owned(),
+    }
+}
