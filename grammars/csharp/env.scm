@@ -27,3 +27,32 @@
  (#match? @_cfg "^_?[cC]onfig(uration)?$")
  (#eq? @_m "GetValue")
  (#match? @name "^[A-Z][A-Z0-9_]*$")) @csharp.env.configuration-get-value
+
+; Configuration keys. ASP.NET Core configuration also reads each key from
+; the env var of the same name, `:` spelled `__` (`Identity__Url`), which
+; inference matches against the variables a deployment defines.
+
+; configuration["Identity:Url"], builder.Configuration["IdentityUrl"]
+((element_access_expression
+   expression: [(identifier) @_cfg (member_access_expression name: (identifier) @_cfg)]
+   subscript: (bracketed_argument_list . (argument . (string_literal . (string_literal_content) @key .)) .))
+ (#match? @_cfg "^_?[cC]onfig(uration)?$")) @csharp.config.configuration-index
+
+; configuration.GetValue<bool>("UseHttps"), configuration.GetSection("Identity"), GetRequiredValue("X")
+((invocation_expression
+   function: (member_access_expression
+     expression: [(identifier) @_cfg (member_access_expression name: (identifier) @_cfg)]
+     name: [(identifier) @_m (generic_name (identifier) @_m)])
+   arguments: (argument_list . (argument . (string_literal . (string_literal_content) @key .))))
+ (#match? @_cfg "^_?[cC]onfig(uration)?$")
+ (#any-of? @_m "GetValue" "GetSection" "GetRequiredSection" "GetRequiredValue")) @csharp.config.configuration-get
+
+; configuration.GetConnectionString("catalogdb"): the key `ConnectionStrings:catalogdb`
+((invocation_expression
+   function: (member_access_expression
+     expression: [(identifier) @_cfg (member_access_expression name: (identifier) @_cfg)]
+     name: (identifier) @_m)
+   arguments: (argument_list . (argument . (string_literal . (string_literal_content) @key .))))
+ (#match? @_cfg "^_?[cC]onfig(uration)?$")
+ (#any-of? @_m "GetConnectionString" "GetRequiredConnectionString")
+ (#set! section "ConnectionStrings")) @csharp.config.connection-string

@@ -1,6 +1,7 @@
 ; Spring placeholders in annotations: @Value("${DB_URL}"), @Value("${PORT:8080}").
 ; Spring resolves an upper-case placeholder from the environment.
 ; triggers: @Value
+; triggers: @ConfigurationProperties getProperty getRequiredProperty
 
 ((annotation
    name: (identifier) @_v
@@ -10,3 +11,34 @@
    ]))
  (#eq? @_v "Value")
  (#match? @placeholder "^\\$\\{[A-Z_][A-Z0-9_]*(:.*)?\\}$")) @java.env.spring-value
+
+; Configuration keys. Spring binds each from an env var of the relaxed
+; form too (`retail.db.url` from RETAIL_DB_URL), which inference matches
+; against the variables a deployment defines.
+
+; @Value("${retail.db.url}"), @Value("${retail.db.pool:10}")
+((annotation
+   name: (identifier) @_v
+   arguments: (annotation_argument_list [
+     (string_literal (string_fragment) @key)
+     (element_value_pair key: (identifier) @_k value: (string_literal (string_fragment) @key))
+   ]))
+ (#eq? @_v "Value")
+ (#match? @key "^\\$\\{[a-z][a-zA-Z0-9._-]*(:.*)?\\}$")) @java.config.spring-value
+
+; @ConfigurationProperties("retail.db"), @ConfigurationProperties(prefix = "retail.db"):
+; every key below the prefix is bound.
+((annotation
+   name: (identifier) @_a
+   arguments: (annotation_argument_list [
+     (string_literal (string_fragment) @key)
+     (element_value_pair key: (identifier) @_k value: (string_literal (string_fragment) @key))
+   ]))
+ (#eq? @_a "ConfigurationProperties")) @java.config.configuration-properties
+
+; environment.getProperty("retail.db.url"), env.getRequiredProperty("x.y", Integer.class)
+((method_invocation
+   name: (identifier) @_m
+   arguments: (argument_list . (string_literal (string_fragment) @key)))
+ (#any-of? @_m "getProperty" "getRequiredProperty")
+ (#match? @key "^[a-z][a-zA-Z0-9_-]*[.][a-zA-Z0-9._-]+$")) @java.config.environment-get-property

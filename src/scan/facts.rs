@@ -29,6 +29,14 @@ pub enum FactKind {
     Target { kind: ConnectionKind, url: Option<String>, env: Option<String> },
     /// A string literal that looks like a connection URL (`postgres://…`).
     Literal { url: String },
+    /// A configuration key the code reads through a configuration library
+    /// (`@Value("${retail.db.url}")`, `configuration["Identity:Url"]`,
+    /// `viper.GetString("log.level")`). Such libraries also take the key
+    /// from an env var of a derived name; inference decides which.
+    ConfigKey { key: String },
+    /// The code has its configuration library read env vars under this
+    /// prefix (`viper.SetEnvPrefix("ND")`; "" for `viper.AutomaticEnv()`).
+    EnvPrefix { prefix: String },
 }
 
 /// A label from the scanner's own tables. (An alias, so that serde does

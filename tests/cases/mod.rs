@@ -606,4 +606,64 @@ pub static ALL: &[Case] = &[
         ],
         expect: &[Expect::Ports("api", &[8000]), Expect::Ports("admin", &[9000])],
     },
+    Case {
+        name: "spring-binds-the-relaxed-form-of-its-keys-and-its-own-properties",
+        files: &[
+            (
+                "compose.yaml",
+                "services:\n  orders:\n    build: ./orders\n    environment:\n      RETAIL_DB_URL: jdbc:postgresql://db/orders\n      RETAIL_DB_TABLE_NAME: orders\n      SPRING_DATASOURCE_USERNAME: app\n      UNRELATED_FLAG: \"1\"\n",
+            ),
+            ("orders/Dockerfile", "FROM eclipse-temurin:21\nCOPY . /app\n"),
+            (
+                "orders/pom.xml",
+                "<project><artifactId>orders</artifactId><dependencies><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency></dependencies></project>\n",
+            ),
+            (
+                "orders/src/main/java/a/App.java",
+                "package a;\n@SpringBootApplication\npublic class App {\n    public static void main(String[] args) {}\n}\n",
+            ),
+            (
+                "orders/src/main/java/a/DbProperties.java",
+                "package a;\n@ConfigurationProperties(prefix = \"retail.db\")\npublic class DbProperties {\n    private String url;\n    private String tableName;\n}\n",
+            ),
+        ],
+        expect: &[
+            Expect::EnvReaders("RETAIL_DB_URL", &["orders"]),
+            Expect::EnvReaders("RETAIL_DB_TABLE_NAME", &["orders"]),
+            Expect::EnvReaders("SPRING_DATASOURCE_USERNAME", &["orders"]),
+            Expect::EnvReaders("UNRELATED_FLAG", &[]),
+        ],
+    },
+    Case {
+        name: "aspnet-configuration-reads-keys-from-double-underscore-variables",
+        files: &[
+            (
+                "compose.yaml",
+                "services:\n  basket:\n    build: ./Basket.API\n    environment:\n      Identity__Url: http://identity\n      ConnectionStrings__redis: redis:6379\n      Unrelated__Key: x\n",
+            ),
+            ("Basket.API/Dockerfile", "FROM mcr.microsoft.com/dotnet/aspnet:8.0\nCOPY . /app\n"),
+            ("Basket.API/Basket.API.csproj", "<Project Sdk=\"Microsoft.NET.Sdk.Web\"></Project>\n"),
+            (
+                "Basket.API/Program.cs",
+                "var builder = WebApplication.CreateBuilder(args);\nvar identity = builder.Configuration[\"Identity:Url\"];\nvar redis = builder.Configuration.GetConnectionString(\"redis\");\nvar app = builder.Build();\napp.Run();\n",
+            ),
+        ],
+        expect: &[
+            Expect::EnvReaders("Identity__Url", &["basket"]),
+            Expect::EnvReaders("ConnectionStrings__redis", &["basket"]),
+            Expect::EnvReaders("Unrelated__Key", &[]),
+        ],
+    },
+    Case {
+        name: "viper-reads-its-keys-under-the-env-prefix",
+        files: &[
+            (".env.example", "ND_MUSICFOLDER=/music\nND_UNKNOWN=1\n"),
+            ("go.mod", GO_MOD),
+            (
+                "cmd/server/main.go",
+                "package main\n\nimport (\n\t\"net/http\"\n\t\"github.com/spf13/viper\"\n)\n\nfunc main() {\n\tviper.SetEnvPrefix(\"ND\")\n\tviper.AutomaticEnv()\n\tviper.SetDefault(\"musicfolder\", \"./music\")\n\thttp.ListenAndServe(\":4533\", nil)\n}\n",
+            ),
+        ],
+        expect: &[Expect::EnvReaders("ND_MUSICFOLDER", &["server"]), Expect::EnvReaders("ND_UNKNOWN", &[])],
+    },
 ];

@@ -104,6 +104,7 @@ fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '
             rules::CaptureRole::Port => values.port = parse_port(&text()),
             rules::CaptureRole::Url => values.url = Some(text()),
             rules::CaptureRole::Module => values.module = Some(text()),
+            rules::CaptureRole::Key => values.key = config_key(&text()),
             rules::CaptureRole::Exclude | rules::CaptureRole::Ignored => {}
         }
     }
@@ -123,6 +124,19 @@ fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '
             FactKind::Target { kind, url, env }
         }
         Category::Literal => FactKind::Literal { url: values.url? },
+        Category::Config => {
+            // A pattern may say under which section its key lives
+            // (`GetConnectionString("db")` reads `ConnectionStrings:db`).
+            let section = compiled
+                .query
+                .property_settings(found.pattern_index)
+                .iter()
+                .find(|p| &*p.key == "section")
+                .and_then(|p| p.value.as_deref());
+            let key = values.key.filter(|k| !k.is_empty())?;
+            FactKind::ConfigKey { key: section.map_or(key.clone(), |s| format!("{s}:{key}")) }
+        }
+        Category::EnvPrefix => FactKind::EnvPrefix { prefix: values.key.unwrap_or_default() },
     };
     Some(Fact { line, rule, kind })
 }
@@ -158,6 +172,21 @@ struct Values {
     port: Option<u16>,
     url: Option<String>,
     module: Option<String>,
+    key: Option<String>,
+}
+
+/// A configuration key as code names it: `a.b.c`, or the key of a
+/// placeholder `${a.b.c:default}`. Keys with spaces, further placeholders
+/// or nothing key-like in them are not keys.
+fn config_key(text: &str) -> Option<String> {
+    let text = text.trim();
+    let key = match text.strip_prefix("${").and_then(|t| t.strip_suffix('}')) {
+        Some(inner) => inner.split(':').next()?,
+        None => text,
+    };
+    let valid = key.len() <= 256
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ':' | '[' | ']'));
+    valid.then(|| key.to_owned())
 }
 
 /// Strips one layer of matching quotes (string nodes include them in some grammars).

@@ -20,6 +20,10 @@ pub enum Category {
     Http,
     Grpc,
     Literal,
+    /// A configuration key read through a configuration library.
+    Config,
+    /// A configuration library's env var prefix.
+    EnvPrefix,
 }
 
 impl Category {
@@ -32,6 +36,8 @@ impl Category {
             "http" => Category::Http,
             "grpc" => Category::Grpc,
             "literal" => Category::Literal,
+            "config" => Category::Config,
+            "envprefix" => Category::EnvPrefix,
             _ => return None,
         })
     }
@@ -54,6 +60,8 @@ pub enum CaptureRole {
     Port,
     Url,
     Module,
+    /// A configuration key (`a.b.c`, `${a.b:default}`, `Section:Key`) or an env prefix.
+    Key,
     /// A region of test code: facts inside it are dropped.
     Exclude,
     Ignored,
@@ -174,6 +182,7 @@ fn compile_file(language: &Language, file: &RuleFile) -> Result<CompiledFile, St
             "port" => CaptureRole::Port,
             "url" => CaptureRole::Url,
             "module" => CaptureRole::Module,
+            "key" => CaptureRole::Key,
             "exclude" => CaptureRole::Exclude,
             ignored if ignored.starts_with('_') => CaptureRole::Ignored,
             rule if rule.contains('.') => {

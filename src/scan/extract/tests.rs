@@ -21,6 +21,8 @@ pub(crate) fn facts_of(file_name: &str, source: &str) -> Vec<String> {
                 FactKind::Import { module } => module,
                 FactKind::Target { url, env, .. } => url.or(env).unwrap_or_default(),
                 FactKind::Literal { url } => url,
+                FactKind::ConfigKey { key } => key,
+                FactKind::EnvPrefix { prefix } => prefix,
             };
             format!("{}:{} {value}", fact.line, fact.rule)
         })
@@ -183,4 +185,66 @@ fn python_settings_libraries_and_deno() {
     );
     let deno = facts_of("main.ts", "const port = Deno.env.get(\"PORT\");\n");
     assert_eq!(deno, ["1:js.env.deno PORT"]);
+}
+
+#[test]
+fn configuration_keys_and_env_prefixes() {
+    let java = r#"package a;
+@ConfigurationProperties("retail.cart")
+class CartProperties {
+    @Value("${retail.cart.provider:memory}") String provider;
+    @Value("${PORT}") String port;
+    String url() { return environment.getProperty("retail.cart.url"); }
+    String other() { return map.getProperty("plain"); }
+}
+"#;
+    assert_eq!(
+        facts_of("CartProperties.java", java),
+        [
+            "2:java.config.configuration-properties retail.cart",
+            "4:java.config.spring-value retail.cart.provider",
+            "5:java.env.spring-value PORT",
+            "6:java.config.environment-get-property retail.cart.url",
+        ]
+    );
+    let csharp = r#"var builder = WebApplication.CreateBuilder(args);
+var a = builder.Configuration["Identity:Url"];
+var b = builder.Configuration.GetValue<bool>("UseHttps");
+var c = configuration.GetSection("Redis");
+var d = builder.Configuration.GetConnectionString("catalogdb");
+var e = dictionary["NotConfig"];
+"#;
+    let facts = facts_of("Program.cs", csharp);
+    for expected in [
+        "2:csharp.config.configuration-index Identity:Url",
+        "3:csharp.config.configuration-get UseHttps",
+        "4:csharp.config.configuration-get Redis",
+        "5:csharp.config.connection-string ConnectionStrings:catalogdb",
+    ] {
+        assert!(facts.iter().any(|f| f == expected), "{expected} in {facts:?}");
+    }
+    assert!(!facts.iter().any(|f| f.contains("NotConfig")), "{facts:?}");
+    let go = r##"package main
+
+func main() {
+	viper.SetEnvPrefix("ND")
+	viper.AutomaticEnv()
+	viper.SetDefault("music.folder", "./music")
+	level := viper.GetString("log.level")
+	fs.String("ui-color", "#fff", "colour")
+	fs.IntVar(&port, "port", 9898, "port")
+	c.GetString("not-viper")
+}
+"##;
+    assert_eq!(
+        facts_of("main.go", go),
+        [
+            "4:go.envprefix.viper-prefix ND",
+            "5:go.envprefix.viper-automatic ",
+            "6:go.config.viper-default music.folder",
+            "7:go.config.viper-get log.level",
+            "8:go.config.pflag ui-color",
+            "9:go.config.pflag-var port",
+        ]
+    );
 }

@@ -5,9 +5,26 @@ use super::*;
 impl Builder {
     pub(super) fn env_vars(&mut self, files: &[Processed]) -> Vec<EnvVar> {
         let mut vars: BTreeMap<String, (BTreeSet<Definition>, BTreeSet<Usage>)> = BTreeMap::new();
+        let mut bindings: BTreeMap<String, Binding> = BTreeMap::new();
         for file in files {
             let Some(entry) = &file.entry else { continue };
             let owners = self.owners_of_file(file, &entry.path);
+            for fact in &file.code {
+                for owner in &owners {
+                    match &fact.kind {
+                        FactKind::ConfigKey { key } => bindings.entry(owner.clone()).or_default().keys.push((
+                            key.clone(),
+                            entry.path.clone(),
+                            fact.line,
+                            fact.rule,
+                        )),
+                        FactKind::EnvPrefix { prefix } => {
+                            bindings.entry(owner.clone()).or_default().prefixes.insert(prefix.clone());
+                        }
+                        _ => {}
+                    }
+                }
+            }
             let owners: Vec<Option<String>> =
                 if owners.is_empty() { vec![None] } else { owners.into_iter().map(Some).collect() };
             let mut read = |name: &str, line: u32, rule: &str| {
@@ -73,6 +90,41 @@ impl Builder {
                     line: definition.line,
                     source: "compose".to_owned(),
                 });
+            }
+        }
+        // Reads through a configuration library, of the variables defined where the service runs.
+        let mut visible: BTreeMap<String, BTreeMap<String, (String, u32)>> = BTreeMap::new();
+        for service in &self.services {
+            let root = service.root.as_deref().unwrap_or("");
+            let names = visible.entry(service.id.clone()).or_default();
+            for (name, (defined, _)) in &vars {
+                if let Some(definition) = defined.iter().find(|d| d.source != "ci" && applies_to(&d.path, root)) {
+                    names.insert(name.clone(), (definition.path.clone(), definition.line));
+                }
+            }
+        }
+        // … and what a compose service or workload running it sets, wherever that file lies.
+        for compose in self.projects.iter().flat_map(|p| &p.services) {
+            if let Some(id) = self.aliases.get(&compose.name, &compose.project_dir) {
+                let names = visible.entry(id).or_default();
+                for (path, e) in &compose.environment {
+                    names.entry(e.name.clone()).or_insert_with(|| (path.clone(), e.line));
+                }
+            }
+        }
+        for workload in &self.kube.workloads {
+            if let Some(id) = self.aliases.get(&workload.workload.name, "") {
+                let names = visible.entry(id).or_default();
+                for (path, e) in &workload.env {
+                    names.entry(e.name.clone()).or_insert_with(|| (path.clone(), e.line));
+                }
+            }
+        }
+        for (name, service, path, line, rule) in self.bound_reads(&bindings, &visible) {
+            let usage = Usage { path, line, service: Some(service.clone()), rule: rule.to_owned() };
+            let (_, used) = vars.entry(name).or_default();
+            if !used.iter().any(|u| u.service.as_deref() == Some(service.as_str())) {
+                used.insert(usage);
             }
         }
         vars.into_iter()

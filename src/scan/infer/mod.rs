@@ -12,6 +12,7 @@
 //! their names and aliases), [`ownership`] (which services run a file),
 //! [`env`] (variables) and [`connect`] (connections, through [`resolve`]).
 
+mod binding;
 mod connect;
 mod env;
 mod identity;
@@ -23,6 +24,7 @@ mod resolve;
 mod unit;
 mod units;
 
+use binding::Binding;
 use connect::drop_redundant;
 use names::Names;
 use resolve::{Values, applies_to};
