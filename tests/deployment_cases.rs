@@ -84,6 +84,9 @@ fn check(case: &Case) {
                 found.dedup();
                 assert_eq!(found, *readers, "readers of {name}; {context}");
             }
+            Expect::NoEnv(name) => {
+                assert!(!document.env_vars.iter().any(|v| v.name == *name), "{name} is no env var; {context}");
+            }
             Expect::EnvDefined(name) => {
                 let var =
                     document.env_vars.iter().find(|v| v.name == *name).unwrap_or_else(|| panic!("{name}; {context}"));

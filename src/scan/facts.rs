@@ -37,6 +37,12 @@ pub enum FactKind {
     /// The code has its configuration library read env vars under this
     /// prefix (`viper.SetEnvPrefix("ND")`; "" for `viper.AutomaticEnv()`).
     EnvPrefix { prefix: String },
+    /// A function that reads the env var its first parameter names
+    /// (`def env_bool(name, default): return os.getenv(name, default)`).
+    EnvWrapper { function: String },
+    /// A call with an env-shaped string as its first argument
+    /// (`env_bool("DEBUG")`): a read when the function is a wrapper.
+    Call { function: String, name: String },
 }
 
 /// A label from the scanner's own tables. (An alias, so that serde does

@@ -25,7 +25,14 @@ macro_rules! rules {
 pub static PYTHON: ParsedLanguage = ParsedLanguage {
     name: "python",
     grammar: || tree_sitter_python::LANGUAGE.into(),
-    rules: rules!["python" / "env.scm", "python" / "web.scm", "python" / "imports.scm", "python" / "clients.scm"],
+    rules: rules![
+        "python" / "env.scm",
+        "python" / "web.scm",
+        "python" / "imports.scm",
+        "python" / "clients.scm",
+        "python" / "wrappers.scm",
+        "python" / "calls.scm"
+    ],
     ecosystem: "pypi",
 };
 
@@ -34,7 +41,9 @@ const JS_RULES: &[(&str, &str)] = rules![
     "javascript" / "env.scm",
     "javascript" / "web.scm",
     "javascript" / "imports.scm",
-    "javascript" / "clients.scm"
+    "javascript" / "clients.scm",
+    "javascript" / "wrappers.scm",
+    "javascript" / "calls.scm"
 ];
 
 pub static JAVASCRIPT: ParsedLanguage = ParsedLanguage {
@@ -61,7 +70,14 @@ pub static TSX: ParsedLanguage = ParsedLanguage {
 pub static GO: ParsedLanguage = ParsedLanguage {
     name: "go",
     grammar: || tree_sitter_go::LANGUAGE.into(),
-    rules: rules!["go" / "env.scm", "go" / "web.scm", "go" / "imports.scm", "go" / "clients.scm"],
+    rules: rules![
+        "go" / "env.scm",
+        "go" / "web.scm",
+        "go" / "imports.scm",
+        "go" / "clients.scm",
+        "go" / "wrappers.scm",
+        "go" / "calls.scm"
+    ],
     ecosystem: "go",
 };
 
@@ -73,7 +89,9 @@ pub static JAVA: ParsedLanguage = ParsedLanguage {
         "java" / "spring.scm",
         "java" / "web.scm",
         "java" / "imports.scm",
-        "java" / "clients.scm"
+        "java" / "clients.scm",
+        "java" / "wrappers.scm",
+        "java" / "calls.scm"
     ],
     ecosystem: "maven",
 };
@@ -101,7 +119,14 @@ pub static RUST: ParsedLanguage = ParsedLanguage {
 pub static RUBY: ParsedLanguage = ParsedLanguage {
     name: "ruby",
     grammar: || tree_sitter_ruby::LANGUAGE.into(),
-    rules: rules!["ruby" / "env.scm", "ruby" / "web.scm", "ruby" / "imports.scm", "ruby" / "clients.scm"],
+    rules: rules![
+        "ruby" / "env.scm",
+        "ruby" / "web.scm",
+        "ruby" / "imports.scm",
+        "ruby" / "clients.scm",
+        "ruby" / "wrappers.scm",
+        "ruby" / "calls.scm"
+    ],
     ecosystem: "gem",
 };
 

@@ -20,6 +20,8 @@ pub enum Expect {
     EnvDefined(&'static str),
     /// The services that read an env var.
     EnvReaders(&'static str, &'static [&'static str]),
+    /// No env var of this name at all.
+    NoEnv(&'static str),
 }
 
 impl Case {
@@ -665,5 +667,25 @@ pub static ALL: &[Case] = &[
             ),
         ],
         expect: &[Expect::EnvReaders("ND_MUSICFOLDER", &["server"]), Expect::EnvReaders("ND_UNKNOWN", &[])],
+    },
+    Case {
+        name: "calls-of-a-projects-own-env-wrapper-are-reads",
+        files: &[
+            ("api/requirements.txt", FASTAPI_REQUIREMENTS),
+            ("api/main.py", "from fastapi import FastAPI\nfrom .settings import DEBUG\n\napp = FastAPI()\n"),
+            (
+                "api/util/env.py",
+                "import os\n\ndef envbool(name, default=\"False\"):\n    return os.getenv(name, default) == \"True\"\n",
+            ),
+            (
+                "api/settings.py",
+                "from .util.env import envbool\n\nDEBUG = envbool(\"DEBUG\")\nSIGNUP_OPEN = envbool(\"SIGNUP_OPEN\", \"True\")\nLABEL = str(\"NOT_A_READ\")\n",
+            ),
+        ],
+        expect: &[
+            Expect::EnvReaders("DEBUG", &["api"]),
+            Expect::EnvReaders("SIGNUP_OPEN", &["api"]),
+            Expect::NoEnv("NOT_A_READ"),
+        ],
     },
 ];

@@ -67,6 +67,8 @@ pub fn extract_counted(language: &'static ParsedLanguage, source: &str) -> Optio
     let mut cursor = QueryCursor::new();
     let mut facts = Vec::new();
     let mut excluded: Vec<std::ops::RangeInclusive<u32>> = Vec::new();
+    let mut definitions: Vec<Definition> = Vec::new();
+    let mut reads_by_parameter: Vec<(String, u32)> = Vec::new();
     for file in (0..rules.files.len()).filter(|i| mask & (1 << i) != 0) {
         let compiled = rules.compiled(file);
         let mut matches = cursor.matches(&compiled.query, tree.root_node(), source.as_bytes());
@@ -77,26 +79,65 @@ pub fn extract_counted(language: &'static ParsedLanguage, source: &str) -> Optio
                     excluded.push(start as u32 + 1..=end as u32 + 1);
                 }
             }
-            if let Some(fact) = fact_of(compiled, found, source) {
-                facts.push(fact);
+            match fact_of(compiled, found, source) {
+                Some(Found::Fact(fact)) => facts.push(fact),
+                Some(Found::Definition(definition)) => definitions.push(definition),
+                Some(Found::ReadByParameter(name, line)) => reads_by_parameter.push((name, line)),
+                None => {}
             }
         }
     }
+    facts.extend(wrappers(&definitions, &reads_by_parameter));
     facts.retain(|fact| !excluded.iter().any(|region| region.contains(&fact.line)));
     facts.sort_by(|a, b| (a.line, a.rule).cmp(&(b.line, b.rule)));
     facts.dedup();
     Some((facts, mask.count_ones()))
 }
 
-fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '_>, source: &str) -> Option<Fact> {
+/// What one match of a rule gives: a fact, or a part of the wrapper analysis.
+enum Found {
+    Fact(Fact),
+    Definition(Definition),
+    /// An env read by the identifier `.0` (a parameter, maybe), on line `.1`.
+    ReadByParameter(String, u32),
+}
+
+/// A function definition: its name, first parameter and lines.
+struct Definition {
+    function: String,
+    parameter: String,
+    lines: std::ops::RangeInclusive<u32>,
+    rule: &'static str,
+}
+
+/// Functions that read the env var their first parameter names, found by
+/// what their bodies do rather than by what they are called: each makes
+/// its calls with an env-shaped literal reads (in inference, across files).
+fn wrappers(definitions: &[Definition], reads: &[(String, u32)]) -> Vec<Fact> {
+    definitions
+        .iter()
+        .filter(|d| reads.iter().any(|(name, line)| *name == d.parameter && d.lines.contains(line)))
+        .map(|d| Fact {
+            line: *d.lines.start(),
+            rule: d.rule,
+            kind: FactKind::EnvWrapper { function: d.function.clone() },
+        })
+        .collect()
+}
+
+fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '_>, source: &str) -> Option<Found> {
     let mut rule = None;
+    let mut end_line = 0;
     let mut values = Values::default();
     for capture in found.captures() {
         let text = || unquote(capture.node.utf8_text(source.as_bytes()).unwrap_or_default()).to_owned();
         match compiled.captures[capture.index as usize] {
             rules::CaptureRole::Rule { id, category } => {
                 rule = Some((id, category, capture.node.start_position().row as u32 + 1));
+                end_line = capture.node.end_position().row as u32 + 1;
             }
+            rules::CaptureRole::Function => values.function = Some(text()),
+            rules::CaptureRole::Param => values.param = Some(leading_identifier(&text()).to_owned()),
             rules::CaptureRole::Name => values.name = Some(text()),
             rules::CaptureRole::UpperName => values.name = Some(text().to_ascii_uppercase()),
             rules::CaptureRole::Placeholder => values.name = placeholder_name(&text()),
@@ -137,8 +178,18 @@ fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '
             FactKind::ConfigKey { key: section.map_or(key.clone(), |s| format!("{s}:{key}")) }
         }
         Category::EnvPrefix => FactKind::EnvPrefix { prefix: values.key.unwrap_or_default() },
+        Category::Wrapper => {
+            return Some(Found::Definition(Definition {
+                function: values.function?,
+                parameter: values.param?,
+                lines: line..=end_line,
+                rule,
+            }));
+        }
+        Category::EnvArg => return Some(Found::ReadByParameter(values.param?, line)),
+        Category::Call => FactKind::Call { function: values.function?, name: values.name.filter(|n| is_env_name(n))? },
     };
-    Some(Fact { line, rule, kind })
+    Some(Found::Fact(Fact { line, rule, kind }))
 }
 
 /// The env var a Go struct tag binds: `env:"PORT,required"` (caarlos0/env)
@@ -173,6 +224,14 @@ struct Values {
     url: Option<String>,
     module: Option<String>,
     key: Option<String>,
+    function: Option<String>,
+    param: Option<String>,
+}
+
+/// `name` of `name: string = "x"`: a parameter's name without its type or default.
+fn leading_identifier(text: &str) -> &str {
+    let end = text.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')).unwrap_or(text.len());
+    &text[..end]
 }
 
 /// A configuration key as code names it: `a.b.c`, or the key of a

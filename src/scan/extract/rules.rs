@@ -24,6 +24,12 @@ pub enum Category {
     Config,
     /// A configuration library's env var prefix.
     EnvPrefix,
+    /// A function definition and its first parameter (a wrapper candidate).
+    Wrapper,
+    /// An env read whose name is an identifier, not a literal.
+    EnvArg,
+    /// A call with an env-shaped literal as first argument.
+    Call,
 }
 
 impl Category {
@@ -38,6 +44,9 @@ impl Category {
             "literal" => Category::Literal,
             "config" => Category::Config,
             "envprefix" => Category::EnvPrefix,
+            "wrapper" => Category::Wrapper,
+            "envarg" => Category::EnvArg,
+            "call" => Category::Call,
             _ => return None,
         })
     }
@@ -62,6 +71,10 @@ pub enum CaptureRole {
     Module,
     /// A configuration key (`a.b.c`, `${a.b:default}`, `Section:Key`) or an env prefix.
     Key,
+    /// The name of a function defined or called.
+    Function,
+    /// A parameter, or an identifier passed where an env var name goes.
+    Param,
     /// A region of test code: facts inside it are dropped.
     Exclude,
     Ignored,
@@ -183,6 +196,8 @@ fn compile_file(language: &Language, file: &RuleFile) -> Result<CompiledFile, St
             "url" => CaptureRole::Url,
             "module" => CaptureRole::Module,
             "key" => CaptureRole::Key,
+            "function" => CaptureRole::Function,
+            "param" => CaptureRole::Param,
             "exclude" => CaptureRole::Exclude,
             ignored if ignored.starts_with('_') => CaptureRole::Ignored,
             rule if rule.contains('.') => {

@@ -23,6 +23,8 @@ pub(crate) fn facts_of(file_name: &str, source: &str) -> Vec<String> {
                 FactKind::Literal { url } => url,
                 FactKind::ConfigKey { key } => key,
                 FactKind::EnvPrefix { prefix } => prefix,
+                FactKind::EnvWrapper { function } => function,
+                FactKind::Call { function, name } => format!("{function}({name})"),
             };
             format!("{}:{} {value}", fact.line, fact.rule)
         })
@@ -247,4 +249,43 @@ func main() {
             "9:go.config.pflag-var port",
         ]
     );
+}
+
+/// A function whose body reads the env var its first parameter names is a
+/// wrapper, whatever it is called; a function that reads another is not.
+#[test]
+fn env_wrappers_are_found_by_what_their_body_does() {
+    let python = r#"import os
+def flag(name, default="0"):
+    return os.getenv(name, default) == "1"
+class Settings:
+    def value(self, key):
+        return os.environ[key]
+def unrelated(name):
+    return os.getenv("HOME")
+DEBUG = flag("DEBUG")
+"#;
+    let facts = facts_of("settings.py", python);
+    for expected in
+        ["2:python.wrapper.function flag", "5:python.wrapper.method value", "9:python.call.env-shaped flag(DEBUG)"]
+    {
+        assert!(facts.iter().any(|f| f == expected), "{expected} in {facts:?}");
+    }
+    assert!(!facts.iter().any(|f| f.contains("wrapper") && f.ends_with("unrelated")), "{facts:?}");
+    let js = "const read = (name: string, fallback = \"\") => process.env[name] ?? fallback;\nexport const url = read(\"API_URL\");\n";
+    let facts = facts_of("env.ts", js);
+    assert!(facts.contains(&"1:js.wrapper.arrow read".to_owned()), "{facts:?}");
+    assert!(facts.contains(&"2:js.call.env-shaped read(API_URL)".to_owned()), "{facts:?}");
+    let go = "package config\n\nimport \"os\"\n\nfunc setting(key, fallback string) string {\n\tif v, ok := os.LookupEnv(key); ok {\n\t\treturn v\n\t}\n\treturn fallback\n}\n\nvar Port = setting(\"PORT\", \"8080\")\n";
+    let facts = facts_of("config.go", go);
+    assert!(facts.contains(&"5:go.wrapper.function setting".to_owned()), "{facts:?}");
+    assert!(facts.contains(&"12:go.call.env-shaped setting(PORT)".to_owned()), "{facts:?}");
+    let ruby = "def env_int(name, default = 0)\n  ENV.fetch(name, default).to_i\nend\nWORKERS = env_int(\"WEB_CONCURRENCY\", 2)\n";
+    let facts = facts_of("settings.rb", ruby);
+    assert!(facts.contains(&"1:ruby.wrapper.method env_int".to_owned()), "{facts:?}");
+    assert!(facts.contains(&"4:ruby.call.env-shaped env_int(WEB_CONCURRENCY)".to_owned()), "{facts:?}");
+    let java = "class Env {\n  static String get(String name) {\n    return System.getenv(name);\n  }\n  String url = get(\"CART_URL\");\n}\n";
+    let facts = facts_of("Env.java", java);
+    assert!(facts.contains(&"2:java.wrapper.method get".to_owned()), "{facts:?}");
+    assert!(facts.contains(&"5:java.call.env-shaped get(CART_URL)".to_owned()), "{facts:?}");
 }

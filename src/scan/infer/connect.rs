@@ -88,13 +88,14 @@ impl Builder {
                             }
                         }
                     }
-                    FactKind::EnvRead { name } => {
+                    FactKind::EnvRead { .. } | FactKind::Call { .. } => {
+                        let Some(name) = self.env_read_of(file, fact) else { continue };
                         if let Some(external) = externals::by_env_name(name) {
-                            found.push((external.id.clone(), Some(name.clone()), ConnectionKind::Env, here.clone()));
+                            found.push((external.id.clone(), Some(name.to_owned()), ConnectionKind::Env, here.clone()));
                         }
                         for (value, _, _) in values_of(name) {
                             if let Some(target) = self.resolve_env_value(name, &value, &from) {
-                                found.push((target, Some(name.clone()), ConnectionKind::Env, here.clone()));
+                                found.push((target, Some(name.to_owned()), ConnectionKind::Env, here.clone()));
                             }
                         }
                     }

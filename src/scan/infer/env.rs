@@ -35,8 +35,10 @@ impl Builder {
                 }
             };
             for fact in &file.code {
-                if let FactKind::EnvRead { name } = &fact.kind {
-                    read(name, fact.line, fact.rule);
+                match (&fact.kind, self.env_read_of(file, fact)) {
+                    (FactKind::EnvRead { .. }, Some(name)) => read(name, fact.line, fact.rule),
+                    (FactKind::Call { .. }, Some(name)) => read(name, fact.line, wrapper_rule(fact.rule)),
+                    _ => {}
                 }
             }
             if let Some((_, ConfigFacts::Spring { reads, .. })) = &file.config {
@@ -163,4 +165,16 @@ pub(super) fn aspire_environment(resources: &[crate::scan::config::aspire::Resou
         }
     }
     out
+}
+
+/// `python.env.wrapper-call` for a call found by `python.call.env-shaped`.
+fn wrapper_rule(call_rule: &str) -> &'static str {
+    match call_rule.split('.').next().unwrap_or("") {
+        "python" => "python.env.wrapper-call",
+        "js" => "js.env.wrapper-call",
+        "go" => "go.env.wrapper-call",
+        "ruby" => "ruby.env.wrapper-call",
+        "java" => "java.env.wrapper-call",
+        _ => "env.wrapper-call",
+    }
 }

@@ -23,6 +23,7 @@ mod placement;
 mod resolve;
 mod unit;
 mod units;
+mod wrappers;
 
 use binding::Binding;
 use connect::drop_redundant;
@@ -95,6 +96,7 @@ pub fn infer(files: &[Processed]) -> Inferred {
     builder.alias_spring_applications(files);
     builder.link_libraries();
     builder.link_go_packages(files);
+    builder.find_env_wrappers(files);
     let env_vars = builder.env_vars(files);
     builder.connect(files);
     let mut services: Vec<Service> = builder.services.into_iter().chain(builder.externals.into_values()).collect();
@@ -126,6 +128,8 @@ struct Builder {
     /// Roots of Spring Cloud Config servers, and the services that take their configuration.
     config_servers: Vec<String>,
     config_clients: Vec<String>,
+    /// Functions that read the env var their first parameter names: (ecosystem, name).
+    env_wrappers: BTreeSet<(String, String)>,
     /// Directories of shared Go packages → the programs that import them, directly or not.
     package_users: BTreeMap<String, BTreeSet<String>>,
 }

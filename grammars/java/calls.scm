@@ -1,0 +1,7 @@
+; Calls with an env-shaped string first: reads, when the method is a wrapper.
+; triggers: ("A ("B ("C ("D ("E ("F ("G ("H ("I ("J ("K ("L ("M ("N ("O ("P ("Q ("R ("S ("T ("U ("V ("W ("X ("Y ("Z
+
+((method_invocation
+   name: (identifier) @function
+   arguments: (argument_list . (string_literal (string_fragment) @name)))
+ (#match? @name "^[A-Z][A-Z0-9_]*$")) @java.call.env-shaped

@@ -1,0 +1,8 @@
+; Calls with an env-shaped string first: reads, when the function is a wrapper.
+; triggers: ("A ("B ("C ("D ("E ("F ("G ("H ("I ("J ("K ("L ("M ("N ("O ("P ("Q ("R ("S ("T ("U ("V ("W ("X ("Y ("Z
+; triggers: ('A ('B ('C ('D ('E ('F ('G ('H ('I ('J ('K ('L ('M ('N ('O ('P ('Q ('R ('S ('T ('U ('V ('W ('X ('Y ('Z
+
+((call
+   function: [(identifier) @function (attribute attribute: (identifier) @function)]
+   arguments: (argument_list . (string (string_content) @name)))
+ (#match? @name "^[A-Z][A-Z0-9_]*$")) @python.call.env-shaped
