@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::output::{BOLD, DIM, OK, WARN, pad, paint};
-use crate::scan::model::{EnvStatus, ScanDocument, Service};
+use crate::scan::model::{EnvStatus, Role, ScanDocument, Service};
 
 fn builds(document: &ScanDocument) -> impl Iterator<Item = &Service> {
     document.services.iter().filter(|s| !s.kind.is_external())
@@ -12,6 +12,16 @@ fn builds(document: &ScanDocument) -> impl Iterator<Item = &Service> {
 
 fn externals(document: &ScanDocument) -> impl Iterator<Item = &Service> {
     document.services.iter().filter(|s| s.kind.is_external())
+}
+
+/// Widest id column; longer ids overflow their own line.
+const MAX_ID_WIDTH: usize = 32;
+/// Widest `from → to` column.
+const MAX_LINK_WIDTH: usize = 56;
+
+/// Telemetry backends and platform plumbing: listed apart from the architecture.
+fn is_platform(service: &Service) -> bool {
+    matches!(service.role, Some(Role::Observability | Role::Infrastructure))
 }
 
 fn ports(service: &Service) -> String {
@@ -40,7 +50,8 @@ pub fn text(document: &ScanDocument, verbose: bool) -> String {
     if services.is_empty() {
         let _ = writeln!(out, "  {}", paint(DIM, "none found"));
     }
-    let id_width = services.iter().map(|s| s.id.len()).max().unwrap_or(0);
+    // A long id overflows its own line rather than pushing every other column right.
+    let id_width = services.iter().map(|s| s.id.chars().count()).max().unwrap_or(0).min(MAX_ID_WIDTH);
     let what_of = |service: &Service| {
         [
             service.language.as_deref(),
@@ -70,24 +81,48 @@ pub fn text(document: &ScanDocument, verbose: bool) -> String {
             paint(DIM, root)
         );
     }
-    let external: Vec<&Service> = externals(document).collect();
+    // Telemetry backends and platform plumbing are shown apart, below the architecture.
+    let (platform, external): (Vec<&Service>, Vec<&Service>) = externals(document).partition(|s| is_platform(s));
     if !external.is_empty() {
         let _ = writeln!(out, "\n{}", paint(BOLD, format!("external systems ({})", external.len())));
         for service in external {
-            let _ = writeln!(out, "  {}  {}", pad(&service.id, id_width.max(14)), paint(DIM, service.kind.as_str()));
+            let role = service.role.map_or(service.kind.as_str(), |r| r.as_str());
+            let _ = writeln!(out, "  {}  {}", pad(&service.id, id_width.clamp(14, MAX_ID_WIDTH)), paint(DIM, role));
         }
     }
-    if !document.connections.is_empty() {
-        let _ = writeln!(out, "\n{}", paint(BOLD, format!("connections ({})", document.connections.len())));
-        let width = document.connections.iter().map(|c| c.from.len() + c.to.len() + 3).max().unwrap_or(0);
-        for c in &document.connections {
-            let via = c.via.as_deref().map(|v| format!("via {v}")).unwrap_or_default();
+    let platform_ids: Vec<&str> = platform.iter().map(|s| s.id.as_str()).collect();
+    let (to_platform, connections): (Vec<_>, Vec<_>) =
+        document.connections.iter().partition(|c| platform_ids.contains(&c.to.as_str()));
+    if !connections.is_empty() {
+        let _ = writeln!(out, "\n{}", paint(BOLD, format!("connections ({})", connections.len())));
+        let width = connections.iter().map(|c| c.from.len() + c.to.len() + 3).max().unwrap_or(0).min(MAX_LINK_WIDTH);
+        for c in &connections {
+            let via = match c.vias.as_slice() {
+                [] => c.via.as_deref().map(|v| format!("via {v}")).unwrap_or_default(),
+                [only] => format!("via {only}"),
+                [first, rest @ ..] => format!("via {first} +{}", rest.len()),
+            };
+            let kinds: Vec<&str> =
+                if c.kinds.is_empty() { vec![c.kind.as_str()] } else { c.kinds.iter().map(|k| k.as_str()).collect() };
             let _ = writeln!(
                 out,
                 "  {}  {}  {}",
                 pad(&format!("{} → {}", c.from, c.to), width),
                 pad(&via, 32),
-                paint(DIM, c.kind.as_str())
+                paint(DIM, kinds.join(", "))
+            );
+        }
+    }
+    if !platform.is_empty() {
+        let _ = writeln!(out, "\n{}", paint(BOLD, format!("observability & infrastructure ({})", platform.len())));
+        for service in platform {
+            let users = to_platform.iter().filter(|c| c.to == service.id).count();
+            let role = service.role.map_or("", |r| r.as_str());
+            let _ = writeln!(
+                out,
+                "  {}  {}",
+                pad(&service.id, id_width.clamp(14, MAX_ID_WIDTH)),
+                paint(DIM, format!("{role} · used by {users}"))
             );
         }
     }

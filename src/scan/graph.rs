@@ -2,8 +2,9 @@
 //!
 //! `graph_hash` is the SHA-256 of the canonical JSON (see `core::json`) of
 //! `{"connections": [...], "env_vars": [...], "services": [...]}`, where
-//! services carry `id, kind, language, framework, root, ports`, env vars
-//! `name, status, shared`, and connections `from, to, via, kind`, each list
+//! services carry `id, kind, language, framework, root, ports, role`, env vars
+//! `name, status, shared`, and connections `from, to, via, kind, vias,
+//! kinds`, each list
 //! sorted. No evidence, line numbers, file hashes or times: a change inside
 //! a service that the scanner does not see as architecture keeps the hash.
 
@@ -41,6 +42,7 @@ pub fn graph_hash(services: &[Service], env_vars: &[EnvVar], connections: &[Conn
                 ("framework", optional(s.framework.as_deref())),
                 ("root", optional(s.root.as_deref())),
                 ("ports", Value::Array(s.ports.iter().map(|p| Value::from(u64::from(*p))).collect())),
+                ("role", optional(s.role.map(|r| r.as_str()))),
             ])
         })
         .collect();
@@ -52,6 +54,8 @@ pub fn graph_hash(services: &[Service], env_vars: &[EnvVar], connections: &[Conn
                 ("to", text(&c.to)),
                 ("via", optional(c.via.as_deref())),
                 ("kind", text(c.kind.as_str())),
+                ("vias", Value::Array(c.vias.iter().map(|v| text(v)).collect())),
+                ("kinds", Value::Array(c.kinds.iter().map(|k| text(k.as_str())).collect())),
             ])
         })
         .collect();

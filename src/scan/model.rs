@@ -237,8 +237,16 @@ impl ConnectionKind {
 pub struct Connection {
     pub from: String,
     pub to: String,
+    /// The first of `vias`.
     pub via: Option<String>,
+    /// The strongest of `kinds`.
     pub kind: ConnectionKind,
+    /// Every env var and config key the connection was found through.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vias: Vec<String>,
+    /// Every kind of evidence for it, strongest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kinds: Vec<ConnectionKind>,
     pub evidence: Vec<Evidence>,
 }
 

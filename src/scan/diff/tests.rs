@@ -54,6 +54,8 @@ fn link(from: &str, to: &str, via: Option<&str>) -> Connection {
         to: to.into(),
         via: via.map(Into::into),
         kind: ConnectionKind::Env,
+        vias: via.map(Into::into).into_iter().collect(),
+        kinds: vec![ConnectionKind::Env],
         evidence: vec![],
     }
 }

@@ -5,7 +5,14 @@ use crate::scan::lang::{self, Detected};
 
 /// Facts of `source` as `rule value` lines, `value` being the name, port,
 /// module or url the fact carries.
+/// Calls with env-shaped literals are left out: they are reads only when
+/// inference finds the function is a wrapper (see `all_facts_of`).
 pub(crate) fn facts_of(file_name: &str, source: &str) -> Vec<String> {
+    all_facts_of(file_name, source).into_iter().filter(|f| !f.contains(".call.")).collect()
+}
+
+/// Every fact of `source`, calls included.
+pub(crate) fn all_facts_of(file_name: &str, source: &str) -> Vec<String> {
     let Some(Detected::Parsed(language)) = lang::detect(file_name) else { panic!("{file_name} is not parsed") };
     assert!(worth_parsing(language, source), "prefilter rejected {file_name}");
     extract(language, source)
@@ -265,7 +272,7 @@ def unrelated(name):
     return os.getenv("HOME")
 DEBUG = flag("DEBUG")
 "#;
-    let facts = facts_of("settings.py", python);
+    let facts = all_facts_of("settings.py", python);
     for expected in
         ["2:python.wrapper.function flag", "5:python.wrapper.method value", "9:python.call.env-shaped flag(DEBUG)"]
     {
@@ -273,19 +280,19 @@ DEBUG = flag("DEBUG")
     }
     assert!(!facts.iter().any(|f| f.contains("wrapper") && f.ends_with("unrelated")), "{facts:?}");
     let js = "const read = (name: string, fallback = \"\") => process.env[name] ?? fallback;\nexport const url = read(\"API_URL\");\n";
-    let facts = facts_of("env.ts", js);
+    let facts = all_facts_of("env.ts", js);
     assert!(facts.contains(&"1:js.wrapper.arrow read".to_owned()), "{facts:?}");
     assert!(facts.contains(&"2:js.call.env-shaped read(API_URL)".to_owned()), "{facts:?}");
     let go = "package config\n\nimport \"os\"\n\nfunc setting(key, fallback string) string {\n\tif v, ok := os.LookupEnv(key); ok {\n\t\treturn v\n\t}\n\treturn fallback\n}\n\nvar Port = setting(\"PORT\", \"8080\")\n";
-    let facts = facts_of("config.go", go);
+    let facts = all_facts_of("config.go", go);
     assert!(facts.contains(&"5:go.wrapper.function setting".to_owned()), "{facts:?}");
     assert!(facts.contains(&"12:go.call.env-shaped setting(PORT)".to_owned()), "{facts:?}");
     let ruby = "def env_int(name, default = 0)\n  ENV.fetch(name, default).to_i\nend\nWORKERS = env_int(\"WEB_CONCURRENCY\", 2)\n";
-    let facts = facts_of("settings.rb", ruby);
+    let facts = all_facts_of("settings.rb", ruby);
     assert!(facts.contains(&"1:ruby.wrapper.method env_int".to_owned()), "{facts:?}");
     assert!(facts.contains(&"4:ruby.call.env-shaped env_int(WEB_CONCURRENCY)".to_owned()), "{facts:?}");
     let java = "class Env {\n  static String get(String name) {\n    return System.getenv(name);\n  }\n  String url = get(\"CART_URL\");\n}\n";
-    let facts = facts_of("Env.java", java);
+    let facts = all_facts_of("Env.java", java);
     assert!(facts.contains(&"2:java.wrapper.method get".to_owned()), "{facts:?}");
     assert!(facts.contains(&"5:java.call.env-shaped get(CART_URL)".to_owned()), "{facts:?}");
 }

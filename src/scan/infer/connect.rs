@@ -275,9 +275,16 @@ impl Builder {
             external.evidence.push(here.clone());
             tidy(&mut external.evidence);
         }
-        let connection = self.connections.entry((from.to_owned(), to.to_owned(), via.clone())).or_insert_with(|| {
-            Connection { from: from.to_owned(), to: to.to_owned(), via, kind, evidence: Vec::new() }
-        });
+        let connection =
+            self.connections.entry((from.to_owned(), to.to_owned(), via.clone())).or_insert_with(|| Connection {
+                from: from.to_owned(),
+                to: to.to_owned(),
+                via,
+                kind,
+                vias: Vec::new(),
+                kinds: Vec::new(),
+                evidence: Vec::new(),
+            });
         if priority(kind) > priority(connection.kind) {
             connection.kind = kind;
         }
@@ -286,12 +293,38 @@ impl Builder {
     }
 }
 
-/// A connection without `via` says nothing a connection with one between
-/// the same ends does not.
-pub(super) fn drop_redundant(connections: &mut Vec<Connection>) {
-    let with_via: BTreeSet<(String, String)> =
-        connections.iter().filter(|c| c.via.is_some()).map(|c| (c.from.clone(), c.to.clone())).collect();
-    connections.retain(|c| c.via.is_some() || !with_via.contains(&(c.from.clone(), c.to.clone())));
+/// One connection per (from, to): every variable and key it was found
+/// through in `vias` (the first also in `via`), every kind of evidence in
+/// `kinds` (the strongest also in `kind`), and the evidence of all.
+pub(super) fn merge_by_ends(found: impl IntoIterator<Item = Connection>) -> Vec<Connection> {
+    let mut merged: BTreeMap<(String, String), Connection> = BTreeMap::new();
+    for connection in found {
+        let entry = merged.entry((connection.from.clone(), connection.to.clone())).or_insert_with(|| Connection {
+            from: connection.from.clone(),
+            to: connection.to.clone(),
+            via: None,
+            kind: connection.kind,
+            vias: Vec::new(),
+            kinds: Vec::new(),
+            evidence: Vec::new(),
+        });
+        entry.vias.extend(connection.via);
+        entry.kinds.push(connection.kind);
+        entry.evidence.extend(connection.evidence);
+    }
+    merged
+        .into_values()
+        .map(|mut c| {
+            c.vias.sort();
+            c.vias.dedup();
+            c.kinds.sort_by_key(|k| std::cmp::Reverse(priority(*k)));
+            c.kinds.dedup();
+            c.via = c.vias.first().cloned();
+            c.kind = c.kinds[0];
+            tidy(&mut c.evidence);
+            c
+        })
+        .collect()
 }
 
 pub(super) fn priority(kind: ConnectionKind) -> u8 {
@@ -303,5 +336,40 @@ pub(super) fn priority(kind: ConnectionKind) -> u8 {
         ConnectionKind::K8s => 2,
         ConnectionKind::Compose => 1,
         ConnectionKind::Import => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(via: Option<&str>, kind: ConnectionKind, line: u32) -> Connection {
+        Connection {
+            from: "api".into(),
+            to: "s3".into(),
+            via: via.map(Into::into),
+            kind,
+            vias: vec![],
+            kinds: vec![],
+            evidence: vec![evidence("api/storage.py", line, "python.env.os-getenv")],
+        }
+    }
+
+    /// One connection per (from, to), whatever number of variables and kinds led there.
+    #[test]
+    fn one_connection_per_pair_of_ends() {
+        let merged = merge_by_ends([
+            found(Some("S3_BUCKET"), ConnectionKind::Env, 3),
+            found(Some("AWS_REGION"), ConnectionKind::Env, 2),
+            found(None, ConnectionKind::Sdk, 1),
+            found(Some("S3_BUCKET"), ConnectionKind::Env, 3),
+        ]);
+        assert_eq!(merged.len(), 1);
+        let c = &merged[0];
+        assert_eq!(c.vias, ["AWS_REGION", "S3_BUCKET"]);
+        assert_eq!(c.via.as_deref(), Some("AWS_REGION"));
+        assert_eq!(c.kinds, [ConnectionKind::Env, ConnectionKind::Sdk]);
+        assert_eq!(c.kind, ConnectionKind::Env);
+        assert_eq!(c.evidence.len(), 3);
     }
 }

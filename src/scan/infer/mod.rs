@@ -26,7 +26,7 @@ mod units;
 mod wrappers;
 
 use binding::Binding;
-use connect::drop_redundant;
+use connect::merge_by_ends;
 use names::Names;
 use resolve::{Values, applies_to};
 use unit::{Unit, give_dockerfile, unit_is_service_without_compose};
@@ -101,9 +101,7 @@ pub fn infer(files: &[Processed]) -> Inferred {
     builder.connect(files);
     let mut services: Vec<Service> = builder.services.into_iter().chain(builder.externals.into_values()).collect();
     services.sort_by(|a, b| a.id.cmp(&b.id));
-    let mut connections: Vec<Connection> = builder.connections.into_values().collect();
-    drop_redundant(&mut connections);
-    connections.sort_by(|a, b| (&a.from, &a.to, &a.via).cmp(&(&b.from, &b.to, &b.via)));
+    let connections = merge_by_ends(builder.connections.into_values());
     let warnings = builder.projects.iter().flat_map(|p| p.warnings.iter().cloned()).collect();
     Inferred { services, env_vars, connections, warnings }
 }
