@@ -459,7 +459,10 @@ def score_repo(truth, scan, strict=False, scan_root=None):
     truth_env = {e["name"]: e for e in truth.get("env_vars", [])}
     pred_env = {}
     for e in scan.get("env_vars") or []:
-        if isinstance(e, dict) and e.get("used") and e.get("name"):
+        # Platform and tooling names are listed but never the system's configuration
+        # (scan-format: `env_vars[].platform`); reads outside production code are
+        # in `used_elsewhere`, not `used`.
+        if isinstance(e, dict) and e.get("used") and e.get("name") and not e.get("platform"):
             pred_env.setdefault(str(e["name"]), e)
     res = {"tp": [], "fp": [], "fn": [], "ignored": []}
     status_agree, status_total, status_diff = 0, 0, []

@@ -84,6 +84,17 @@ fn check(case: &Case) {
                 found.dedup();
                 assert_eq!(found, *readers, "readers of {name}; {context}");
             }
+            Expect::EnvPlatform(name) => {
+                let var =
+                    document.env_vars.iter().find(|v| v.name == *name).unwrap_or_else(|| panic!("{name}; {context}"));
+                assert!(var.platform, "{name} is a platform name; {context}");
+            }
+            Expect::EnvOnlyElsewhere(name) => {
+                let var =
+                    document.env_vars.iter().find(|v| v.name == *name).unwrap_or_else(|| panic!("{name}; {context}"));
+                assert!(var.used.is_empty() && !var.used_elsewhere.is_empty(), "{name}: {var:?}; {context}");
+                assert_ne!(var.status, pruv::scan::model::EnvStatus::Missing, "{name}; {context}");
+            }
             Expect::NoEnv(name) => {
                 assert!(!document.env_vars.iter().any(|v| v.name == *name), "{name} is no env var; {context}");
             }

@@ -28,8 +28,9 @@ fn ports(service: &Service) -> String {
     service.ports.iter().map(|p| format!(":{p}")).collect::<Vec<_>>().join(" ")
 }
 
+/// Variables of the system's configuration with this status (platform names left out).
 fn count(document: &ScanDocument, status: EnvStatus) -> usize {
-    document.env_vars.iter().filter(|v| v.status == status).count()
+    document.env_vars.iter().filter(|v| v.status == status && !v.platform).count()
 }
 
 /// The terminal summary: services, externals, connections, env vars, hashes.
@@ -126,19 +127,21 @@ pub fn text(document: &ScanDocument, verbose: bool) -> String {
             );
         }
     }
-    let shared = document.env_vars.iter().filter(|v| v.shared).count();
+    let shared = document.env_vars.iter().filter(|v| v.shared && !v.platform).count();
+    let platform = document.env_vars.iter().filter(|v| v.platform).count();
     let missing = count(document, EnvStatus::Missing);
     let _ = writeln!(
         out,
-        "\n{} {} defined · {} missing · {} shared · {} unused",
+        "\n{} {} defined · {} missing · {} shared · {} unused{}",
         paint(BOLD, "env vars"),
         count(document, EnvStatus::Defined),
         if missing > 0 { paint(WARN, missing) } else { missing.to_string() },
         shared,
-        count(document, EnvStatus::Unused)
+        count(document, EnvStatus::Unused),
+        if platform > 0 { paint(DIM, format!(" · {platform} platform")) } else { String::new() }
     );
     for var in &document.env_vars {
-        let listed = verbose || var.status == EnvStatus::Missing;
+        let listed = verbose || (var.status == EnvStatus::Missing && !var.platform);
         if !listed || (!verbose && var.used.is_empty()) {
             continue;
         }
@@ -150,7 +153,17 @@ pub fn text(document: &ScanDocument, verbose: bool) -> String {
         let first_use = var.used.first().map(|u| format!("{}:{}", u.path, u.line)).unwrap_or_default();
         let first_definition =
             var.defined.first().map(|d| format!("defined in {}:{} ({})", d.path, d.line, d.source)).unwrap_or_default();
-        let shared = if var.shared { " · shared" } else { "" };
+        let shared = match (var.shared, var.platform, var.used.is_empty() && !var.used_elsewhere.is_empty()) {
+            (_, true, _) => " · platform",
+            (_, _, true) => " · outside production code",
+            (true, _, _) => " · shared",
+            _ => "",
+        };
+        let first_use = if first_use.is_empty() {
+            var.used_elsewhere.first().map(|u| format!("{}:{}", u.path, u.line)).unwrap_or_default()
+        } else {
+            first_use
+        };
         let _ = writeln!(
             out,
             "  {}  {}{}  {}  {}",

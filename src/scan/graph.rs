@@ -3,7 +3,7 @@
 //! `graph_hash` is the SHA-256 of the canonical JSON (see `core::json`) of
 //! `{"connections": [...], "env_vars": [...], "services": [...]}`, where
 //! services carry `id, kind, language, framework, root, ports, role`, env vars
-//! `name, status, shared`, and connections `from, to, via, kind, vias,
+//! `name, status, shared, platform`, and connections `from, to, via, kind, vias,
 //! kinds`, each list
 //! sorted. No evidence, line numbers, file hashes or times: a change inside
 //! a service that the scanner does not see as architecture keeps the hash.
@@ -62,7 +62,12 @@ pub fn graph_hash(services: &[Service], env_vars: &[EnvVar], connections: &[Conn
     let mut vars: Vec<Value> = env_vars
         .iter()
         .map(|v| {
-            object([("name", text(&v.name)), ("status", text(v.status.as_str())), ("shared", Value::Bool(v.shared))])
+            object([
+                ("name", text(&v.name)),
+                ("status", text(v.status.as_str())),
+                ("shared", Value::Bool(v.shared)),
+                ("platform", Value::Bool(v.platform)),
+            ])
         })
         .collect();
     for list in [&mut nodes, &mut edges, &mut vars] {

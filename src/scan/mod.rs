@@ -18,6 +18,7 @@ pub mod interpolate;
 pub mod lang;
 pub mod model;
 pub mod paths;
+pub mod platform;
 pub mod process;
 pub mod redact;
 pub mod walk;

@@ -201,10 +201,17 @@ impl EnvStatus {
 pub struct EnvVar {
     pub name: String,
     pub defined: Vec<Definition>,
+    /// Reads in production code.
     pub used: Vec<Usage>,
     pub status: EnvStatus,
     /// Used by two or more services.
     pub shared: bool,
+    /// Reads in tools, scripts, examples and test harnesses: listed, not the system's configuration.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub used_elsewhere: Vec<Usage>,
+    /// Set by the platform, shell, CI or tooling (`PATH`, `CI`), not by the system's configuration.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub platform: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -22,6 +22,10 @@ pub enum Expect {
     EnvReaders(&'static str, &'static [&'static str]),
     /// No env var of this name at all.
     NoEnv(&'static str),
+    /// A name the platform or tooling sets, listed as such.
+    EnvPlatform(&'static str),
+    /// Read only outside production code (tools, harnesses): no production reads.
+    EnvOnlyElsewhere(&'static str),
 }
 
 impl Case {
@@ -686,6 +690,22 @@ pub static ALL: &[Case] = &[
             Expect::EnvReaders("DEBUG", &["api"]),
             Expect::EnvReaders("SIGNUP_OPEN", &["api"]),
             Expect::NoEnv("NOT_A_READ"),
+        ],
+    },
+    Case {
+        name: "platform-names-and-reads-outside-production-are-kept-apart",
+        files: &[
+            ("api/requirements.txt", FASTAPI_REQUIREMENTS),
+            (
+                "api/main.py",
+                "import os\nfrom fastapi import FastAPI\n\napp = FastAPI()\nDATABASE_URL = os.getenv(\"DATABASE_URL\")\nIN_CI = os.getenv(\"CI\")\n",
+            ),
+            ("tools/seed/seed.py", "import os\n\nISSUER = os.environ[\"SEED_ISSUER\"]\n"),
+        ],
+        expect: &[
+            Expect::EnvReaders("DATABASE_URL", &["api"]),
+            Expect::EnvPlatform("CI"),
+            Expect::EnvOnlyElsewhere("SEED_ISSUER"),
         ],
     },
 ];

@@ -45,6 +45,8 @@ fn var(name: &str, status: EnvStatus, shared: bool) -> EnvVar {
         used: if status == EnvStatus::Unused { vec![] } else { vec![usage] },
         status,
         shared,
+        used_elsewhere: vec![],
+        platform: false,
     }
 }
 

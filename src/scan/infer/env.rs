@@ -131,20 +131,19 @@ impl Builder {
         }
         vars.into_iter()
             .map(|(name, (defined, used))| {
-                let readers: BTreeSet<String> = used.iter().filter_map(|u| u.service.clone()).collect();
+                let (used_elsewhere, used): (Vec<Usage>, Vec<Usage>) =
+                    used.into_iter().partition(|u| outside_production(&u.path, &name));
+                let readers: BTreeSet<&str> = used.iter().filter_map(|u| u.service.as_deref()).collect();
+                // Only production reads make a variable missing: one read only by a
+                // tool or a harness is not the system's configuration.
                 let status = match (defined.is_empty(), used.is_empty()) {
                     (_, true) => EnvStatus::Unused,
                     (true, false) => EnvStatus::Missing,
                     (false, false) => EnvStatus::Defined,
                 };
                 let shared = readers.len() >= 2;
-                EnvVar {
-                    name,
-                    defined: defined.into_iter().collect(),
-                    used: used.into_iter().collect(),
-                    status,
-                    shared,
-                }
+                let platform = crate::scan::platform::is_platform(&name);
+                EnvVar { name, defined: defined.into_iter().collect(), used, status, shared, used_elsewhere, platform }
             })
             .collect()
     }
@@ -176,5 +175,52 @@ fn wrapper_rule(call_rule: &str) -> &'static str {
         "ruby" => "ruby.env.wrapper-call",
         "java" => "java.env.wrapper-call",
         _ => "env.wrapper-call",
+    }
+}
+
+/// Directories of code that runs beside the system, not in it: developer
+/// tools, examples and test harnesses (at the top of the tree or of a
+/// project in it; `tools/` deep in a Java package path is a package name).
+const OUTSIDE_PRODUCTION_DIRS: &[&str] = &[
+    "tools",
+    "hack",
+    "examples",
+    "example",
+    "e2e",
+    "testdata",
+    "testhelpers",
+    "testutil",
+    "testutils",
+    "dockertest",
+    "loadtest",
+    "load-test",
+    "benchmark",
+    "bench",
+    ".github",
+    ".circleci",
+];
+
+/// Whether a read of `name` in `path` is outside production code: in such a
+/// directory, or of a variable that names itself a test setting (`TEST_DATABASE_URL`).
+fn outside_production(path: &str, name: &str) -> bool {
+    let mut dirs = path.split('/').rev().skip(1).collect::<Vec<_>>();
+    dirs.reverse();
+    let in_dir = dirs.iter().take(2).any(|dir| OUTSIDE_PRODUCTION_DIRS.contains(dir))
+        || dirs.iter().any(|dir| matches!(*dir, "testhelpers" | "testutil" | "testutils" | "dockertest" | "testdata"));
+    in_dir || name.starts_with("TEST_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::outside_production;
+
+    #[test]
+    fn reads_outside_production_code() {
+        assert!(outside_production("tools/signer/main.go", "ISSUER"));
+        assert!(outside_production("oryx/sqlcon/dockertest/helper.go", "DSN"));
+        assert!(outside_production("internal/db/db.go", "TEST_DATABASE_URL"));
+        assert!(!outside_production("services/auth/src/main/java/tools/acme/Auth.java", "DB_HOST"));
+        assert!(!outside_production("scripts/check-db.js", "DATABASE_URL"));
+        assert!(!outside_production("app/settings.py", "EMAIL_TEST_USER"));
     }
 }
