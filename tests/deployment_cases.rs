@@ -95,6 +95,11 @@ fn check(case: &Case) {
                 assert!(var.used.is_empty() && !var.used_elsewhere.is_empty(), "{name}: {var:?}; {context}");
                 assert_ne!(var.status, pruv::scan::model::EnvStatus::Missing, "{name}; {context}");
             }
+            Expect::EnvStatus(name, status) => {
+                let var =
+                    document.env_vars.iter().find(|v| v.name == *name).unwrap_or_else(|| panic!("{name}; {context}"));
+                assert_eq!(var.status.as_str(), *status, "status of {name}; {context}");
+            }
             Expect::NoEnv(name) => {
                 assert!(!document.env_vars.iter().any(|v| v.name == *name), "{name} is no env var; {context}");
             }

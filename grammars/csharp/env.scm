@@ -56,3 +56,14 @@
  (#match? @_cfg "^_?[cC]onfig(uration)?$")
  (#any-of? @_m "GetConnectionString" "GetRequiredConnectionString")
  (#set! section "ConnectionStrings")) @csharp.config.connection-string
+
+; Reads with a fallback: Environment.GetEnvironmentVariable("X") ?? "d".
+((binary_expression
+   left: (invocation_expression
+     function: (member_access_expression
+       expression: [(identifier) @_env (member_access_expression name: (identifier) @_env)]
+       name: (identifier) @_m)
+     arguments: (argument_list . (argument . (string_literal . (string_literal_content) @name .))))
+   operator: "??"
+   right: (_) @default)
+ (#eq? @_env "Environment") (#eq? @_m "GetEnvironmentVariable")) @csharp.env.get-environment-variable

@@ -62,3 +62,11 @@
    function: (selector_expression field: (field_identifier) @_m)
    arguments: (argument_list . (_) . (interpreted_string_literal) @key))
  (#match? @_m "^(String|Bool|Int|Int64|Uint|Float64|Duration|StringSlice|StringArray|IntSlice)Var(P)?$")) @go.config.pflag-var
+
+; Helpers with a fallback: getEnv("X", "d"), envOr("X", 8080).
+((call_expression
+   function: [(identifier) @_fn (selector_expression field: (field_identifier) @_fn)]
+   arguments: (argument_list . (interpreted_string_literal (interpreted_string_literal_content) @name) . (_) @default))
+ (#match? @_fn "[Ee]nv")
+ (#not-any-of? @_fn "Getenv" "LookupEnv" "Setenv" "Unsetenv" "SetEnvPrefix")
+ (#match? @name "^[A-Z][A-Z0-9_]*$")) @go.env.helper

@@ -36,3 +36,12 @@
      property: (property_identifier) @_get)
    arguments: (arguments . (string (string_fragment) @name)))
  (#eq? @_deno "Deno") (#eq? @_env "env") (#eq? @_get "get")) @js.env.deno
+
+; Reads with a fallback: process.env.X || "d", process.env.X ?? "d".
+((binary_expression
+   left: (member_expression
+     object: (member_expression object: (identifier) @_p property: (property_identifier) @_env)
+     property: (property_identifier) @name)
+   operator: ["||" "??"]
+   right: (_) @default)
+ (#eq? @_p "process") (#eq? @_env "env")) @js.env.process-env

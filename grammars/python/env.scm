@@ -46,3 +46,20 @@
  (#eq? @_env "env")
  (#any-of? @_type "str" "bool" "int" "float" "list" "dict" "json" "url" "db" "db_url" "cache" "cache_url" "email_url" "path")
  (#match? @name "^[A-Z][A-Z0-9_]*$")) @python.env.django-environ
+
+; Reads with a fallback: os.getenv("X", "d"), os.environ.get("X", "d").
+((call
+   function: [
+     (identifier) @_fn
+     (attribute attribute: (identifier) @_fn)
+   ]
+   arguments: (argument_list . (string (string_content) @name) . (_) @default))
+ (#eq? @_fn "getenv")) @python.env.os-getenv
+
+((call
+   function: (attribute
+     object: [(identifier) @_env (attribute attribute: (identifier) @_env)]
+     attribute: (identifier) @_method)
+   arguments: (argument_list . (string (string_content) @name) . (_) @default))
+ (#eq? @_env "environ")
+ (#any-of? @_method "get" "setdefault" "pop")) @python.env.environ-get

@@ -132,10 +132,11 @@ pub fn text(document: &ScanDocument, verbose: bool) -> String {
     let missing = count(document, EnvStatus::Missing);
     let _ = writeln!(
         out,
-        "\n{} {} defined · {} missing · {} shared · {} unused{}",
+        "\n{} {} defined · {} missing · {} optional · {} shared · {} unused{}",
         paint(BOLD, "env vars"),
         count(document, EnvStatus::Defined),
         if missing > 0 { paint(WARN, missing) } else { missing.to_string() },
+        count(document, EnvStatus::Optional),
         shared,
         count(document, EnvStatus::Unused),
         if platform > 0 { paint(DIM, format!(" · {platform} platform")) } else { String::new() }
@@ -149,6 +150,7 @@ pub fn text(document: &ScanDocument, verbose: bool) -> String {
             EnvStatus::Missing => paint(WARN, "missing"),
             EnvStatus::Defined => paint(OK, "defined"),
             EnvStatus::Unused => paint(DIM, "unused"),
+            EnvStatus::Optional => paint(DIM, "optional"),
         };
         let first_use = var.used.first().map(|u| format!("{}:{}", u.path, u.line)).unwrap_or_default();
         let first_definition =
@@ -219,14 +221,20 @@ pub fn markdown(document: &ScanDocument) -> String {
     let _ = writeln!(out, "\n```mermaid\n{}```", mermaid(document));
     let _ = writeln!(
         out,
-        "\n**Env vars:** {} defined · {} missing · {} shared · {} unused",
+        "\n**Env vars:** {} defined · {} missing · {} optional · {} shared · {} unused",
         count(document, EnvStatus::Defined),
         count(document, EnvStatus::Missing),
-        document.env_vars.iter().filter(|v| v.shared).count(),
+        count(document, EnvStatus::Optional),
+        document.env_vars.iter().filter(|v| v.shared && !v.platform).count(),
         count(document, EnvStatus::Unused)
     );
     let missing: Vec<String> =
-        document.env_vars.iter().filter(|v| v.status == EnvStatus::Missing).map(|v| format!("`{}`", v.name)).collect();
+        document
+            .env_vars
+            .iter()
+            .filter(|v| v.status == EnvStatus::Missing && !v.platform)
+            .map(|v| format!("`{}`", v.name))
+            .collect();
     if !missing.is_empty() {
         let _ = writeln!(out, "\nMissing (read, never defined): {}", missing.join(", "));
     }

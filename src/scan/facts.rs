@@ -17,8 +17,13 @@ pub struct Fact {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FactKind {
-    /// Code reads an environment variable.
-    EnvRead { name: String },
+    /// Code reads an environment variable; `default`: with a fallback
+    /// (`getenv("X", "d")`, `process.env.X ?? "d"`, `${X:d}`).
+    EnvRead {
+        name: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        default: bool,
+    },
     /// A web (or worker) framework is set up here.
     Framework { name: String, port: Option<u16> },
     /// A server listens: on a literal port, or on one read from an env var.

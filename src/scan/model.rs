@@ -174,6 +174,9 @@ pub struct Usage {
     /// The rule that found the read.
     #[serde(default)]
     pub rule: String,
+    /// The read has a fallback, so the variable may be left unset.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub default: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -185,6 +188,8 @@ pub enum EnvStatus {
     Missing,
     /// Defined, never used.
     Unused,
+    /// Read only with a default, and defined nowhere.
+    Optional,
 }
 
 impl EnvStatus {
@@ -193,6 +198,7 @@ impl EnvStatus {
             EnvStatus::Defined => "defined",
             EnvStatus::Missing => "missing",
             EnvStatus::Unused => "unused",
+            EnvStatus::Optional => "optional",
         }
     }
 }

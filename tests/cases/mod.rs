@@ -22,6 +22,8 @@ pub enum Expect {
     EnvReaders(&'static str, &'static [&'static str]),
     /// No env var of this name at all.
     NoEnv(&'static str),
+    /// The status of an env var (`defined`, `missing`, `optional`, `unused`).
+    EnvStatus(&'static str, &'static str),
     /// A name the platform or tooling sets, listed as such.
     EnvPlatform(&'static str),
     /// Read only outside production code (tools, harnesses): no production reads.
@@ -706,6 +708,33 @@ pub static ALL: &[Case] = &[
             Expect::EnvReaders("DATABASE_URL", &["api"]),
             Expect::EnvPlatform("CI"),
             Expect::EnvOnlyElsewhere("SEED_ISSUER"),
+        ],
+    },
+    Case {
+        name: "a-read-with-a-default-is-optional-not-missing",
+        files: &[
+            ("api/requirements.txt", FASTAPI_REQUIREMENTS),
+            (
+                "api/main.py",
+                "import os\nfrom fastapi import FastAPI\n\napp = FastAPI()\nLOG_LEVEL = os.getenv(\"LOG_LEVEL\", \"info\")\nSECRET = os.environ[\"SECRET_KEY\"]\nTIMEOUT = os.environ.get(\"TIMEOUT\", \"5\")\nTIMEOUT_AGAIN = os.environ[\"TIMEOUT\"]\n",
+            ),
+            ("web/package.json", EXPRESS_PACKAGE),
+            (
+                "web/server.js",
+                "const express = require('express');\nconst app = express();\napp.listen(process.env.WEB_PORT || 3000);\n",
+            ),
+            (
+                "orders/src/main/resources/application.yml",
+                "server:\n  port: ${ORDERS_PORT:8080}\nspring:\n  datasource:\n    url: ${ORDERS_DB_URL}\n",
+            ),
+        ],
+        expect: &[
+            Expect::EnvStatus("LOG_LEVEL", "optional"),
+            Expect::EnvStatus("SECRET_KEY", "missing"),
+            Expect::EnvStatus("TIMEOUT", "missing"),
+            Expect::EnvStatus("WEB_PORT", "optional"),
+            Expect::EnvStatus("ORDERS_PORT", "optional"),
+            Expect::EnvStatus("ORDERS_DB_URL", "missing"),
         ],
     },
 ];

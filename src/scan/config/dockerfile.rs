@@ -12,7 +12,12 @@ pub fn parse(text: &str) -> Dockerfile {
         if keyword != "FROM" && file.stages.is_empty() {
             // `ARG` before the first `FROM` and parser directives belong to no stage.
             if keyword == "ENV" {
-                file.env.extend(env_pairs(rest).into_iter().map(|(name, value)| EnvEntry { name, line, value }));
+                file.env.extend(env_pairs(rest).into_iter().map(|(name, value)| EnvEntry {
+                    name,
+                    line,
+                    value,
+                    default: false,
+                }));
             }
             continue;
         }
@@ -42,7 +47,12 @@ pub fn parse(text: &str) -> Dockerfile {
                 let stage = file.stages.last_mut().expect("a FROM came first");
                 stage.copies.extend(copy_sources(rest));
             }
-            "ENV" => file.env.extend(env_pairs(rest).into_iter().map(|(name, value)| EnvEntry { name, line, value })),
+            "ENV" => file.env.extend(env_pairs(rest).into_iter().map(|(name, value)| EnvEntry {
+                name,
+                line,
+                value,
+                default: false,
+            })),
             _ => {}
         }
     }

@@ -37,6 +37,7 @@ pub fn parse(text: &str) -> Vec<EnvEntry> {
             name: name.to_owned(),
             line: i as u32 + 1,
             value: (!value.is_empty()).then(|| value.to_owned()),
+            default: false,
         });
     }
     entries

@@ -73,6 +73,7 @@ fn collect(document: &Node, out: &mut KubeObjects) {
                     name: key.clone(),
                     line: value.line,
                     value: value.str().filter(|_| keep_values).map(str::to_owned),
+                    default: false,
                 })
                 .collect();
             out.config_maps.push(ConfigMap { name: name.to_owned(), namespace, entries });
@@ -115,7 +116,7 @@ fn collect(document: &Node, out: &mut KubeObjects) {
         for var in container.get("env").map(Node::items).unwrap_or_default() {
             let Some(name) = var.get("name").and_then(Node::str) else { continue };
             let value = var.get("value").and_then(Node::str).map(str::to_owned);
-            workload.env.push(EnvEntry { name: name.to_owned(), line: var.line, value });
+            workload.env.push(EnvEntry { name: name.to_owned(), line: var.line, value, default: false });
             let from = var.get("valueFrom");
             for source in ["configMapKeyRef", "secretKeyRef"] {
                 let Some(reference) = from.and_then(|f| f.get(source)) else { continue };

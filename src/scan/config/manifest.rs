@@ -312,7 +312,9 @@ pub fn spring(path: &str, text: &str) -> Result<SpringConfig, String> {
             }
         }
         for name in names {
-            reads.push(EnvEntry { name, line: *line, value: None });
+            // `${NAME:fallback}`: Spring uses the fallback when NAME is unset.
+            let default = value.contains(&format!("${{{name}:"));
+            reads.push(EnvEntry { name, line: *line, value: None, default });
         }
         if key == "server.port" {
             let literal = value.strip_prefix("${").and_then(|v| v.split(':').nth(1)).map(|d| d.trim_end_matches('}'));

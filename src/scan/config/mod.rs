@@ -18,13 +18,16 @@ use serde::{Deserialize, Serialize};
 /// A port mapping or exposed port: the port the process listens on.
 pub type Port = u16;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct EnvEntry {
     pub name: String,
     pub line: u32,
     /// The literal value, when there is one; used to resolve connections,
     /// never written out.
     pub value: Option<String>,
+    /// For a read: it has a default (`${NAME:fallback}`), so the variable may be left unset.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub default: bool,
 }
 
 /// An address a configuration file points its service at
@@ -439,7 +442,12 @@ fn procfile(text: &str) -> Vec<Process> {
             if !crate::scan::extract::is_env_name(key) {
                 break;
             }
-            env.push(EnvEntry { name: key.to_owned(), line: i as u32 + 1, value: Some(value.to_owned()) });
+            env.push(EnvEntry {
+                name: key.to_owned(),
+                line: i as u32 + 1,
+                value: Some(value.to_owned()),
+                default: false,
+            });
             words.next();
         }
         let command = words.collect::<Vec<_>>().join(" ");

@@ -20,7 +20,7 @@ pub fn parse(text: &str) -> Result<Vec<EnvEntry>, String> {
 fn collect(node: &Node, out: &mut Vec<EnvEntry>) {
     for (name, value) in node.get("env").map(Node::entries).unwrap_or_default() {
         if crate::scan::extract::is_env_name(name) {
-            out.push(EnvEntry { name: name.clone(), line: value.line, value: None });
+            out.push(EnvEntry { name: name.clone(), line: value.line, value: None, default: false });
         }
     }
 }

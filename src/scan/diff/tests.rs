@@ -37,7 +37,7 @@ fn file(path: &str, hash: &str) -> FileEntry {
 }
 
 fn var(name: &str, status: EnvStatus, shared: bool) -> EnvVar {
-    let usage = Usage { path: "a.py".into(), line: 1, service: None, rule: "python.env.getenv".into() };
+    let usage = Usage { path: "a.py".into(), line: 1, service: None, rule: "python.env.getenv".into(), default: false };
     let definition = Definition { path: ".env.example".into(), line: 1, source: "dotenv".into() };
     EnvVar {
         name: name.into(),

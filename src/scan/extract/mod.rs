@@ -88,10 +88,27 @@ pub fn extract_counted(language: &'static ParsedLanguage, source: &str) -> Optio
         }
     }
     facts.extend(wrappers(&definitions, &reads_by_parameter));
+    drop_reads_shadowed_by_defaults(&mut facts);
     facts.retain(|fact| !excluded.iter().any(|region| region.contains(&fact.line)));
     facts.sort_by(|a, b| (a.line, a.rule).cmp(&(b.line, b.rule)));
     facts.dedup();
     Some((facts, mask.count_ones()))
+}
+
+/// A rule may match a read twice, once with its fallback (`getenv("X", "d")`)
+/// and once without: keep the one that knows the default.
+fn drop_reads_shadowed_by_defaults(facts: &mut Vec<Fact>) {
+    let with_default: Vec<(u32, String)> = facts
+        .iter()
+        .filter_map(|f| match &f.kind {
+            FactKind::EnvRead { name, default: true } => Some((f.line, name.clone())),
+            _ => None,
+        })
+        .collect();
+    facts.retain(|f| match &f.kind {
+        FactKind::EnvRead { name, default: false } => !with_default.iter().any(|(l, n)| *l == f.line && n == name),
+        _ => true,
+    });
 }
 
 /// What one match of a rule gives: a fact, or a part of the wrapper analysis.
@@ -140,8 +157,17 @@ fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '
             rules::CaptureRole::Param => values.param = Some(leading_identifier(&text()).to_owned()),
             rules::CaptureRole::Name => values.name = Some(text()),
             rules::CaptureRole::UpperName => values.name = Some(text().to_ascii_uppercase()),
-            rules::CaptureRole::Placeholder => values.name = placeholder_name(&text()),
-            rules::CaptureRole::StructTag => values.name = struct_tag_env(&text()),
+            rules::CaptureRole::Placeholder => {
+                let placeholder = text();
+                values.default |= placeholder.contains(':');
+                values.name = placeholder_name(&placeholder);
+            }
+            rules::CaptureRole::StructTag => {
+                let tag = text();
+                values.default |= tag.contains("envDefault:\"") || tag.contains(" default:\"");
+                values.name = struct_tag_env(&tag);
+            }
+            rules::CaptureRole::Default => values.default = true,
             rules::CaptureRole::Port => values.port = parse_port(&text()),
             rules::CaptureRole::Url => values.url = Some(text()),
             rules::CaptureRole::Module => values.module = Some(text()),
@@ -151,7 +177,7 @@ fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '
     }
     let (rule, category, line) = rule?;
     let kind = match category {
-        Category::Env => FactKind::EnvRead { name: values.name.filter(|n| is_env_name(n))? },
+        Category::Env => FactKind::EnvRead { name: values.name.filter(|n| is_env_name(n))?, default: values.default },
         Category::Framework => FactKind::Framework { name: rules::framework_of(rule).to_owned(), port: values.port },
         Category::Listen => FactKind::Listen { port: values.port, env: values.name.filter(|n| is_env_name(n)) },
         Category::Import => FactKind::Import { module: values.module? },
@@ -226,6 +252,7 @@ struct Values {
     key: Option<String>,
     function: Option<String>,
     param: Option<String>,
+    default: bool,
 }
 
 /// `name` of `name: string = "x"`: a parameter's name without its type or default.

@@ -73,6 +73,8 @@ pub enum CaptureRole {
     Key,
     /// The name of a function defined or called.
     Function,
+    /// The fallback of an env read (`getenv("X", "d")`): marks the read as having a default.
+    Default,
     /// A parameter, or an identifier passed where an env var name goes.
     Param,
     /// A region of test code: facts inside it are dropped.
@@ -197,6 +199,7 @@ fn compile_file(language: &Language, file: &RuleFile) -> Result<CompiledFile, St
             "module" => CaptureRole::Module,
             "key" => CaptureRole::Key,
             "function" => CaptureRole::Function,
+            "default" => CaptureRole::Default,
             "param" => CaptureRole::Param,
             "exclude" => CaptureRole::Exclude,
             ignored if ignored.starts_with('_') => CaptureRole::Ignored,

@@ -20,7 +20,8 @@ pub(crate) fn all_facts_of(file_name: &str, source: &str) -> Vec<String> {
         .into_iter()
         .map(|fact| {
             let value = match fact.kind {
-                FactKind::EnvRead { name } => name,
+                FactKind::EnvRead { name, default: false } => name,
+                FactKind::EnvRead { name, default: true } => format!("{name}?"),
                 FactKind::Framework { name, port } => {
                     format!("{name}{}", port.map(|p| format!(":{p}")).unwrap_or_default())
                 }
@@ -94,11 +95,11 @@ DSN = "postgresql://user@db:5432/app"
         "4:python.import.module redis",
         "5:python.import.from fastapi",
         "6:python.import.from pydantic_settings",
-        "7:python.env.os-getenv A",
+        "7:python.env.os-getenv A?",
         "8:python.env.environ-index B",
         "9:python.env.environ-get C",
         "10:python.env.os-getenv D",
-        "11:python.env.environ-get E",
+        "11:python.env.environ-get E?",
         "14:python.framework.fastapi fastapi",
         "16:python.env.pydantic-settings DATABASE_URL",
         "17:python.env.pydantic-settings API_KEY",
@@ -144,7 +145,7 @@ const db = "redis://cache:6379";
         "6:js.env.destructure E",
         "7:js.env.import-meta-env VITE_F",
         "10:js.framework.express express",
-        "11:js.env.process-env PORT",
+        "11:js.env.process-env PORT?",
         "11:js.listen.env-or-number 8080",
         "12:js.env.process-env NEXT_PUBLIC_API_URL",
         "12:js.http.env-url NEXT_PUBLIC_API_URL",

@@ -27,23 +27,28 @@ impl Builder {
             }
             let owners: Vec<Option<String>> =
                 if owners.is_empty() { vec![None] } else { owners.into_iter().map(Some).collect() };
-            let mut read = |name: &str, line: u32, rule: &str| {
+            let mut read = |name: &str, line: u32, rule: &str, default: bool| {
                 for service in &owners {
-                    let usage =
-                        Usage { path: entry.path.clone(), line, service: service.clone(), rule: rule.to_owned() };
+                    let usage = Usage {
+                        path: entry.path.clone(),
+                        line,
+                        service: service.clone(),
+                        rule: rule.to_owned(),
+                        default,
+                    };
                     vars.entry(name.to_owned()).or_default().1.insert(usage);
                 }
             };
             for fact in &file.code {
                 match (&fact.kind, self.env_read_of(file, fact)) {
-                    (FactKind::EnvRead { .. }, Some(name)) => read(name, fact.line, fact.rule),
-                    (FactKind::Call { .. }, Some(name)) => read(name, fact.line, wrapper_rule(fact.rule)),
+                    (FactKind::EnvRead { default, .. }, Some(name)) => read(name, fact.line, fact.rule, *default),
+                    (FactKind::Call { .. }, Some(name)) => read(name, fact.line, wrapper_rule(fact.rule), false),
                     _ => {}
                 }
             }
             if let Some((_, ConfigFacts::Spring { reads, .. })) = &file.config {
                 for r in reads {
-                    read(&r.name, r.line, "spring.env.placeholder");
+                    read(&r.name, r.line, "spring.env.placeholder", r.default);
                 }
             }
             let Some((kind, facts)) = &file.config else { continue };
@@ -123,7 +128,8 @@ impl Builder {
             }
         }
         for (name, service, path, line, rule) in self.bound_reads(&bindings, &visible) {
-            let usage = Usage { path, line, service: Some(service.clone()), rule: rule.to_owned() };
+            // A key bound from the environment is read only when set: it has the key's own default.
+            let usage = Usage { path, line, service: Some(service.clone()), rule: rule.to_owned(), default: true };
             let (_, used) = vars.entry(name).or_default();
             if !used.iter().any(|u| u.service.as_deref() == Some(service.as_str())) {
                 used.insert(usage);
@@ -138,6 +144,8 @@ impl Builder {
                 // tool or a harness is not the system's configuration.
                 let status = match (defined.is_empty(), used.is_empty()) {
                     (_, true) => EnvStatus::Unused,
+                    // Every read falls back to a default: leaving it unset is a choice, not a fault.
+                    (true, false) if used.iter().all(|u| u.default) => EnvStatus::Optional,
                     (true, false) => EnvStatus::Missing,
                     (false, false) => EnvStatus::Defined,
                 };

@@ -25,12 +25,12 @@ impl Builder {
     /// the name as a literal (not one already read directly on that line).
     pub(super) fn env_read_of<'a>(&self, file: &'a Processed, fact: &'a Fact) -> Option<&'a str> {
         match &fact.kind {
-            FactKind::EnvRead { name } => Some(name),
+            FactKind::EnvRead { name, .. } => Some(name),
             FactKind::Call { function, name } => {
                 let ecosystem = ecosystem_of(file)?;
                 let wrapper = self.env_wrappers.contains(&(ecosystem.to_owned(), function.clone()));
                 let direct = file.code.iter().any(|other| {
-                    other.line == fact.line && matches!(&other.kind, FactKind::EnvRead { name: n } if n == name)
+                    other.line == fact.line && matches!(&other.kind, FactKind::EnvRead { name: n, .. } if n == name)
                 });
                 (wrapper && !direct).then_some(name.as_str())
             }

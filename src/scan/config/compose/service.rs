@@ -232,7 +232,7 @@ fn environment(node: &Node) -> Vec<EnvEntry> {
                     Some((name, value)) => (name, Some(value.to_owned())),
                     None => (text, None),
                 };
-                Some(EnvEntry { name: name.trim().to_owned(), line: item.line, value })
+                Some(EnvEntry { name: name.trim().to_owned(), line: item.line, value, default: false })
             })
             .collect(),
         Yaml::Map(entries) => entries
@@ -241,6 +241,7 @@ fn environment(node: &Node) -> Vec<EnvEntry> {
                 name: name.clone(),
                 line: value.line,
                 value: value.str().map(str::to_owned),
+                default: false,
             })
             .collect(),
         _ => Vec::new(),
