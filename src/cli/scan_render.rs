@@ -228,13 +228,12 @@ pub fn markdown(document: &ScanDocument) -> String {
         document.env_vars.iter().filter(|v| v.shared && !v.platform).count(),
         count(document, EnvStatus::Unused)
     );
-    let missing: Vec<String> =
-        document
-            .env_vars
-            .iter()
-            .filter(|v| v.status == EnvStatus::Missing && !v.platform)
-            .map(|v| format!("`{}`", v.name))
-            .collect();
+    let missing: Vec<String> = document
+        .env_vars
+        .iter()
+        .filter(|v| v.status == EnvStatus::Missing && !v.platform)
+        .map(|v| format!("`{}`", v.name))
+        .collect();
     if !missing.is_empty() {
         let _ = writeln!(out, "\nMissing (read, never defined): {}", missing.join(", "));
     }

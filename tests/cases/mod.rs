@@ -737,4 +737,28 @@ pub static ALL: &[Case] = &[
             Expect::EnvStatus("ORDERS_DB_URL", "missing"),
         ],
     },
+    Case {
+        name: "a-dockerfile-beside-build-helpers-builds-the-context-program",
+        files: &[
+            ("requirements.txt", FASTAPI_REQUIREMENTS),
+            ("main.py", FASTAPI_MAIN),
+            ("docker/Dockerfile", "FROM python:3.12\nCOPY . /app\nCMD [\"uvicorn\", \"main:app\"]\n"),
+            ("docker/healthcheck.py", "import urllib.request\nurllib.request.urlopen(\"http://localhost:8000/\")\n"),
+            (
+                "docker/compose.yml",
+                "services:\n  web:\n    build:\n      context: ..\n      dockerfile: docker/Dockerfile\n    ports: [\"8000:8000\"]\n",
+            ),
+        ],
+        expect: &[Expect::Services(&[("web", "")])],
+    },
+    Case {
+        name: "a-root-context-build-of-a-go-command-builds-the-command",
+        files: &[
+            ("go.mod", GO_MOD),
+            ("cmd/api/main.go", GO_MAIN),
+            ("cmd/api/Dockerfile", "FROM golang:1.22\nCOPY . /src\nRUN go build ./cmd/api\n"),
+            ("compose.yaml", "services:\n  api:\n    build:\n      context: .\n      dockerfile: cmd/api/Dockerfile\n"),
+        ],
+        expect: &[Expect::Services(&[("api", "cmd/api")])],
+    },
 ];

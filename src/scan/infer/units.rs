@@ -30,6 +30,13 @@ impl Builder {
             .filter(|file| matches!(file.config, Some((_, ConfigFacts::Manifest(_)))))
             .filter_map(|file| Some(dir_of(&file.entry.as_ref()?.path)))
             .collect();
+        // Directories holding a program: a manifest or an entry point at or below them.
+        let program_dirs: BTreeSet<&str> = files
+            .iter()
+            .filter(|f| f.entry_point || matches!(f.config, Some((_, ConfigFacts::Manifest(_)))))
+            .filter_map(|f| Some(dir_of(&f.entry.as_ref()?.path)))
+            .collect();
+        let holds_program = |dir: &str| program_dirs.iter().any(|p| *p == dir || is_under(p, dir));
         let mut loose_dockerfiles: Vec<(String, Dockerfile)> = Vec::new();
         for file in files {
             let (Some(entry), Some((_, facts))) = (&file.entry, &file.config) else { continue };
@@ -145,6 +152,7 @@ impl Builder {
                         &dockerfile_path,
                         dockerfiles.get(dockerfile_path.as_str()).copied(),
                         &holds_code,
+                        &holds_program,
                         &manifest_dirs,
                     );
                     let unit = self.units.entry(root.clone()).or_insert_with(|| Unit::new(&root));
@@ -233,10 +241,14 @@ pub(super) fn build_root(
     dockerfile_path: &str,
     dockerfile: Option<&Dockerfile>,
     holds_code: &dyn Fn(&str) -> bool,
+    holds_program: &dyn Fn(&str) -> bool,
     manifest_dirs: &BTreeSet<&str>,
 ) -> String {
     let dir = dir_of(dockerfile_path);
-    if dir != context && holds_code(dir) {
+    // The Dockerfile's own directory, when it holds a program of its own; a
+    // directory of build helpers (`docker/` with a script beside the
+    // Dockerfile) does not, when the context itself is a program.
+    if dir != context && holds_code(dir) && (holds_program(dir) || !manifest_dirs.contains(context)) {
         return dir.to_owned();
     }
     let Some(dockerfile) = dockerfile else { return context.to_owned() };
