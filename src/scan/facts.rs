@@ -23,6 +23,11 @@ pub enum FactKind {
         name: String,
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         default: bool,
+        /// The fallback when it is a literal, reduced to its address part
+        /// (`getenv("CART_HOST", "cart")`): where the code points when the
+        /// variable is unset.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fallback: Option<String>,
     },
     /// A web (or worker) framework is set up here.
     Framework { name: String, port: Option<u16> },

@@ -327,7 +327,7 @@ mod tests {
             "a:\n  host: <%= ENV.fetch(\"DB_HOST\") { 1 } %>\n<%# ENV[\"COMMENTED\"] %>\n",
         );
         let names: Vec<_> = facts.iter().map(|f| (f.line, format!("{:?}", f.kind))).collect();
-        assert_eq!(names, [(2, "EnvRead { name: \"DB_HOST\", default: true }".to_owned())]);
+        assert_eq!(names, [(2, "EnvRead { name: \"DB_HOST\", default: true, fallback: None }".to_owned())]);
     }
 }
 

@@ -228,6 +228,7 @@ pub fn processed(processed: &mut Processed) {
                 let bare = host_like(text).then(|| text.clone());
                 *text = url(text).or(bare).unwrap_or_else(|| REDACTED.to_owned());
             }
+            FactKind::EnvRead { name, fallback: Some(value), .. } => *value = env_value(name, value),
             _ => {}
         }
     }

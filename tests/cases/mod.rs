@@ -761,4 +761,30 @@ pub static ALL: &[Case] = &[
         ],
         expect: &[Expect::Services(&[("api", "cmd/api")])],
     },
+    Case {
+        name: "a-fallback-address-in-code-is-where-the-code-points",
+        files: &[
+            (
+                "compose.yaml",
+                "services:\n  web:\n    build: ./web\n  cart:\n    build: ./cart\n  catalogue:\n    build: ./catalogue\n",
+            ),
+            ("web/package.json", EXPRESS_PACKAGE),
+            (
+                "web/server.js",
+                "const express = require('express');\nconst app = express();\nconst cartHost = process.env.CART_HOST || 'cart';\nconst secret = process.env.SESSION_SECRET || 'not-an-address-but-a-long-secret-1234567890';\napp.listen(3000);\n",
+            ),
+            ("cart/requirements.txt", FASTAPI_REQUIREMENTS),
+            (
+                "cart/main.py",
+                "import os\nfrom fastapi import FastAPI\n\napp = FastAPI()\nCATALOGUE = os.getenv(\"CATALOGUE_URL\", \"http://catalogue:8080\")\n",
+            ),
+            ("catalogue/requirements.txt", FASTAPI_REQUIREMENTS),
+            ("catalogue/main.py", FASTAPI_MAIN),
+        ],
+        expect: &[
+            Expect::Connection("web", "cart"),
+            Expect::Connection("cart", "catalogue"),
+            Expect::EnvStatus("CART_HOST", "optional"),
+        ],
+    },
 ];

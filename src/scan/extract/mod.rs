@@ -101,12 +101,12 @@ fn drop_reads_shadowed_by_defaults(facts: &mut Vec<Fact>) {
     let with_default: Vec<(u32, String)> = facts
         .iter()
         .filter_map(|f| match &f.kind {
-            FactKind::EnvRead { name, default: true } => Some((f.line, name.clone())),
+            FactKind::EnvRead { name, default: true, .. } => Some((f.line, name.clone())),
             _ => None,
         })
         .collect();
     facts.retain(|f| match &f.kind {
-        FactKind::EnvRead { name, default: false } => !with_default.iter().any(|(l, n)| *l == f.line && n == name),
+        FactKind::EnvRead { name, default: false, .. } => !with_default.iter().any(|(l, n)| *l == f.line && n == name),
         _ => true,
     });
 }
@@ -167,7 +167,12 @@ fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '
                 values.default |= tag.contains("envDefault:\"") || tag.contains(" default:\"");
                 values.name = struct_tag_env(&tag);
             }
-            rules::CaptureRole::Default => values.default = true,
+            rules::CaptureRole::Default => {
+                values.default = true;
+                if capture.node.kind().contains("string") {
+                    values.fallback = Some(text());
+                }
+            }
             rules::CaptureRole::Port => values.port = parse_port(&text()),
             rules::CaptureRole::Url => values.url = Some(text()),
             rules::CaptureRole::Module => values.module = Some(text()),
@@ -177,7 +182,15 @@ fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '
     }
     let (rule, category, line) = rule?;
     let kind = match category {
-        Category::Env => FactKind::EnvRead { name: values.name.filter(|n| is_env_name(n))?, default: values.default },
+        Category::Env => {
+            let name = values.name.filter(|n| is_env_name(n))?;
+            // Only an address survives: the rest of a literal fallback may be a credential.
+            let fallback = values
+                .fallback
+                .map(|f| crate::scan::redact::env_value(&name, &f))
+                .filter(|f| !f.is_empty() && f != crate::scan::redact::REDACTED);
+            FactKind::EnvRead { name, default: values.default, fallback }
+        }
         Category::Framework => FactKind::Framework { name: rules::framework_of(rule).to_owned(), port: values.port },
         Category::Listen => FactKind::Listen { port: values.port, env: values.name.filter(|n| is_env_name(n)) },
         Category::Import => FactKind::Import { module: values.module? },
@@ -253,6 +266,7 @@ struct Values {
     function: Option<String>,
     param: Option<String>,
     default: bool,
+    fallback: Option<String>,
 }
 
 /// `name` of `name: string = "x"`: a parameter's name without its type or default.

@@ -20,8 +20,9 @@ pub(crate) fn all_facts_of(file_name: &str, source: &str) -> Vec<String> {
         .into_iter()
         .map(|fact| {
             let value = match fact.kind {
-                FactKind::EnvRead { name, default: false } => name,
-                FactKind::EnvRead { name, default: true } => format!("{name}?"),
+                FactKind::EnvRead { name, default: false, .. } => name,
+                FactKind::EnvRead { name, default: true, fallback: None } => format!("{name}?"),
+                FactKind::EnvRead { name, default: true, fallback: Some(f) } => format!("{name}?{f}"),
                 FactKind::Framework { name, port } => {
                     format!("{name}{}", port.map(|p| format!(":{p}")).unwrap_or_default())
                 }
@@ -95,11 +96,11 @@ DSN = "postgresql://user@db:5432/app"
         "4:python.import.module redis",
         "5:python.import.from fastapi",
         "6:python.import.from pydantic_settings",
-        "7:python.env.os-getenv A?",
+        "7:python.env.os-getenv A?default",
         "8:python.env.environ-index B",
         "9:python.env.environ-get C",
         "10:python.env.os-getenv D",
-        "11:python.env.environ-get E?",
+        "11:python.env.environ-get E?1",
         "14:python.framework.fastapi fastapi",
         "16:python.env.pydantic-settings DATABASE_URL",
         "17:python.env.pydantic-settings API_KEY",
@@ -296,4 +297,21 @@ DEBUG = flag("DEBUG")
     let facts = all_facts_of("Env.java", java);
     assert!(facts.contains(&"2:java.wrapper.method get".to_owned()), "{facts:?}");
     assert!(facts.contains(&"5:java.call.env-shaped get(CART_URL)".to_owned()), "{facts:?}");
+}
+
+/// A literal fallback of a read is kept only as an address; a secret-looking one is dropped.
+#[test]
+fn fallbacks_keep_only_their_address() {
+    let source = "import os\nA = os.getenv(\"CART_HOST\", \"cart\")\nB = os.getenv(\"DATABASE_URL\", \"postgres://app:hunter2@db:5432/app\")\nC = os.getenv(\"API_TOKEN\", \"s3cr3t\")\nD = os.getenv(\"WORKERS\", 4)\n";
+    assert_eq!(
+        facts_of("settings.py", source),
+        [
+            "2:python.env.os-getenv CART_HOST?cart",
+            "3:python.env.os-getenv DATABASE_URL?postgres://db:5432",
+            // (literal URLs are reduced to their address when the facts are stored)
+            "3:python.literal.url postgres://app:hunter2@db:5432/app",
+            "4:python.env.os-getenv API_TOKEN?",
+            "5:python.env.os-getenv WORKERS?",
+        ]
+    );
 }

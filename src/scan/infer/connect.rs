@@ -98,6 +98,13 @@ impl Builder {
                                 found.push((target, Some(name.to_owned()), ConnectionKind::Env, here.clone()));
                             }
                         }
+                        // Where the code points when the variable is unset (`getenv("CART_HOST", "cart")`).
+                        if let FactKind::EnvRead { fallback: Some(fallback), .. } = &fact.kind
+                            && let Some(target) = self.resolve_env_value(name, fallback, &from)
+                        {
+                            let here = evidence(&entry.path, fact.line, "env.fallback-address");
+                            found.push((target, Some(name.to_owned()), ConnectionKind::Env, here));
+                        }
                     }
                     _ => {}
                 }

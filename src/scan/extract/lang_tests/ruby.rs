@@ -42,7 +42,7 @@ port ENV.fetch("ALT_PORT")
         "2:ruby.import.require sinatra",
         "4:ruby.env.index A",
         "5:ruby.env.fetch B",
-        "6:ruby.env.fetch C?",
+        "6:ruby.env.fetch C?default",
         "7:ruby.env.fetch D?",
         "8:ruby.env.fetch E",
         "9:ruby.env.index F",
