@@ -512,8 +512,22 @@ pub static ALL: &[Case] = &[
                 "config/src/main/resources/shared/application.yml",
                 "eureka:\n  client:\n    serviceUrl:\n      defaultZone: http://registry:8761/eureka/\n",
             ),
+            (
+                "gateway/pom.xml",
+                "<project><artifactId>gateway</artifactId><dependencies><dependency><groupId>org.springframework.cloud</groupId><artifactId>spring-cloud-starter-config</artifactId></dependency><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-web</artifactId></dependency></dependencies></project>\n",
+            ),
+            (
+                "gateway/src/main/java/g/Gateway.java",
+                "package g;\n@SpringBootApplication\npublic class Gateway {\n    public static void main(String[] args) {}\n}\n",
+            ),
+            ("gateway/src/main/resources/bootstrap.yml", "spring:\n  application:\n    name: gateway\n"),
+            (
+                "config/src/main/resources/shared/gateway.yml",
+                "zuul:\n  routes:\n    account-service:\n      path: /accounts/**\n      serviceId: account-service\n",
+            ),
         ],
         expect: &[
+            Expect::Connection("gateway", "accounts"),
             Expect::Connection("accounts", "stats"),
             Expect::Connection("accounts", "registry"),
             Expect::Connection("stats", "registry"),

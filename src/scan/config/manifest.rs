@@ -305,6 +305,15 @@ pub fn spring(path: &str, text: &str) -> Result<SpringConfig, String> {
         }
         let names = placeholders(value);
         let resolved = with_defaults(value);
+        // A gateway route to a registered application (Zuul `routes.x.serviceId`,
+        // Spring Cloud `service-id`) names it as discovery does: `lb://name`.
+        let leaf = key.rsplit('.').next().unwrap_or(key);
+        if matches!(leaf, "serviceId" | "service-id" | "service_id")
+            && !resolved.is_empty()
+            && resolved.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            targets.push(Target { url: format!("lb://{resolved}"), line: *line, via: names.first().cloned() });
+        }
         if resolved.contains("://") {
             for url in resolved.split([',', ' ']).filter(|part| part.contains("://")) {
                 let url = url.trim_start_matches("optional:").trim_start_matches("configserver:");
