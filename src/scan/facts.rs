@@ -53,6 +53,10 @@ pub enum FactKind {
     /// A call with an env-shaped string as its first argument
     /// (`env_bool("DEBUG")`): a read when the function is a wrapper.
     Call { function: String, name: String },
+    /// The code uses a Dapr building block (`pubsub`, `state`, `bindings`,
+    /// `secretstores`) through the Dapr client; the tree's components of
+    /// that block say which system serves it.
+    DaprUse { block: String },
 }
 
 /// A label from the scanner's own tables. (An alias, so that serde does

@@ -243,6 +243,9 @@ pub fn processed(processed: &mut Processed) {
             for map in &mut objects.config_maps {
                 entries(&mut map.entries);
             }
+            for component in &mut objects.dapr_components {
+                entries(&mut component.addresses);
+            }
         }
         ConfigFacts::Spring { reads, targets, .. } => {
             entries(reads);

@@ -801,4 +801,27 @@ pub static ALL: &[Case] = &[
             Expect::EnvStatus("CART_HOST", "optional"),
         ],
     },
+    Case {
+        name: "dapr-building-blocks-reach-the-systems-their-components-name",
+        files: &[
+            (
+                "compose.yaml",
+                "services:\n  orders:\n    build: ./Orders.API\n  rabbitmq:\n    image: rabbitmq:3-management\n  redis:\n    image: redis:7\n",
+            ),
+            ("Orders.API/Orders.API.csproj", "<Project Sdk=\"Microsoft.NET.Sdk.Web\"></Project>\n"),
+            (
+                "Orders.API/Program.cs",
+                "var builder = WebApplication.CreateBuilder(args);\nvar app = builder.Build();\nawait dapr.PublishEventAsync(PubSubName, \"order-created\", order);\nvar cached = await daprClient.GetStateAsync<Order>(StoreName, id);\napp.Run();\n",
+            ),
+            (
+                "dapr/components/pubsub.yaml",
+                "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: pubsub\nspec:\n  type: pubsub.rabbitmq\n  version: v1\n  metadata:\n  - name: host\n    value: amqp://rabbitmq:5672\n",
+            ),
+            (
+                "dapr/components/statestore.yaml",
+                "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: statestore\nspec:\n  type: state.redis\n  version: v1\n  metadata:\n  - name: redisHost\n    value: redis:6379\nscopes:\n- basket\n",
+            ),
+        ],
+        expect: &[Expect::Connection("orders", "rabbitmq"), Expect::NoConnection("orders", "redis")],
+    },
 ];

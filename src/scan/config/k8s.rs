@@ -3,7 +3,7 @@
 //! whole ConfigMaps); Services with their selectors; ConfigMaps.
 
 use super::yaml::{self, Node};
-use super::{ConfigMap, EnvEntry, KubeObjects, KubeService, Workload};
+use super::{ConfigMap, DaprComponent, EnvEntry, KubeObjects, KubeService, Workload};
 
 const WORKLOADS: [&str; 7] = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "ReplicaSet"];
 
@@ -59,6 +59,39 @@ fn collect(document: &Node, out: &mut KubeObjects) {
                 line: document.line,
                 selector: pairs(spec.and_then(|s| s.get("selector"))),
                 ports,
+            });
+            return;
+        }
+        "Component" if document.get("apiVersion").and_then(Node::str).is_some_and(|v| v.starts_with("dapr.io/")) => {
+            let spec = document.get("spec");
+            let Some(kind) = spec.and_then(|s| s.get("type")).and_then(Node::str) else { return };
+            let scopes = document.get("scopes").map(Node::items).unwrap_or_default();
+            let addresses = spec
+                .and_then(|s| s.get("metadata"))
+                .map(Node::items)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|item| {
+                    let key = item.get("name").and_then(Node::str)?;
+                    let value = item.get("value")?;
+                    let lower = key.to_ascii_lowercase();
+                    let address = ["host", "url", "connectionstring", "brokers", "endpoint", "server"]
+                        .iter()
+                        .any(|word| lower.ends_with(word));
+                    address.then(|| EnvEntry {
+                        name: key.to_owned(),
+                        line: value.line,
+                        value: value.str().map(|v| crate::scan::redact::env_value("HOST", v)),
+                        default: false,
+                    })
+                })
+                .collect();
+            out.dapr_components.push(DaprComponent {
+                name: name.to_owned(),
+                kind: kind.to_owned(),
+                scopes: scopes.iter().filter_map(|s| s.str().map(str::to_owned)).collect(),
+                line: document.line,
+                addresses,
             });
             return;
         }

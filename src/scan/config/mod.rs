@@ -141,6 +141,25 @@ pub struct KubeObjects {
     pub workloads: Vec<Workload>,
     pub services: Vec<KubeService>,
     pub config_maps: Vec<ConfigMap>,
+    /// Dapr components (`kind: Component`, `apiVersion: dapr.io/…`).
+    #[serde(default)]
+    pub dapr_components: Vec<DaprComponent>,
+}
+
+/// A Dapr component: a building block (`pubsub`, `state`, `bindings`, …)
+/// backed by a system (`pubsub.rabbitmq`, `state.redis`), offered to the
+/// apps its `scopes` name (all apps when it names none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DaprComponent {
+    pub name: String,
+    /// `spec.type`: `<building block>.<system>[.<variant>]`.
+    pub kind: String,
+    pub scopes: Vec<String>,
+    pub line: u32,
+    /// Literal `spec.metadata` values of address-like names (`host`,
+    /// `redisHost`, `connectionString`), reduced to their address part.
+    #[serde(default)]
+    pub addresses: Vec<EnvEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -367,7 +386,11 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
             // Cheap checks first: most YAML in a tree is neither Kubernetes nor compose.
             if text.contains("apiVersion") && text.contains("kind") {
                 let objects = k8s::parse(text)?;
-                if !(objects.workloads.is_empty() && objects.services.is_empty() && objects.config_maps.is_empty()) {
+                if !(objects.workloads.is_empty()
+                    && objects.services.is_empty()
+                    && objects.config_maps.is_empty()
+                    && objects.dapr_components.is_empty())
+                {
                     return Ok(Some(ConfigFacts::Kubernetes(objects)));
                 }
             }

@@ -225,6 +225,7 @@ fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '
                 rule,
             }));
         }
+        Category::Dapr => FactKind::DaprUse { block: rules::framework_of(rule).to_owned() },
         Category::EnvArg => return Some(Found::ReadByParameter(values.param?, line)),
         Category::Call => FactKind::Call { function: values.function?, name: values.name.filter(|n| is_env_name(n))? },
     };

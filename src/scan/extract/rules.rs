@@ -30,6 +30,8 @@ pub enum Category {
     EnvArg,
     /// A call with an env-shaped literal as first argument.
     Call,
+    /// A use of a Dapr building block (`<lang>.dapr.<block>`).
+    Dapr,
 }
 
 impl Category {
@@ -47,6 +49,7 @@ impl Category {
             "wrapper" => Category::Wrapper,
             "envarg" => Category::EnvArg,
             "call" => Category::Call,
+            "dapr" => Category::Dapr,
             _ => return None,
         })
     }

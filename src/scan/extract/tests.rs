@@ -33,6 +33,7 @@ pub(crate) fn all_facts_of(file_name: &str, source: &str) -> Vec<String> {
                 FactKind::ConfigKey { key } => key,
                 FactKind::EnvPrefix { prefix } => prefix,
                 FactKind::EnvWrapper { function } => function,
+                FactKind::DaprUse { block } => block,
                 FactKind::Call { function, name } => format!("{function}({name})"),
             };
             format!("{}:{} {value}", fact.line, fact.rule)

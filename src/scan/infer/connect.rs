@@ -88,6 +88,11 @@ impl Builder {
                             }
                         }
                     }
+                    FactKind::DaprUse { block } => {
+                        for to in self.dapr_systems(block, &from) {
+                            found.push((to, None, ConnectionKind::Sdk, here.clone()));
+                        }
+                    }
                     FactKind::EnvRead { .. } | FactKind::Call { .. } => {
                         let Some(name) = self.env_read_of(file, fact) else { continue };
                         if let Some(external) = externals::by_env_name(name) {
@@ -153,6 +158,36 @@ impl Builder {
                 self.add_connection(&from, &to, via, kind, here);
             }
         }
+    }
+
+    /// The systems behind the tree's Dapr components of building block
+    /// `block` that app `from` may use (a component scoped to other apps is
+    /// not its): `pubsub.rabbitmq` is rabbitmq, `state.redis` redis.
+    fn dapr_systems(&self, block: &str, from: &str) -> Vec<String> {
+        let names: Vec<String> = self.aliases_of(from);
+        self.kube
+            .dapr_components
+            .iter()
+            .filter(|(_, c)| c.kind.split('.').next() == Some(block))
+            .filter(|(_, c)| c.scopes.is_empty() || c.scopes.iter().any(|s| names.contains(s)))
+            .filter_map(|(_, c)| {
+                // The instance its metadata points at (`host: maildev`), else the system its type names.
+                let instance = c
+                    .addresses
+                    .iter()
+                    .filter_map(|a| a.value.as_deref())
+                    .find_map(|address| self.resolve_value(address, from));
+                let system = c.kind.split('.').nth(1)?;
+                instance.or_else(|| externals::by_id(system).map(|e| e.id.clone())).or_else(|| Some(system.to_owned()))
+            })
+            .collect()
+    }
+
+    /// Every name `id` answers to, itself included.
+    fn aliases_of(&self, id: &str) -> Vec<String> {
+        let mut names = vec![id.to_owned()];
+        names.extend(self.aliases.0.iter().filter(|(_, e)| e.iter().any(|(_, i)| i == id)).map(|(n, _)| n.clone()));
+        names
     }
 
     /// What an Aspire AppHost wires: a project's references and the endpoints

@@ -4,7 +4,7 @@
 //! workloads they select.
 
 use crate::scan::config::yaml::Node;
-use crate::scan::config::{ConfigFacts, ConfigMap, EnvEntry, KubeObjects, KubeService, Workload};
+use crate::scan::config::{ConfigFacts, ConfigMap, DaprComponent, EnvEntry, KubeObjects, KubeService, Workload};
 use crate::scan::paths::{dir_of, is_under};
 use crate::scan::process::Processed;
 
@@ -19,6 +19,8 @@ pub struct KubeWorkload {
 pub struct Kube {
     pub workloads: Vec<KubeWorkload>,
     pub services: Vec<(String, KubeService)>,
+    /// Dapr components, with the file that declares each.
+    pub dapr_components: Vec<(String, DaprComponent)>,
 }
 
 /// Whether objects of these namespaces can see each other by name: the same
@@ -32,6 +34,7 @@ pub fn assemble(files: &[Processed]) -> Kube {
     let mut maps: Vec<(&str, &ConfigMap)> = Vec::new();
     let mut workloads: Vec<(&str, &Workload)> = Vec::new();
     let mut services = Vec::new();
+    let mut dapr_components = Vec::new();
     let plain = files.iter().filter_map(|file| match (&file.entry, &file.config) {
         (Some(entry), Some((_, ConfigFacts::Kubernetes(objects)))) => Some((entry.path.as_str(), objects)),
         _ => None,
@@ -40,6 +43,7 @@ pub fn assemble(files: &[Processed]) -> Kube {
         maps.extend(objects.config_maps.iter().map(|m| (path, m)));
         workloads.extend(objects.workloads.iter().map(|w| (path, w)));
         services.extend(objects.services.iter().map(|s| (path.to_owned(), s.clone())));
+        dapr_components.extend(objects.dapr_components.iter().map(|c| (path.to_owned(), c.clone())));
     }
     let map_named = |name: &str, namespace: Option<&str>| {
         maps.iter().find(|(_, m)| m.name == name && same_namespace(m.namespace.as_deref(), namespace)).copied()
@@ -72,7 +76,7 @@ pub fn assemble(files: &[Processed]) -> Kube {
             KubeWorkload { path: path.to_owned(), workload: resolved, env }
         })
         .collect();
-    Kube { workloads, services }
+    Kube { workloads, services, dapr_components }
 }
 
 /// The objects of every Helm chart's templates, read without `helm` against

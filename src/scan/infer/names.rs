@@ -9,7 +9,7 @@ use crate::scan::paths::is_under;
 /// parent, ids and k8s names everywhere (""). Independent projects in one
 /// tree can each have their own `db` and `backend`.
 #[derive(Default)]
-pub(super) struct Names(BTreeMap<String, Vec<(String, String)>>);
+pub(super) struct Names(pub(super) BTreeMap<String, Vec<(String, String)>>);
 
 impl Names {
     /// Sets `name` in `scope`, replacing what it meant there.
