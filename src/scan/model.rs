@@ -220,6 +220,16 @@ pub struct EnvVar {
     pub platform: bool,
 }
 
+impl EnvVar {
+    /// Whether the variable is part of the system's configuration: not a
+    /// platform or tooling name, and not one that only CI jobs define and
+    /// no production code reads (`pruv diff` compares only these).
+    pub fn is_system_config(&self) -> bool {
+        let ci_only = self.used.is_empty() && !self.defined.is_empty() && self.defined.iter().all(|d| d.source == "ci");
+        !self.platform && !ci_only
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConnectionKind {

@@ -1,5 +1,6 @@
 //! Env vars: added, removed, status changed (defined → missing is the one
-//! that breaks a deploy), shared-ness changed.
+//! that breaks a deploy), shared-ness changed. Only the system's
+//! configuration counts ([`EnvVar::is_system_config`]).
 
 use std::collections::BTreeMap;
 
@@ -12,8 +13,14 @@ use crate::scan::model::{EnvStatus, EnvVar, ScanDocument};
 const EVIDENCE: usize = 3;
 
 pub fn compare(old: &ScanDocument, new: &ScanDocument) -> Vec<Change> {
-    let old_by_name: BTreeMap<&str, &EnvVar> = old.env_vars.iter().map(|v| (v.name.as_str(), v)).collect();
-    let new_by_name: BTreeMap<&str, &EnvVar> = new.env_vars.iter().map(|v| (v.name.as_str(), v)).collect();
+    // Platform names and variables only CI jobs set are not the system's
+    // configuration: their churn is not an architecture change.
+    let system = |document: &'_ ScanDocument| -> BTreeMap<String, EnvVar> {
+        document.env_vars.iter().filter(|v| v.is_system_config()).map(|v| (v.name.clone(), v.clone())).collect()
+    };
+    let (old_vars, new_vars) = (system(old), system(new));
+    let old_by_name: BTreeMap<&str, &EnvVar> = old_vars.iter().map(|(n, v)| (n.as_str(), v)).collect();
+    let new_by_name: BTreeMap<&str, &EnvVar> = new_vars.iter().map(|(n, v)| (n.as_str(), v)).collect();
     let mut changes = Vec::new();
     for (name, before) in &old_by_name {
         let Some(after) = new_by_name.get(name) else {

@@ -206,3 +206,26 @@ fn policy_marks_failing_and_allowed_changes() {
     assert_eq!(diff.changes[0].allowed.as_deref(), Some("cache"));
     assert!(!diff.changes[0].fails && diff.changes[1].fails);
 }
+
+/// Variables only CI jobs set, and platform names, are not the system's
+/// configuration: a release that changes them changes no architecture.
+#[test]
+fn ci_only_and_platform_variables_are_not_architecture() {
+    let mut ci_only = var("BASE_REF", EnvStatus::Unused, false);
+    ci_only.defined[0].source = "ci".into();
+    let mut platform = var("GITHUB_SHA", EnvStatus::Missing, false);
+    platform.platform = true;
+    let old = document(vec![], vec![], vec![var("DATABASE_URL", EnvStatus::Defined, false)], vec![]);
+    let new = document(
+        vec![],
+        vec![],
+        vec![
+            ci_only,
+            platform,
+            var("DATABASE_URL", EnvStatus::Defined, false),
+            var("LOG_LEVEL", EnvStatus::Defined, false),
+        ],
+        vec![],
+    );
+    assert_eq!(kinds(&diff(&old, "old", &new, "new")), ["env-added LOG_LEVEL"]);
+}
