@@ -155,6 +155,17 @@ mod tests {
     }
 
     #[test]
+    fn only_the_images_stages_set_its_runtime_env() {
+        let file = super::parse(
+            "FROM golang:1.22 AS build\nENV CGO_ENABLED=0\nRUN go build\nFROM alpine AS base\nENV TZ=UTC\nFROM base\nENV PORT=8080\n",
+        );
+        let names: Vec<_> = file.runtime_env(None).iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["TZ", "PORT"], "a builder stage's ENV stays in the build");
+        let build: Vec<_> = file.runtime_env(Some("build")).iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(build, ["CGO_ENABLED"]);
+    }
+
+    #[test]
     fn a_stage_inherits_what_its_base_stage_exposes() {
         let file =
             super::parse("FROM node:20 AS base\nEXPOSE 3000\nFROM base\nCOPY [\"package.json\", \"src\", \"/app/\"]\n");

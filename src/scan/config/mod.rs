@@ -243,6 +243,22 @@ impl Dockerfile {
         self.lineage(target).last().map(|s| s.from.as_str())
     }
 
+    /// The `ENV` the built image runs with: those of its stage and the
+    /// stages it builds on. A builder stage's `ENV` (a compiler flag, a
+    /// download URL) stays behind in the build.
+    pub fn runtime_env(&self, target: Option<&str>) -> Vec<&EnvEntry> {
+        let lineage = self.lineage(target);
+        let stage_of = |line: u32| self.stages.iter().filter(|s| s.line <= line).max_by_key(|s| s.line);
+        self.env
+            .iter()
+            .filter(|e| match stage_of(e.line) {
+                Some(stage) => lineage.iter().any(|s| std::ptr::eq(*s, stage)),
+                // Before any FROM (a global ARG scope): not in the image.
+                None => false,
+            })
+            .collect()
+    }
+
     /// Every context path any stage copies in.
     pub fn copies(&self) -> Vec<&str> {
         self.stages.iter().flat_map(|s| s.copies.iter().map(String::as_str)).collect()

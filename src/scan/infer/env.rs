@@ -62,7 +62,7 @@ impl Builder {
             let definitions: Vec<&EnvEntry> = match facts {
                 ConfigFacts::Dotenv(entries) | ConfigFacts::Workflow(entries) => entries.iter().collect(),
                 ConfigFacts::Procfile(processes) => processes.iter().flat_map(|p| &p.env).collect(),
-                ConfigFacts::Dockerfile(dockerfile) => dockerfile.env.iter().collect(),
+                ConfigFacts::Dockerfile(dockerfile) => dockerfile.runtime_env(None),
                 ConfigFacts::Spring { .. }
                 | ConfigFacts::Manifest(_)
                 | ConfigFacts::Compose(_)
