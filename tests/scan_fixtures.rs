@@ -79,7 +79,7 @@ fn fullstack_renders_markdown_mermaid_and_dot() {
 }
 
 #[test]
-fn polyglot_grpc_system_in_eight_languages() {
+fn polyglot_grpc_system_in_fourteen_languages() {
     let document = scan_json("grpc-polyglot");
     for (id, language, framework, port) in [
         ("frontend", "go", "gorilla", 8080),
@@ -89,6 +89,11 @@ fn polyglot_grpc_system_in_eight_languages() {
         ("payment", "javascript", "express", 50051),
         ("shipping", "rust", "actix", 50051),
         ("email", "ruby", "sinatra", 5000),
+        ("quote", "php", "laravel", 8000),
+        ("ads", "kotlin", "ktor", 9555),
+        ("reviews", "scala", "http4s", 8090),
+        ("accounts", "elixir", "phoenix", 4000),
+        ("currency", "cpp", "", 7000),
     ] {
         let s = service(&document, id);
         assert_eq!(s["language"].as_str(), Some(language), "{id}");
@@ -103,10 +108,17 @@ fn polyglot_grpc_system_in_eight_languages() {
         "cartservice->redis via REDIS_ADDR",
         "catalog->postgres via CATALOG_DB_HOST",
         "payment->stripe via STRIPE_API_KEY",
+        "ads->catalog via PRODUCT_CATALOG_SERVICE_ADDR",
+        "reviews->postgres via REVIEWS_DB_URL",
+        "accounts->postgres via DATABASE_URL",
     ] {
         assert!(found.iter().any(|c| c == expected), "{expected} in {found:?}");
     }
     assert_eq!(service(&document, "redis")["kind"], "datastore");
+    // HOCON `${?X}` after a value, Elixir `fetch_env!`, PHP `getenv`.
+    assert_eq!(env_status(&document, "REVIEWS_PORT"), "optional");
+    assert_eq!(env_status(&document, "SECRET_KEY_BASE"), "defined");
+    assert_eq!(env_status(&document, "QUOTE_QUEUE"), "missing");
     insta::assert_json_snapshot!(document);
     insta::assert_snapshot!(scan_text("grpc-polyglot", &[]));
 }

@@ -98,10 +98,10 @@ pub fn text(document: &ScanDocument, verbose: bool) -> String {
         let _ = writeln!(out, "\n{}", paint(BOLD, format!("connections ({})", connections.len())));
         let width = connections.iter().map(|c| c.from.len() + c.to.len() + 3).max().unwrap_or(0).min(MAX_LINK_WIDTH);
         for c in &connections {
-            let via = match c.vias.as_slice() {
-                [] => c.via.as_deref().map(|v| format!("via {v}")).unwrap_or_default(),
-                [only] => format!("via {only}"),
-                [first, rest @ ..] => format!("via {first} +{}", rest.len()),
+            let via = match (c.via.as_deref(), c.vias.len()) {
+                (None, _) => String::new(),
+                (Some(v), 0 | 1) => format!("via {v}"),
+                (Some(v), n) => format!("via {v} +{}", n - 1),
             };
             let kinds: Vec<&str> =
                 if c.kinds.is_empty() { vec![c.kind.as_str()] } else { c.kinds.iter().map(|k| k.as_str()).collect() };

@@ -195,7 +195,7 @@ pub fn role_of(id: &str) -> Option<Role> {
 
 /// Gradle and Maven builds name packages by the same coordinates.
 pub fn package_ecosystem(ecosystem: &str) -> &str {
-    if ecosystem == "gradle" { "maven" } else { ecosystem }
+    if matches!(ecosystem, "gradle" | "sbt") { "maven" } else { ecosystem }
 }
 
 /// The one of `candidates` with the highest score (the first of equals).

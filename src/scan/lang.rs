@@ -130,8 +130,93 @@ pub static RUBY: ParsedLanguage = ParsedLanguage {
     ecosystem: "gem",
 };
 
+pub static PHP: ParsedLanguage = ParsedLanguage {
+    name: "php",
+    grammar: || tree_sitter_php::LANGUAGE_PHP.into(),
+    // Imports name namespaces, not Composer packages: composer.json names the systems.
+    rules: rules![
+        "php" / "env.scm",
+        "php" / "web.scm",
+        "php" / "clients.scm",
+        "php" / "wrappers.scm",
+        "php" / "calls.scm"
+    ],
+    ecosystem: "composer",
+};
+
+pub static ELIXIR: ParsedLanguage = ParsedLanguage {
+    name: "elixir",
+    grammar: || tree_sitter_elixir::LANGUAGE.into(),
+    // Module names are not Hex package names: mix.exs names the systems.
+    rules: rules![
+        "elixir" / "env.scm",
+        "elixir" / "web.scm",
+        "elixir" / "clients.scm",
+        "elixir" / "wrappers.scm",
+        "elixir" / "calls.scm"
+    ],
+    ecosystem: "hex",
+};
+
+/// Kotlin and Scala share Java's packages and Maven coordinates.
+pub static KOTLIN: ParsedLanguage = ParsedLanguage {
+    name: "kotlin",
+    grammar: || tree_sitter_kotlin_ng::LANGUAGE.into(),
+    rules: rules!["kotlin" / "env.scm", "kotlin" / "web.scm", "kotlin" / "imports.scm", "kotlin" / "clients.scm"],
+    ecosystem: "maven",
+};
+
+pub static SCALA: ParsedLanguage = ParsedLanguage {
+    name: "scala",
+    grammar: || tree_sitter_scala::LANGUAGE.into(),
+    rules: rules!["scala" / "env.scm", "scala" / "web.scm", "scala" / "clients.scm"],
+    ecosystem: "maven",
+};
+
+/// C and C++ have no package registry that names systems; their
+/// ecosystem key matches no entry of `grammars/externals.toml`.
+pub static C: ParsedLanguage = ParsedLanguage {
+    name: "c",
+    grammar: || tree_sitter_c::LANGUAGE.into(),
+    rules: rules!["c" / "env.scm", "c" / "clients.scm"],
+    ecosystem: "c",
+};
+
+pub static CPP: ParsedLanguage = ParsedLanguage {
+    name: "cpp",
+    grammar: || tree_sitter_cpp::LANGUAGE.into(),
+    rules: rules!["cpp" / "env.scm", "cpp" / "clients.scm"],
+    ecosystem: "c",
+};
+
 /// Every parsed language (TypeScript appears twice: .ts and .tsx grammars).
-pub static PARSED: [&ParsedLanguage; 9] = [&PYTHON, &JAVASCRIPT, &TYPESCRIPT, &TSX, &GO, &JAVA, &CSHARP, &RUST, &RUBY];
+pub static PARSED: [&ParsedLanguage; 15] = [
+    &PYTHON,
+    &JAVASCRIPT,
+    &TYPESCRIPT,
+    &TSX,
+    &GO,
+    &JAVA,
+    &CSHARP,
+    &RUST,
+    &RUBY,
+    &PHP,
+    &ELIXIR,
+    &KOTLIN,
+    &SCALA,
+    &C,
+    &CPP,
+];
+
+/// Programming languages pruv labels but does not parse yet: their files
+/// are still code (a directory of them is a program's, not a build
+/// helper's), and they still name a service's language.
+const UNPARSED_CODE: &[&str] = &["swift"];
+
+/// Whether files of this label are program code, parsed or not.
+pub fn is_code(label: &str) -> bool {
+    ecosystem_of(label).is_some() || UNPARSED_CODE.contains(&label)
+}
 
 /// The package ecosystem of a parsed language, by its label (`python` → `pypi`).
 pub fn ecosystem_of(label: &str) -> Option<&'static str> {
@@ -173,16 +258,20 @@ const BY_EXTENSION: &[(&str, Detected)] = &[
     ("rb", Detected::Parsed(&RUBY)),
     ("rake", Detected::Parsed(&RUBY)),
     ("ru", Detected::Parsed(&RUBY)),
-    ("kt", Detected::Label("kotlin")),
-    ("kts", Detected::Label("kotlin")),
-    ("scala", Detected::Label("scala")),
-    ("php", Detected::Label("php")),
-    ("c", Detected::Label("c")),
-    ("h", Detected::Label("c")),
-    ("cc", Detected::Label("cpp")),
-    ("cpp", Detected::Label("cpp")),
-    ("hpp", Detected::Label("cpp")),
+    ("kt", Detected::Parsed(&KOTLIN)),
+    ("kts", Detected::Parsed(&KOTLIN)),
+    ("scala", Detected::Parsed(&SCALA)),
+    ("php", Detected::Parsed(&PHP)),
+    ("c", Detected::Parsed(&C)),
+    ("h", Detected::Parsed(&C)),
+    ("cc", Detected::Parsed(&CPP)),
+    ("cpp", Detected::Parsed(&CPP)),
+    ("hpp", Detected::Parsed(&CPP)),
     ("swift", Detected::Label("swift")),
+    ("sbt", Detected::Parsed(&SCALA)),
+    ("ex", Detected::Parsed(&ELIXIR)),
+    ("exs", Detected::Parsed(&ELIXIR)),
+    ("cxx", Detected::Parsed(&CPP)),
     ("sh", Detected::Label("shell")),
     ("bash", Detected::Label("shell")),
     ("yml", Detected::Label("yaml")),
@@ -208,6 +297,7 @@ const BY_EXTENSION: &[(&str, Detected)] = &[
 const BY_NAME: &[(&str, Detected)] = &[
     ("Dockerfile", Detected::Label("dockerfile")),
     ("Gemfile", Detected::Parsed(&RUBY)),
+    ("artisan", Detected::Parsed(&PHP)),
     ("Rakefile", Detected::Parsed(&RUBY)),
     ("Makefile", Detected::Label("make")),
 ];

@@ -260,7 +260,7 @@ impl ConnectionKind {
 pub struct Connection {
     pub from: String,
     pub to: String,
-    /// The first of `vias`.
+    /// The one of `vias` that holds an address (`*_HOST`, `*_URL`, …), else the first.
     pub via: Option<String>,
     /// The strongest of `kinds`.
     pub kind: ConnectionKind,

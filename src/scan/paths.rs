@@ -50,13 +50,29 @@ pub fn is_excluded(path: &str) -> bool {
 
 /// Build and task scripts run by developers and CI, not by the deployed system.
 /// (`build.rs` is Cargo's: it runs at build time, with Cargo's variables.)
-const BUILD_SCRIPTS: &[&str] =
-    &["Gemfile", "Rakefile", "setup.py", "noxfile.py", "fabfile.py", "Dangerfile", "Fastfile", "build.rs"];
+const BUILD_SCRIPTS: &[&str] = &[
+    "Gemfile",
+    "Rakefile",
+    "setup.py",
+    "noxfile.py",
+    "fabfile.py",
+    "Dangerfile",
+    "Fastfile",
+    "build.rs",
+    "mix.exs",
+    "build.sbt",
+    "settings.gradle.kts",
+    "build.gradle.kts",
+];
 
 /// Read as configuration (a Gemfile lists dependencies), never as code of the system.
 pub fn is_build_script(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    BUILD_SCRIPTS.contains(&name) || name.ends_with(".rake") || name.ends_with(".gemspec")
+    BUILD_SCRIPTS.contains(&name)
+        || name.ends_with(".rake")
+        || name.ends_with(".gemspec")
+        || name.ends_with(".gradle.kts")
+        || name.ends_with(".sbt")
 }
 
 /// `tests/`, `__tests__/`, and `integration_tests/`, `unit_test/`, `lang_tests/`…
@@ -73,6 +89,9 @@ fn is_test_file(name: &str) -> bool {
         || (name.ends_with(".cs") && (stem.ends_with("Test") || stem.ends_with("Tests")))
         || (name.ends_with(".rb") && (stem.ends_with("_spec") || stem.ends_with("_test")))
         || (name.ends_with(".rs") && (stem == "tests" || stem.ends_with("_tests")))
+        || ((name.ends_with(".kt") || name.ends_with(".scala") || name.ends_with(".php"))
+            && (stem.ends_with("Test") || stem.ends_with("Tests") || stem.ends_with("Spec")))
+        || (name.ends_with(".exs") && stem.ends_with("_test"))
 }
 
 /// Per language: file names that start a program, and text that marks one.
@@ -87,6 +106,15 @@ const ENTRY_POINTS: &[(&str, &[&str], &[&str])] = &[
     ("csharp", &["Program.cs"], &["static void Main(", "static async Task Main(", "WebApplication.CreateBuilder"]),
     ("rust", &[], &["fn main()"]),
     ("ruby", &["config.ru"], &[]),
+    // Laravel's console and a front controller; the PHP runtime (FPM or a
+    // built-in server) runs them, there is no main function.
+    ("php", &["artisan", "index.php"], &[]),
+    ("kotlin", &[], &["fun main("]),
+    ("scala", &[], &["def main(", "extends App", "extends IOApp", "extends ZIOAppDefault", "@main "]),
+    ("c", &[], &["int main("]),
+    ("cpp", &[], &["int main("]),
+    // A Mix project's OTP application callback starts its supervision tree.
+    ("elixir", &[], &["use Application"]),
     ("javascript", &["server.js", "server.mjs"], &[]),
     ("typescript", &["server.ts", "main.ts"], &[]),
 ];

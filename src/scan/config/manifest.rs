@@ -272,6 +272,80 @@ pub fn gemfile(text: &str) -> Manifest {
     m
 }
 
+/// Composer: `require` lists what the application runs on (`require-dev` is tooling).
+pub fn composer_json(text: &str) -> Result<Manifest, String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let mut m = manifest("composer");
+    m.name = value.get("name").and_then(|n| n.as_str()).map(str::to_owned);
+    if let Some(deps) = value.get("require").and_then(|d| d.as_object()) {
+        // `php` and `ext-*` are the runtime and its extensions, not packages.
+        for name in deps.keys().filter(|n| *n != "php" && !n.starts_with("ext-") && n.contains('/')) {
+            m.dependencies.push(Dependency { name: name.clone(), line: line_of_text(text, &format!("\"{name}\"")) });
+        }
+    }
+    Ok(m)
+}
+
+/// Mix: a project is Elixir code; its dependencies are the `{:name, …}`
+/// tuples of the list `deps/0` returns. Reading the tuples' leading atoms
+/// is what `mix deps` itself resolves without running the file.
+pub fn mix_exs(text: &str) -> Manifest {
+    let mut m = manifest("hex");
+    let deps_start = text.find("defp deps").or_else(|| text.find("def deps"));
+    let app = text.find("app:").and_then(|at| text[at + 4..].trim_start().strip_prefix(':'));
+    m.name = app.map(|rest| rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect());
+    let Some(start) = deps_start else { return m };
+    let mut offset = start;
+    for line in text[start..].lines() {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix("{:") {
+            let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            // A dependency only the test or dev environments load is tooling.
+            let tooling =
+                rest.contains("only: :test") || rest.contains("only: :dev") || rest.contains("only: [:dev, :test]");
+            if !name.is_empty() && !tooling {
+                m.dependencies.push(Dependency { name, line: super::line_of(text, offset) });
+            }
+        }
+        if trimmed.starts_with("end") && offset > start {
+            break;
+        }
+        offset += line.len() + 1;
+    }
+    m
+}
+
+/// sbt: `"group" % "artifact" % "version"` and `"group" %% "artifact" % …`
+/// (`%%` appends the Scala version to the artifact; the coordinates are read
+/// without it, as the catalog lists them).
+pub fn sbt(text: &str) -> Manifest {
+    let mut m = manifest("sbt");
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("//") {
+            continue;
+        }
+        let quoted: Vec<&str> = trimmed.split('"').collect();
+        // quoted[1] = group, quoted[2] = ` % ` or ` %% `, quoted[3] = artifact
+        let mut k = 1;
+        while k + 2 < quoted.len() {
+            let operator = quoted[k + 1].trim();
+            if (operator == "%" || operator == "%%" || operator == "%%%")
+                && !quoted[k].is_empty()
+                && !quoted[k + 2].is_empty()
+                && !quoted[k].contains(' ')
+            {
+                m.dependencies
+                    .push(Dependency { name: format!("{}:{}", quoted[k], quoted[k + 2]), line: i as u32 + 1 });
+                k += 4;
+            } else {
+                k += 2;
+            }
+        }
+    }
+    m
+}
+
 /// Env reads of a Spring configuration file, its `server.port` with its
 /// line, the addresses it configures, and `spring.application.name`.
 pub type SpringConfig = (Vec<EnvEntry>, Option<(Port, u32)>, Vec<Target>, Option<String>);
@@ -294,12 +368,82 @@ pub fn spring(path: &str, text: &str) -> Result<SpringConfig, String> {
         for document in yaml::parse(text)? {
             flatten("", &document, &mut values);
         }
+        // Ktor's YAML config spells an env read `$PORT` or `$PORT:8080`.
+        for (_, value, _) in &mut values {
+            if let Some(rest) = value.strip_prefix('$').filter(|rest| !rest.starts_with('{')) {
+                let name = rest.split(':').next().unwrap_or(rest);
+                if crate::scan::extract::is_env_name(name) {
+                    *value = format!("${{{rest}}}");
+                }
+            }
+        }
     }
+    Ok(from_values(&values))
+}
+
+/// HOCON (`application.conf` of Ktor, Play, Akka and Typesafe Config):
+/// `key = value` / `key: value` / `key { … }`, and `${?NAME}` /
+/// `${NAME}` substitutions, which Typesafe Config resolves from the process
+/// environment when no configuration key of that name exists — so only
+/// env-shaped names (upper case, no dots) count as reads. `${?NAME}` is
+/// optional: the key keeps its earlier value when NAME is unset, so that
+/// value becomes the read's default. A line-oriented reader is enough for
+/// keys, values and substitutions; objects spanning a line's braces nest.
+pub fn hocon(text: &str) -> SpringConfig {
+    let mut values: Vec<(String, String, u32)> = Vec::new();
+    let mut path: Vec<String> = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.split("//").next().unwrap_or(raw);
+        let line = if line.contains("://") { raw } else { line };
+        let line = line.trim();
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        if line.starts_with('}') {
+            path.pop();
+            continue;
+        }
+        let Some(split) = line.find(['=', ':', '{']) else { continue };
+        let key = line[..split].trim().trim_matches('"');
+        let rest = line[split..].trim_start_matches(['=', ':']).trim();
+        if rest.starts_with('{') || line.as_bytes()[split] == b'{' {
+            let opened = rest.trim_start_matches('{').trim();
+            if !opened.ends_with('}') {
+                path.push(key.to_owned());
+            }
+            continue;
+        }
+        let full = if path.is_empty() { key.to_owned() } else { format!("{}.{key}", path.join(".")) };
+        let value = rest.trim_end_matches(',').trim().trim_matches('"');
+        // `${?NAME}` keeps the earlier value when NAME is unset: that is its default.
+        let previous = values.iter().rev().find(|(k, _, _)| *k == full).map(|(_, v, _)| with_defaults(v));
+        let value = optional_with_default(value, previous.as_deref().unwrap_or(""));
+        values.push((full, value, i as u32 + 1));
+    }
+    from_values(&values)
+}
+
+/// `${?NAME}` → `${NAME:default}`: an optional substitution reads NAME with a default.
+fn optional_with_default(value: &str, default: &str) -> String {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(start) = rest.find("${?") {
+        out.push_str(&rest[..start]);
+        let inner = &rest[start + 3..];
+        let end = inner.find('}').unwrap_or(inner.len());
+        out.push_str(&format!("${{{}:{default}}}", &inner[..end]));
+        rest = inner.get(end + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
+fn from_values(values: &[(String, String, u32)]) -> SpringConfig {
     let mut reads = Vec::new();
     let mut port = None;
     let mut targets = Vec::new();
     let mut name = None;
-    for (key, value, line) in &values {
+    for (key, value, line) in values {
         if key == "spring.application.name" && !value.contains("${") {
             name = Some(value.clone());
         }
@@ -325,14 +469,14 @@ pub fn spring(path: &str, text: &str) -> Result<SpringConfig, String> {
             let default = value.contains(&format!("${{{name}:"));
             reads.push(EnvEntry { name, line: *line, value: None, default });
         }
-        if key == "server.port" {
+        if matches!(key.as_str(), "server.port" | "ktor.deployment.port" | "play.server.http.port" | "http.port") {
             let literal = value.strip_prefix("${").and_then(|v| v.split(':').nth(1)).map(|d| d.trim_end_matches('}'));
             if let Ok(p) = literal.unwrap_or(value).parse() {
                 port = Some((p, *line));
             }
         }
     }
-    Ok((reads, port, targets, name))
+    (reads, port, targets, name)
 }
 
 /// The value with each `${NAME:default}` replaced by its default (or removed).
@@ -449,6 +593,56 @@ mod tests {
         );
         let gems = gemfile("source 'x'\ngem \"rails\", \"~> 7\"\ngem 'sidekiq'\n");
         assert_eq!(gems.dependencies.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(), ["rails", "sidekiq"]);
+    }
+
+    #[test]
+    fn reads_composer_mix_and_sbt() {
+        let composer = composer_json(
+            "{\n  \"name\": \"acme/app\",\n  \"require\": {\n    \"php\": \"^8.2\",\n    \"ext-pdo\": \"*\",\n    \"laravel/framework\": \"^11\",\n    \"predis/predis\": \"^2\"\n  },\n  \"require-dev\": {\"phpunit/phpunit\": \"^10\"}\n}",
+        )
+        .unwrap();
+        assert_eq!(composer.name.as_deref(), Some("acme/app"));
+        let deps: Vec<_> = composer.dependencies.iter().map(|d| (d.name.as_str(), d.line)).collect();
+        assert_eq!(deps, [("laravel/framework", 6), ("predis/predis", 7)]);
+
+        let mix = mix_exs(
+            "defmodule App.MixProject do\n  def project do\n    [app: :logflare, deps: deps()]\n  end\n  defp deps do\n    [\n      {:phoenix, \"~> 1.7\"},\n      {:postgrex, \">= 0.0.0\"},\n      {:credo, \"~> 1.6\", only: [:dev, :test]},\n      {:ex_machina, \"~> 2.7\", only: :test}\n    ]\n  end\nend\n",
+        );
+        assert_eq!(mix.name.as_deref(), Some("logflare"));
+        let deps: Vec<_> = mix.dependencies.iter().map(|d| (d.name.as_str(), d.line)).collect();
+        assert_eq!(deps, [("phoenix", 7), ("postgrex", 8)]);
+
+        let sbt = sbt(
+            "libraryDependencies ++= Seq(\n  \"org.http4s\" %% \"http4s-ember-server\" % http4sVersion,\n  // \"x\" % \"y\" % \"1\",\n  \"org.postgresql\" % \"postgresql\" % \"42.7.1\"\n)\n",
+        );
+        let deps: Vec<_> = sbt.dependencies.iter().map(|d| (d.name.as_str(), d.line)).collect();
+        assert_eq!(deps, [("org.http4s:http4s-ember-server", 2), ("org.postgresql:postgresql", 4)]);
+        assert_eq!(sbt.ecosystem, "sbt");
+    }
+
+    /// `${?X}` after a value reads X with that value as its default; `${X}`
+    /// reads X; a dotted substitution is a configuration key, not a variable.
+    #[test]
+    fn hocon_substitutions_are_env_reads() {
+        let text = "ktor {\n  deployment {\n    port = 8080\n    port = ${?PORT}\n  }\n  application {\n    modules = [ com.example.ApplicationKt.module ]\n  }\n}\ndb.url = ${DATABASE_URL}\ndb.pool = ${db.size}\ncache { host = \"redis://cache:6379\" }\n";
+        let (reads, port, targets, _) = hocon(text);
+        let reads: Vec<_> = reads.iter().map(|r| (r.name.as_str(), r.line, r.default)).collect();
+        assert_eq!(reads, [("PORT", 4, true), ("DATABASE_URL", 10, false)]);
+        // The last assignment wins, as Typesafe Config resolves it.
+        assert_eq!(port, Some((8080, 4)));
+        assert!(targets.is_empty(), "{targets:?}");
+    }
+
+    #[test]
+    fn ktor_yaml_spells_env_reads_with_a_dollar() {
+        let (reads, port, _, _) = spring(
+            "src/main/resources/application.yaml",
+            "ktor:\n  deployment:\n    port: \"$PORT:8080\"\n    host: $HOST\n",
+        )
+        .unwrap();
+        let reads: Vec<_> = reads.iter().map(|r| (r.name.as_str(), r.default)).collect();
+        assert_eq!(reads, [("PORT", true), ("HOST", false)]);
+        assert_eq!(port, Some((8080, 3)));
     }
 
     #[test]

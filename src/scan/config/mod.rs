@@ -170,7 +170,7 @@ pub struct Dependency {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
-    /// npm, pypi, go, maven, gradle, nuget, cargo, gem.
+    /// npm, pypi, go, maven, gradle, nuget, cargo, gem, composer, hex.
     #[serde(deserialize_with = "crate::scan::facts::interned")]
     pub ecosystem: crate::scan::facts::Label,
     pub name: Option<String>,
@@ -319,6 +319,8 @@ pub enum ConfigKind {
     KubernetesCandidate,
     Workflow,
     Spring,
+    /// HOCON (`application.conf`): Ktor, Play, Akka, Typesafe Config.
+    Hocon,
     PackageJson,
     Pyproject,
     Requirements,
@@ -328,6 +330,9 @@ pub enum ConfigKind {
     Csproj,
     CargoToml,
     Gemfile,
+    ComposerJson,
+    MixExs,
+    Sbt,
     Procfile,
     /// Found by content, not name: C# that builds a `DistributedApplication`.
     AspireHost,
@@ -345,7 +350,7 @@ impl ConfigKind {
             ConfigKind::Dockerfile => "dockerfile",
             ConfigKind::KubernetesCandidate => "k8s",
             ConfigKind::Workflow => "ci",
-            ConfigKind::Spring => "spring",
+            ConfigKind::Spring | ConfigKind::Hocon => "spring",
             ConfigKind::Procfile => "procfile",
             ConfigKind::AspireHost => "aspire",
             ConfigKind::HelmChart | ConfigKind::HelmValues | ConfigKind::HelmTemplate => "helm",
@@ -366,6 +371,9 @@ pub fn classify(path: &str) -> Option<ConfigKind> {
         "build.gradle" | "build.gradle.kts" => ConfigKind::Gradle,
         "Cargo.toml" => ConfigKind::CargoToml,
         "Gemfile" => ConfigKind::Gemfile,
+        "composer.json" => ConfigKind::ComposerJson,
+        "mix.exs" => ConfigKind::MixExs,
+        "build.sbt" => ConfigKind::Sbt,
         // `Procfile.dev` and the like start a developer's machine, not the system.
         "Procfile" => ConfigKind::Procfile,
         "Chart.yaml" => ConfigKind::HelmChart,
@@ -386,6 +394,12 @@ pub fn classify(path: &str) -> Option<ConfigKind> {
             && !path.contains("/test/") =>
         {
             ConfigKind::Spring
+        }
+        _ if lower.ends_with(".conf")
+            && (lower.starts_with("application") || path.contains("src/main/resources/"))
+            && !path.contains("/test/") =>
+        {
+            ConfigKind::Hocon
         }
         _ if yaml && !path.contains("/templates/") => ConfigKind::KubernetesCandidate,
         _ => return None,
@@ -426,6 +440,10 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
             let (reads, port, targets, name) = manifest::spring(path, text)?;
             ConfigFacts::Spring { reads, port, targets, name }
         }
+        ConfigKind::Hocon => {
+            let (reads, port, targets, name) = manifest::hocon(text);
+            ConfigFacts::Spring { reads, port, targets, name }
+        }
         ConfigKind::PackageJson => ConfigFacts::Manifest(manifest::package_json(text)?),
         ConfigKind::Pyproject => ConfigFacts::Manifest(manifest::pyproject(text)?),
         ConfigKind::Requirements => ConfigFacts::Manifest(manifest::requirements(text)),
@@ -435,6 +453,9 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
         ConfigKind::Csproj => ConfigFacts::Manifest(manifest::csproj(path, text)?),
         ConfigKind::CargoToml => ConfigFacts::Manifest(manifest::cargo_toml(text)?),
         ConfigKind::Gemfile => ConfigFacts::Manifest(manifest::gemfile(text)),
+        ConfigKind::ComposerJson => ConfigFacts::Manifest(manifest::composer_json(text)?),
+        ConfigKind::MixExs => ConfigFacts::Manifest(manifest::mix_exs(text)),
+        ConfigKind::Sbt => ConfigFacts::Manifest(manifest::sbt(text)),
         ConfigKind::Procfile => ConfigFacts::Procfile(procfile(text)),
         ConfigKind::AspireHost => ConfigFacts::Aspire(aspire::parse(text)),
         ConfigKind::HelmChart => {

@@ -298,6 +298,22 @@ DEBUG = flag("DEBUG")
     let facts = all_facts_of("Env.java", java);
     assert!(facts.contains(&"2:java.wrapper.method get".to_owned()), "{facts:?}");
     assert!(facts.contains(&"5:java.call.env-shaped get(CART_URL)".to_owned()), "{facts:?}");
+    let elixir = "defmodule Env do\n  def get_boolean(key, default \\\\ false) do\n    System.get_env(key) == \"true\" || default\n  end\nend\nx = Env.get_boolean(\"ALERTS_ENABLED\", true)\n";
+    let facts = all_facts_of("runtime.exs", elixir);
+    assert!(facts.contains(&"2:elixir.wrapper.def get_boolean".to_owned()), "{facts:?}");
+    assert!(facts.contains(&"6:elixir.call.env-shaped get_boolean(ALERTS_ENABLED)".to_owned()), "{facts:?}");
+    let guarded = "defmodule Env do\n  def flag(env, default) when is_boolean(default) do\n    System.get_env(env) || default\n  end\nend\n";
+    assert!(all_facts_of("runtime.exs", guarded).contains(&"2:elixir.wrapper.def flag".to_owned()));
+    let php = "<?php\nfunction env_or($name, $default = null) { return getenv($name) ?: $default; }\nclass Cfg { public function read($key) { return $_ENV[$key]; } }\n$x = env_or('APP_X');\n$y = $cfg->read('APP_Y');\n";
+    let facts = all_facts_of("config.php", php);
+    for expected in [
+        "2:php.wrapper.function env_or",
+        "3:php.wrapper.method read",
+        "4:php.call.env-shaped env_or(APP_X)",
+        "5:php.call.env-shaped read(APP_Y)",
+    ] {
+        assert!(facts.contains(&expected.to_owned()), "{expected} in {facts:?}");
+    }
 }
 
 /// A literal fallback of a read is kept only as an address; a secret-looking one is dropped.

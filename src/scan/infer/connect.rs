@@ -361,7 +361,9 @@ pub(super) fn merge_by_ends(found: impl IntoIterator<Item = Connection>) -> Vec<
             c.vias.dedup();
             c.kinds.sort_by_key(|k| std::cmp::Reverse(priority(*k)));
             c.kinds.dedup();
-            c.via = c.vias.first().cloned();
+            // The variable that holds the address names the connection best
+            // (`REDIS_HOST` over `REDIS_CLIENT`); then the first by name.
+            c.via = c.vias.iter().min_by_key(|v| (!names_an_address(v), v.as_str())).cloned();
             c.kind = c.kinds[0];
             tidy(&mut c.evidence);
             c
@@ -379,6 +381,16 @@ pub(super) fn priority(kind: ConnectionKind) -> u8 {
         ConnectionKind::Compose => 1,
         ConnectionKind::Import => 0,
     }
+}
+
+/// Whether an env var's name says it holds where a system is (`*_HOST`,
+/// `*_URL`, `*_ADDR`, `*_ENDPOINT`, `*_DSN`, …).
+fn names_an_address(name: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "URL", "URI", "URLS", "HOST", "HOSTNAME", "HOSTS", "ADDR", "ADDRESS", "ENDPOINT", "DSN", "SERVER", "SERVERS",
+        "BROKERS",
+    ];
+    name.rsplit('_').next().is_some_and(|last| WORDS.contains(&last))
 }
 
 #[cfg(test)]
@@ -413,5 +425,17 @@ mod tests {
         assert_eq!(c.kinds, [ConnectionKind::Env, ConnectionKind::Sdk]);
         assert_eq!(c.kind, ConnectionKind::Env);
         assert_eq!(c.evidence.len(), 3);
+    }
+
+    /// The address-holding variable names the connection, not the first by name.
+    #[test]
+    fn an_address_variable_names_the_connection() {
+        let merged = merge_by_ends([
+            found(Some("REDIS_CLIENT"), ConnectionKind::Env, 1),
+            found(Some("REDIS_PORT"), ConnectionKind::Env, 2),
+            found(Some("REDIS_HOST"), ConnectionKind::Env, 3),
+        ]);
+        assert_eq!(merged[0].via.as_deref(), Some("REDIS_HOST"));
+        assert_eq!(merged[0].vias, ["REDIS_CLIENT", "REDIS_HOST", "REDIS_PORT"]);
     }
 }

@@ -182,6 +182,8 @@ fn wrapper_rule(call_rule: &str) -> &'static str {
         "go" => "go.env.wrapper-call",
         "ruby" => "ruby.env.wrapper-call",
         "java" => "java.env.wrapper-call",
+        "php" => "php.env.wrapper-call",
+        "elixir" => "elixir.env.wrapper-call",
         _ => "env.wrapper-call",
     }
 }

@@ -350,33 +350,20 @@ impl Builder {
         }
     }
 
+    /// The unit's language: the one its build manifests are for, among
+    /// those its code is written in (a Java gateway that bundles a static UI
+    /// is Java however many scripts the UI has); the language most of its
+    /// code is in when no manifest says; else the manifest's alone.
     pub(super) fn language_of(&self, unit: &Unit) -> Option<String> {
-        let from_manifest = unit.manifests.iter().find_map(|(path, m)| {
-            Some(match m.ecosystem {
-                "pypi" => "python",
-                "go" => "go",
-                "maven" | "gradle" => {
-                    if path.ends_with(".kts") {
-                        "kotlin"
-                    } else {
-                        "java"
-                    }
-                }
-                "nuget" => "csharp",
-                "cargo" => "rust",
-                "gem" => "ruby",
-                "npm" => {
-                    if unit.languages.contains_key("typescript") {
-                        "typescript"
-                    } else {
-                        "javascript"
-                    }
-                }
-                _ => return None,
-            })
-        });
+        let count = |language: &str| unit.languages.get(language).copied().unwrap_or(0);
+        let from_manifests: Vec<&str> =
+            unit.manifests.iter().flat_map(|(path, m)| manifest_languages(m.ecosystem, path)).copied().collect();
+        let built = from_manifests.iter().filter(|l| count(l) > 0).max_by_key(|l| (count(l), std::cmp::Reverse(**l)));
         let most_common = unit.languages.iter().max_by_key(|(_, count)| **count).map(|(l, _)| l.as_str());
-        most_common.or(from_manifest).map(str::to_owned)
+        let language = built.copied().or(most_common).or(from_manifests.first().copied())?;
+        // An npm package written in TypeScript.
+        let typed = if language == "javascript" && count("typescript") > 0 { "typescript" } else { language };
+        Some(typed.to_owned())
     }
 }
 
@@ -403,5 +390,23 @@ pub(super) fn describe(framework: Option<&str>, kind: ServiceKind, id: &str) -> 
     match framework {
         Some(framework) => format!("{id} ({framework} {what})"),
         None => format!("{id} ({what})"),
+    }
+}
+
+/// The languages a build manifest builds, most likely first.
+fn manifest_languages(ecosystem: &str, path: &str) -> &'static [&'static str] {
+    match ecosystem {
+        "pypi" => &["python"],
+        "go" => &["go"],
+        "maven" | "gradle" if path.ends_with(".kts") => &["kotlin", "java", "scala"],
+        "maven" | "gradle" => &["java", "kotlin", "scala"],
+        "sbt" => &["scala", "java"],
+        "nuget" => &["csharp"],
+        "cargo" => &["rust"],
+        "gem" => &["ruby"],
+        "npm" => &["javascript", "typescript"],
+        "composer" => &["php"],
+        "hex" => &["elixir"],
+        _ => &[],
     }
 }

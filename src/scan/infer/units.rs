@@ -12,7 +12,7 @@ impl Builder {
             .iter()
             .filter_map(|file| {
                 let entry = file.entry.as_ref()?;
-                let code = entry.language.as_deref().and_then(crate::scan::lang::ecosystem_of).is_some()
+                let code = entry.language.as_deref().is_some_and(crate::scan::lang::is_code)
                     || matches!(file.config, Some((_, ConfigFacts::Manifest(_))));
                 code.then(|| dir_of(&entry.path))
             })
@@ -201,9 +201,14 @@ impl Builder {
             let Some(entry) = &file.entry else { continue };
             let Some(root) = self.unit_of(&entry.path).map(str::to_owned) else { continue };
             let unit = self.units.get_mut(&root).expect("root exists");
+            // A parsed file counts when it says something; a file of a language
+            // pruv does not parse yet counts as it is, so the unit's language is not
+            // taken from a stray script beside it.
+            let counts = file.parsed && !file.code.is_empty()
+                || entry.language.as_deref().is_some_and(|l| crate::scan::lang::is_code(l) && !file.parsed)
+                    && !crate::scan::paths::is_excluded(&entry.path);
             if let Some(language) = &entry.language
-                && file.parsed
-                && !file.code.is_empty()
+                && counts
             {
                 *unit.languages.entry(language.clone()).or_default() += 1;
             }
@@ -224,9 +229,10 @@ impl Builder {
                     _ => {}
                 }
             }
-            if let Some((ConfigKind::Spring, ConfigFacts::Spring { port: Some((port, line)), .. })) = &file.config {
+            if let Some((kind, ConfigFacts::Spring { port: Some((port, line)), .. })) = &file.config {
+                let rule = if *kind == ConfigKind::Hocon { "hocon.server-port" } else { "spring.server-port" };
                 unit.ports.insert(*port);
-                unit.evidence.insert(evidence(&entry.path, *line, "spring.server-port"));
+                unit.evidence.insert(evidence(&entry.path, *line, rule));
             }
         }
     }
