@@ -255,7 +255,7 @@ fn assemble(
     root_label: &str,
     started: Instant,
     mut warnings: Vec<String>,
-    processed: Vec<process::Processed>,
+    mut processed: Vec<process::Processed>,
     git: Option<model::GitSource>,
 ) -> ScanOutcome {
     let mut stats = Stats { skipped: warnings.len() as u64, ..Stats::default() };
@@ -273,6 +273,7 @@ fn assemble(
             stats.parsed += u64::from(file.parsed);
         }
     }
+    infer::resolve_version_catalogs(&mut processed);
     let inferred = infer::infer(&processed);
     warnings.extend(inferred.warnings.iter().cloned());
     let files: Vec<model::FileEntry> = processed.into_iter().filter_map(|p| p.entry).collect();

@@ -264,6 +264,7 @@ pub fn processed(processed: &mut Processed) {
         // Names only (an AppHost keeps no values); a chart's name; a template's
         // own text, whose values come from `values.yaml`, reduced above.
         ConfigFacts::Manifest(_)
+        | ConfigFacts::VersionCatalog(_)
         | ConfigFacts::Aspire(_)
         | ConfigFacts::HelmChart(_)
         | ConfigFacts::HelmTemplate(_) => {}

@@ -824,4 +824,44 @@ pub static ALL: &[Case] = &[
         ],
         expect: &[Expect::Connection("orders", "rabbitmq"), Expect::NoConnection("orders", "redis")],
     },
+    Case {
+        name: "a-gradle-version-catalog-names-what-a-build-depends-on",
+        files: &[
+            (
+                "gradle/libs.versions.toml",
+                "[versions]\nktor = \"3.0.0\"\n[libraries]\nktor-server-netty = { module = \"io.ktor:ktor-server-netty\", version.ref = \"ktor\" }\npostgresql = \"org.postgresql:postgresql:42.7.3\"\n[plugins]\nktor = { id = \"io.ktor.plugin\", version.ref = \"ktor\" }\n",
+            ),
+            ("settings.gradle.kts", "include(\":backend\")\n"),
+            (
+                "backend/build.gradle.kts",
+                "plugins {\n    alias(libs.plugins.ktor)\n}\ndependencies {\n    implementation(libs.ktor.server.netty)\n    implementation(libs.postgresql)\n}\n",
+            ),
+            (
+                "backend/src/main/kotlin/Main.kt",
+                "fun main() {\n    embeddedServer(Netty, port = 8080) {}.start(wait = true)\n}\n",
+            ),
+        ],
+        expect: &[
+            Expect::Services(&[("backend", "backend")]),
+            Expect::Externals(&["postgres"]),
+            Expect::Connection("backend", "postgres"),
+        ],
+    },
+    Case {
+        name: "hocon-substitutions-read-the-environment",
+        files: &[
+            ("build.sbt", "libraryDependencies += \"org.http4s\" %% \"http4s-ember-server\" % \"0.23.27\"\n"),
+            ("src/main/scala/Main.scala", "object Main extends IOApp.Simple {\n  val run = Server.serve\n}\n"),
+            (
+                "src/main/resources/application.conf",
+                "http {\n  port = 8080\n  port = ${?HTTP_PORT}\n}\ndb.url = ${DATABASE_URL}\n",
+            ),
+            ("Dockerfile", "FROM eclipse-temurin:21\nCOPY . .\nCMD [\"bin/app\"]\n"),
+        ],
+        expect: &[
+            Expect::EnvStatus("HTTP_PORT", "optional"),
+            Expect::EnvStatus("DATABASE_URL", "missing"),
+            Expect::Ports("app", &[8080]),
+        ],
+    },
 ];

@@ -180,6 +180,21 @@ pub fn gradle(text: &str) -> Manifest {
             let plugin = id.split(['"', '\'']).next().unwrap_or("");
             m.dependencies.push(Dependency { name: plugin.to_owned(), line: i as u32 + 1 });
         }
+        // Version-catalog accessors (`libs.ktor.server.netty`, `alias(libs.plugins.ktor)`):
+        // kept as `libs.…` until the catalog resolves them (`resolve_catalog`).
+        for (at, _) in trimmed.match_indices("libs.") {
+            if at > 0 && trimmed.as_bytes()[at - 1].is_ascii_alphanumeric() {
+                continue;
+            }
+            let accessor: String = trimmed[at..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+                .collect();
+            let accessor = accessor.trim_end_matches('.');
+            if accessor.len() > "libs.".len() && !accessor.ends_with(".get") {
+                m.dependencies.push(Dependency { name: accessor.to_owned(), line: i as u32 + 1 });
+            }
+        }
     }
     m
 }
@@ -270,6 +285,62 @@ pub fn gemfile(text: &str) -> Manifest {
         }
     }
     m
+}
+
+/// A Gradle version catalog (`gradle/libs.versions.toml`): each library and
+/// plugin alias with the coordinates or plugin id it stands for. Aliases are
+/// kept as Gradle's accessors spell them: `-`, `_` and `.` all become `.`,
+/// libraries under `libs.`, plugins under `libs.plugins.`.
+pub fn version_catalog(text: &str) -> Result<Vec<(String, String)>, String> {
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| e.message().to_owned())?;
+    let accessor = |prefix: &str, alias: &str| format!("{prefix}{}", alias.replace(['-', '_'], "."));
+    let mut out = Vec::new();
+    for (alias, entry) in table.get("libraries").and_then(|l| l.as_table()).into_iter().flatten() {
+        let module = match entry {
+            toml::Value::String(text) => {
+                text.rsplitn(2, ':').last().filter(|_| text.matches(':').count() == 2).map(str::to_owned)
+            }
+            toml::Value::Table(t) => t
+                .get("module")
+                .and_then(|m| m.as_str())
+                .map(str::to_owned)
+                .or_else(|| Some(format!("{}:{}", t.get("group")?.as_str()?, t.get("name")?.as_str()?))),
+            _ => None,
+        };
+        if let Some(module) = module {
+            out.push((accessor("libs.", alias), module));
+        }
+    }
+    for (alias, entry) in table.get("plugins").and_then(|l| l.as_table()).into_iter().flatten() {
+        let id = match entry {
+            toml::Value::String(text) => text.split(':').next().map(str::to_owned),
+            toml::Value::Table(t) => t.get("id").and_then(|m| m.as_str()).map(str::to_owned),
+            _ => None,
+        };
+        if let Some(id) = id {
+            out.push((accessor("libs.plugins.", alias), id));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Replaces a Gradle build's `libs.…` accessors by what `catalog` says they
+/// are; an accessor the catalog does not know (a bundle, a typo) is dropped.
+pub fn resolve_catalog(manifest: &mut Manifest, catalog: &[(String, String)]) {
+    manifest.dependencies.retain_mut(|d| {
+        if !d.name.starts_with("libs.") {
+            return true;
+        }
+        let normal = d.name.replace(['-', '_'], ".");
+        match catalog.binary_search_by(|(alias, _)| alias.as_str().cmp(&normal)) {
+            Ok(found) => {
+                d.name = catalog[found].1.clone();
+                true
+            }
+            Err(_) => false,
+        }
+    });
 }
 
 /// Composer: `require` lists what the application runs on (`require-dev` is tooling).
@@ -618,6 +689,23 @@ mod tests {
         let deps: Vec<_> = sbt.dependencies.iter().map(|d| (d.name.as_str(), d.line)).collect();
         assert_eq!(deps, [("org.http4s:http4s-ember-server", 2), ("org.postgresql:postgresql", 4)]);
         assert_eq!(sbt.ecosystem, "sbt");
+    }
+
+    #[test]
+    fn a_version_catalog_resolves_gradle_accessors() {
+        let catalog = version_catalog(
+            "[libraries]\nktor-server-netty = { module = \"io.ktor:ktor-server-netty\", version.ref = \"k\" }\npg = { group = \"org.postgresql\", name = \"postgresql\" }\nshort = \"com.x:y:1.0\"\n[plugins]\nktor = { id = \"io.ktor.plugin\" }\n",
+        )
+        .unwrap();
+        let mut build = gradle(
+            "plugins { alias(libs.plugins.ktor) }\ndependencies {\n  implementation(libs.ktor.server.netty)\n  implementation(libs.pg)\n  implementation(libs.short)\n  implementation(libs.unknown)\n  implementation(mylibs.other)\n}\n",
+        );
+        resolve_catalog(&mut build, &catalog);
+        let deps: Vec<_> = build.dependencies.iter().map(|d| (d.name.as_str(), d.line)).collect();
+        assert_eq!(
+            deps,
+            [("io.ktor.plugin", 1), ("io.ktor:ktor-server-netty", 3), ("org.postgresql:postgresql", 4), ("com.x:y", 5)]
+        );
     }
 
     /// `${?X}` after a value reads X with that value as its default; `${X}`

@@ -10,6 +10,7 @@ mod dockerfile;
 mod dotenv;
 pub mod k8s;
 mod manifest;
+pub use manifest::resolve_catalog;
 mod workflow;
 pub mod yaml;
 
@@ -287,6 +288,8 @@ pub enum ConfigFacts {
         name: Option<String>,
     },
     Manifest(Manifest),
+    /// A Gradle version catalog: accessor (`libs.ktor.server.netty`) → coordinates or plugin id.
+    VersionCatalog(Vec<(String, String)>),
     /// A Procfile's process types.
     Procfile(Vec<Process>),
     /// A .NET Aspire AppHost's resources.
@@ -331,6 +334,7 @@ pub enum ConfigKind {
     CargoToml,
     Gemfile,
     ComposerJson,
+    VersionCatalog,
     MixExs,
     Sbt,
     Procfile,
@@ -372,6 +376,9 @@ pub fn classify(path: &str) -> Option<ConfigKind> {
         "Cargo.toml" => ConfigKind::CargoToml,
         "Gemfile" => ConfigKind::Gemfile,
         "composer.json" => ConfigKind::ComposerJson,
+        _ if lower.ends_with(".versions.toml") && path.rsplit('/').nth(1) == Some("gradle") => {
+            ConfigKind::VersionCatalog
+        }
         "mix.exs" => ConfigKind::MixExs,
         "build.sbt" => ConfigKind::Sbt,
         // `Procfile.dev` and the like start a developer's machine, not the system.
@@ -454,6 +461,7 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
         ConfigKind::CargoToml => ConfigFacts::Manifest(manifest::cargo_toml(text)?),
         ConfigKind::Gemfile => ConfigFacts::Manifest(manifest::gemfile(text)),
         ConfigKind::ComposerJson => ConfigFacts::Manifest(manifest::composer_json(text)?),
+        ConfigKind::VersionCatalog => ConfigFacts::VersionCatalog(manifest::version_catalog(text)?),
         ConfigKind::MixExs => ConfigFacts::Manifest(manifest::mix_exs(text)),
         ConfigKind::Sbt => ConfigFacts::Manifest(manifest::sbt(text)),
         ConfigKind::Procfile => ConfigFacts::Procfile(procfile(text)),

@@ -65,6 +65,7 @@ impl Builder {
                 ConfigFacts::Dockerfile(dockerfile) => dockerfile.runtime_env(None),
                 ConfigFacts::Spring { .. }
                 | ConfigFacts::Manifest(_)
+                | ConfigFacts::VersionCatalog(_)
                 | ConfigFacts::Compose(_)
                 | ConfigFacts::Kubernetes(_)
                 | ConfigFacts::Aspire(_)

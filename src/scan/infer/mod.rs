@@ -13,6 +13,8 @@
 //! [`env`] (variables) and [`connect`] (connections, through [`resolve`]).
 
 mod binding;
+mod catalog;
+pub use catalog::resolve_version_catalogs;
 mod connect;
 mod env;
 mod identity;
@@ -84,6 +86,7 @@ fn evidence(path: &str, line: u32, rule: &str) -> Evidence {
     Evidence { path: path.to_owned(), line, rule: rule.to_owned() }
 }
 
+/// Services, externals, connections and env vars from the processed files.
 pub fn infer(files: &[Processed]) -> Inferred {
     let mut builder = Builder { projects: compose_projects(files), kube: kube::assemble(files), ..Builder::default() };
     builder.collect_units(files);
