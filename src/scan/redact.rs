@@ -254,6 +254,11 @@ pub fn processed(processed: &mut Processed) {
                     url(&target.url).unwrap_or_else(|| env_value(target.via.as_deref().unwrap_or(""), &target.url));
             }
         }
+        ConfigFacts::Proxy { targets, .. } => {
+            for target in targets.iter_mut().filter(|t| !t.url.is_empty()) {
+                target.url = url(&target.url).unwrap_or_default();
+            }
+        }
         ConfigFacts::Procfile(processes) => {
             for process in processes {
                 entries(&mut process.env);

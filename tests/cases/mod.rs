@@ -864,4 +864,117 @@ pub static ALL: &[Case] = &[
             Expect::Ports("app", &[8080]),
         ],
     },
+    Case {
+        name: "a-reverse-proxy-connects-to-where-it-forwards",
+        files: &[
+            (
+                "compose.yaml",
+                "services:\n  web:\n    build: ./web\n    ports: [\"80:80\"]\n    volumes:\n      - ./deploy/upstreams.conf:/etc/nginx/conf.d/upstreams.conf:ro\n  api:\n    build: ./api\n  cart:\n    build: ./cart\n  gateway:\n    build: ./gateway\n  edge:\n    build: ./edge\n",
+            ),
+            ("web/Dockerfile", "FROM nginx:1.27\nCOPY nginx.conf /etc/nginx/conf.d/default.conf\n"),
+            (
+                "web/nginx.conf",
+                "server {\n  listen 80;\n  location /api/ {\n    proxy_pass http://api:8000/;\n  }\n}\n",
+            ),
+            (
+                "deploy/upstreams.conf",
+                "upstream carts {\n  server cart:7070;\n}\nserver {\n  location /cart { proxy_pass http://carts; }\n}\n",
+            ),
+            ("api/requirements.txt", "fastapi\n"),
+            ("api/main.py", "from fastapi import FastAPI\napp = FastAPI()\n"),
+            ("api/Dockerfile", "FROM python:3.12\nCOPY . .\nCMD [\"uvicorn\", \"main:app\", \"--port\", \"8000\"]\n"),
+            ("cart/requirements.txt", "fastapi\n"),
+            ("cart/main.py", "from fastapi import FastAPI\napp = FastAPI()\n"),
+            ("cart/Dockerfile", "FROM python:3.12\nCOPY . .\nCMD [\"uvicorn\", \"main:app\", \"--port\", \"7070\"]\n"),
+            ("gateway/Dockerfile", "FROM envoyproxy/envoy:v1.31-latest\nCOPY envoy.yaml /etc/envoy/envoy.yaml\n"),
+            (
+                "gateway/envoy.yaml",
+                "static_resources:\n  listeners:\n  - address:\n      socket_address: {address: 0.0.0.0, port_value: 80}\n  clusters:\n  - name: api\n    load_assignment:\n      cluster_name: api\n      endpoints:\n      - lb_endpoints:\n        - endpoint:\n            address:\n              socket_address:\n                address: api\n                port_value: 8000\n",
+            ),
+            ("edge/Dockerfile", "FROM caddy:2\nCOPY Caddyfile /etc/caddy/Caddyfile\n"),
+            ("edge/Caddyfile", ":80 {\n  reverse_proxy /cart/* cart:7070\n}\n"),
+        ],
+        expect: &[
+            Expect::Connection("web", "api"),
+            Expect::Connection("web", "cart"),
+            Expect::Connection("gateway", "api"),
+            Expect::Connection("edge", "cart"),
+            Expect::NoConnection("api", "cart"),
+        ],
+    },
+    Case {
+        name: "a-root-context-build-of-a-config-only-image-builds-its-own-directory",
+        files: &[
+            (
+                "compose.yaml",
+                "services:\n  frontend-proxy:\n    build:\n      context: ./\n      dockerfile: src/frontend-proxy/Dockerfile\n  kafka:\n    build:\n      context: ./\n      dockerfile: src/kafka/Dockerfile\n  api:\n    build:\n      context: ./\n      dockerfile: src/api/Dockerfile\n",
+            ),
+            (
+                "src/frontend-proxy/Dockerfile",
+                "FROM envoyproxy/envoy:v1.31-latest\nCOPY ./src/frontend-proxy/envoy.yaml /etc/envoy/envoy.yaml\n",
+            ),
+            (
+                "src/frontend-proxy/envoy.yaml",
+                "static_resources:\n  clusters:\n  - name: api\n    load_assignment:\n      endpoints:\n      - lb_endpoints:\n        - endpoint:\n            address:\n              socket_address:\n                address: api\n                port_value: 8080\n",
+            ),
+            ("src/kafka/Dockerfile", "FROM apache/kafka:3.9.0\nADD https://example.com/agent.jar /tmp/agent.jar\n"),
+            ("src/api/go.mod", "module example.com/api\n"),
+            ("src/api/main.go", "package main\n\nfunc main() {}\n"),
+            ("src/api/Dockerfile", "FROM golang:1.23\nCOPY ./src/api/ /src\nRUN go build -o /app /src\n"),
+            ("package.json", "{\"name\": \"demo\", \"devDependencies\": {\"prettier\": \"3\"}}\n"),
+            // A code generator's image: it copies the api's files, so it is not the root project's.
+            ("tools/genproto/Dockerfile", "FROM golang:1.23\nCOPY ./src/api/proto proto\nRUN protoc proto/*.proto\n"),
+        ],
+        expect: &[
+            Expect::Services(&[("api", "src/api"), ("frontend-proxy", "src/frontend-proxy")]),
+            Expect::Externals(&["kafka"]),
+            Expect::Connection("frontend-proxy", "api"),
+        ],
+    },
+    Case {
+        name: "a-template-rendered-by-envsubst-reads-its-variables",
+        files: &[
+            (
+                "compose.yaml",
+                "services:\n  web:\n    build: ./web\n    environment:\n      API_HOST: api\n      API_PORT: \"8000\"\n  api:\n    build: ./api\n",
+            ),
+            (
+                "web/Dockerfile",
+                "FROM nginx:1.27\nCOPY default.conf.template /etc/nginx/templates/\nCMD [\"/bin/sh\", \"-c\", \"envsubst '$LOG_LEVEL' < /log.conf.tmpl > /etc/log.conf && nginx\"]\n",
+            ),
+            (
+                "web/default.conf.template",
+                "server {\n  listen 80;\n  location /api/ {\n    proxy_set_header Host $host;\n    proxy_pass http://${API_HOST}:${API_PORT}/;\n  }\n}\n",
+            ),
+            // Not rendered by anything: its placeholders are nobody's reads.
+            ("web/unused.conf", "server {\n  location / { proxy_pass http://${UNRENDERED_HOST}/; }\n}\n"),
+            ("api/requirements.txt", "fastapi\n"),
+            ("api/main.py", "from fastapi import FastAPI\napp = FastAPI()\n"),
+            ("api/Dockerfile", "FROM python:3.12\nCOPY . .\nCMD [\"uvicorn\", \"main:app\", \"--port\", \"8000\"]\n"),
+        ],
+        expect: &[
+            Expect::EnvReaders("API_HOST", &["web"]),
+            Expect::EnvReaders("API_PORT", &["web"]),
+            Expect::EnvStatus("LOG_LEVEL", "missing"),
+            Expect::NoEnv("UNRENDERED_HOST"),
+            Expect::Connection("web", "api"),
+        ],
+    },
+    Case {
+        name: "a-dockerfile-in-a-helper-directory-that-copies-the-context-builds-the-context",
+        files: &[
+            (
+                "docker-compose.yml",
+                "services:\n  web:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile\n",
+            ),
+            (
+                "docker/Dockerfile",
+                "FROM python:3.12\nCOPY . /app/\nCOPY docker/uwsgi.ini /app/\nCMD [\"uwsgi\", \"/app/uwsgi.ini\"]\n",
+            ),
+            ("docker/uwsgi.ini", "[uwsgi]\nmodule = app.wsgi\n"),
+            ("requirements.txt", "django\n"),
+            ("manage.py", "import os\nos.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"app.settings\")\n"),
+        ],
+        expect: &[Expect::Services(&[("web", "")])],
+    },
 ];

@@ -1,7 +1,7 @@
 //! Dockerfiles: build stages with their base image, EXPOSE and COPY/ADD
 //! sources, and ENV (with line continuations).
 
-use super::{Dockerfile, EnvEntry, Stage};
+use super::{Dockerfile, EnvEntry, Envsubst, Stage};
 
 pub fn parse(text: &str) -> Dockerfile {
     let mut file = Dockerfile::default();
@@ -45,7 +45,22 @@ pub fn parse(text: &str) -> Dockerfile {
                     continue;
                 }
                 let stage = file.stages.last_mut().expect("a FROM came first");
-                stage.copies.extend(copy_sources(rest));
+                let sources = copy_sources(rest);
+                // The nginx image renders `/etc/nginx/templates/*.template` at start.
+                if rest
+                    .split_whitespace()
+                    .last()
+                    .is_some_and(|dest| dest.trim_matches(['"', ']']).starts_with("/etc/nginx/templates"))
+                {
+                    for source in sources.iter().filter(|s| s.ends_with(".template")) {
+                        let template = source.rsplit('/').next().map(str::to_owned);
+                        file.envsubst.push(Envsubst { line, names: Vec::new(), template });
+                    }
+                }
+                stage.copies.extend(sources);
+            }
+            "RUN" | "CMD" | "ENTRYPOINT" if rest.contains("envsubst") => {
+                file.envsubst.extend(envsubst_calls(rest, line))
             }
             "ENV" => file.env.extend(env_pairs(rest).into_iter().map(|(name, value)| EnvEntry {
                 name,
@@ -57,6 +72,33 @@ pub fn parse(text: &str) -> Dockerfile {
         }
     }
     file
+}
+
+/// Each `envsubst ['$A $B'] < template` of a shell command (also inside a JSON-form `sh -c`).
+fn envsubst_calls(command: &str, line: u32) -> Vec<Envsubst> {
+    let command = command.replace("\\\"", "\"");
+    command
+        .split("envsubst")
+        .skip(1)
+        .map(|call| {
+            let call = call.split(['&', '|', ';']).next().unwrap_or(call);
+            // The SHELL-FORMAT argument: the only variables it replaces.
+            let format = call.trim_start().strip_prefix(['\'', '"']).and_then(|rest| rest.split(['\'', '"']).next());
+            let names = format
+                .map(|f| {
+                    f.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                        .filter(|n| crate::scan::extract::is_env_name(n) && !n.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let template = call.split_once('<').map(|(_, rest)| {
+                let path = rest.split_whitespace().next().unwrap_or("").trim_matches(['"', '\'']);
+                path.rsplit('/').next().unwrap_or(path).to_owned()
+            });
+            Envsubst { line, names, template: template.filter(|t| !t.is_empty()) }
+        })
+        .collect()
 }
 
 /// The context paths of `COPY [--chown=…] SRC… DEST` or its JSON form.
@@ -171,5 +213,21 @@ mod tests {
             super::parse("FROM node:20 AS base\nEXPOSE 3000\nFROM base\nCOPY [\"package.json\", \"src\", \"/app/\"]\n");
         assert_eq!(file.exposed(None), [3000]);
         assert_eq!(file.copies(), ["package.json", "src"]);
+    }
+
+    #[test]
+    fn envsubst_templates_and_their_variables() {
+        let file = super::parse(
+            "FROM nginx:1.27\nCOPY default.conf.template /etc/nginx/templates/\nCMD [\"/bin/sh\", \"-c\", \"envsubst '$API_HOST $API_PORT' < /nginx.conf.template > /etc/nginx/nginx.conf && exec nginx\"]\nENTRYPOINT envsubst < envoy.tmpl.yaml > envoy.yaml && envoy -c envoy.yaml\n",
+        );
+        let found: Vec<_> = file.envsubst.iter().map(|e| (e.line, e.names.clone(), e.template.clone())).collect();
+        assert_eq!(
+            found,
+            [
+                (2, vec![], Some("default.conf.template".to_owned())),
+                (3, vec!["API_HOST".to_owned(), "API_PORT".to_owned()], Some("nginx.conf.template".to_owned())),
+                (4, vec![], Some("envoy.tmpl.yaml".to_owned())),
+            ]
+        );
     }
 }

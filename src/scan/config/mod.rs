@@ -10,6 +10,7 @@ mod dockerfile;
 mod dotenv;
 pub mod k8s;
 mod manifest;
+mod proxy;
 pub use manifest::resolve_catalog;
 mod workflow;
 pub mod yaml;
@@ -193,6 +194,21 @@ pub struct Dockerfile {
     /// Build stages in order; the last one is the image unless a build names a `target`.
     pub stages: Vec<Stage>,
     pub env: Vec<EnvEntry>,
+    /// Templates the container renders from its environment when it starts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub envsubst: Vec<Envsubst>,
+}
+
+/// A template the container fills from its environment: `envsubst < t > f`
+/// in RUN/CMD/ENTRYPOINT, or a file copied into `/etc/nginx/templates/`
+/// (the nginx image renders those with envsubst when it starts).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envsubst {
+    pub line: u32,
+    /// The variables it substitutes when it names them (`envsubst '$A $B'`); empty: all.
+    pub names: Vec<String>,
+    /// The template's file name, when known.
+    pub template: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -288,6 +304,13 @@ pub enum ConfigFacts {
         name: Option<String>,
     },
     Manifest(Manifest),
+    /// Where a reverse proxy or gateway (nginx, Caddy, Envoy) forwards
+    /// requests, and the `${NAME}` placeholders of its text (read when the
+    /// file is a template its container renders with envsubst).
+    Proxy {
+        targets: Vec<Target>,
+        placeholders: Vec<EnvEntry>,
+    },
     /// A Gradle version catalog: accessor (`libs.ktor.server.netty`) → coordinates or plugin id.
     VersionCatalog(Vec<(String, String)>),
     /// A Procfile's process types.
@@ -335,6 +358,9 @@ pub enum ConfigKind {
     Gemfile,
     ComposerJson,
     VersionCatalog,
+    /// nginx configuration (`*.conf`, `*.conf.template`) and Caddyfiles.
+    Nginx,
+    Caddyfile,
     MixExs,
     Sbt,
     Procfile,
@@ -376,6 +402,7 @@ pub fn classify(path: &str) -> Option<ConfigKind> {
         "Cargo.toml" => ConfigKind::CargoToml,
         "Gemfile" => ConfigKind::Gemfile,
         "composer.json" => ConfigKind::ComposerJson,
+        "Caddyfile" => ConfigKind::Caddyfile,
         _ if lower.ends_with(".versions.toml") && path.rsplit('/').nth(1) == Some("gradle") => {
             ConfigKind::VersionCatalog
         }
@@ -408,6 +435,12 @@ pub fn classify(path: &str) -> Option<ConfigKind> {
         {
             ConfigKind::Hocon
         }
+        // nginx: `nginx.conf`, `conf.d/default.conf`, and templates that
+        // `envsubst` or the nginx image renders (`default.conf.template`).
+        _ if lower.ends_with(".conf") || lower.ends_with(".conf.template") || lower.ends_with(".conf.tmpl") => {
+            ConfigKind::Nginx
+        }
+        _ if lower.ends_with(".caddyfile") => ConfigKind::Caddyfile,
         _ if yaml && !path.contains("/templates/") => ConfigKind::KubernetesCandidate,
         _ => return None,
     })
@@ -430,6 +463,13 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
                 {
                     return Ok(Some(ConfigFacts::Kubernetes(objects)));
                 }
+            }
+            // An Envoy configuration: its clusters are where it forwards.
+            if proxy::looks_like_envoy(text)
+                && let Ok(targets) = proxy::envoy(text)
+                && !targets.is_empty()
+            {
+                return Ok(Some(ConfigFacts::Proxy { targets, placeholders: proxy::placeholders(text) }));
             }
             // A compose file of another name (`stack.yml`, a file `extends` or `include` names).
             // YAML of any other name that does not parse is not known to be configuration
@@ -462,6 +502,13 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
         ConfigKind::Gemfile => ConfigFacts::Manifest(manifest::gemfile(text)),
         ConfigKind::ComposerJson => ConfigFacts::Manifest(manifest::composer_json(text)?),
         ConfigKind::VersionCatalog => ConfigFacts::VersionCatalog(manifest::version_catalog(text)?),
+        ConfigKind::Nginx if proxy::looks_like_nginx(text) => {
+            ConfigFacts::Proxy { targets: proxy::nginx(text), placeholders: proxy::placeholders(text) }
+        }
+        ConfigKind::Nginx => return Ok(None),
+        ConfigKind::Caddyfile => {
+            ConfigFacts::Proxy { targets: proxy::caddyfile(text), placeholders: proxy::placeholders(text) }
+        }
         ConfigKind::MixExs => ConfigFacts::Manifest(manifest::mix_exs(text)),
         ConfigKind::Sbt => ConfigFacts::Manifest(manifest::sbt(text)),
         ConfigKind::Procfile => ConfigFacts::Procfile(procfile(text)),

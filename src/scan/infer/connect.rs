@@ -144,6 +144,31 @@ impl Builder {
                     }
                 }
             }
+            // Where a proxy or gateway forwards: an address, or the env var a template fills in.
+            if let Some((_, ConfigFacts::Proxy { targets, .. })) = &file.config {
+                for target in targets {
+                    let here = evidence(&entry.path, target.line, "proxy.upstream");
+                    match &target.via {
+                        Some(name) => {
+                            for (value, _, _) in values_of(name) {
+                                if let Some(to) = self.resolve_env_value(name, &value, &from) {
+                                    found.push((to, Some(name.clone()), ConnectionKind::Env, here.clone()));
+                                }
+                            }
+                        }
+                        None => {
+                            if let Some(to) = self.resolve_value(&target.url, &from) {
+                                let kind = if target.url.starts_with("grpc") {
+                                    ConnectionKind::Grpc
+                                } else {
+                                    ConnectionKind::Http
+                                };
+                                found.push((to, None, kind, here));
+                            }
+                        }
+                    }
+                }
+            }
             if let Some((_, ConfigFacts::Spring { reads, .. })) = &file.config {
                 for read in reads {
                     for (value, _, _) in values_of(&read.name) {

@@ -1,6 +1,7 @@
 //! Stage 5, env: every variable read or defined, with its readers and status.
 
 use super::*;
+use crate::scan::config::Envsubst;
 
 impl Builder {
     pub(super) fn env_vars(&mut self, files: &[Processed]) -> Vec<EnvVar> {
@@ -25,6 +26,31 @@ impl Builder {
                     }
                 }
             }
+            // A proxy template its owner's container renders with envsubst reads
+            // the variables it names (all of them, or those envsubst is told to fill).
+            let rendered: Vec<EnvEntry> = match &file.config {
+                Some((_, ConfigFacts::Proxy { placeholders, .. })) if !placeholders.is_empty() => {
+                    let file_name = entry.path.rsplit('/').next().unwrap_or(&entry.path);
+                    let calls: Vec<&Envsubst> = owners
+                        .iter()
+                        .flat_map(|owner| self.envsubst_of(owner))
+                        .filter(|e| e.template.as_deref() == Some(file_name))
+                        .collect();
+                    placeholders
+                        .iter()
+                        .filter(|p| calls.iter().any(|c| c.names.is_empty() || c.names.contains(&p.name)))
+                        .cloned()
+                        .collect()
+                }
+                _ => Vec::new(),
+            };
+            // `envsubst '$A $B'` names what it fills, whatever the template holds.
+            let named: Vec<(String, u32)> = match &file.config {
+                Some((_, ConfigFacts::Dockerfile(dockerfile))) => {
+                    dockerfile.envsubst.iter().flat_map(|e| e.names.iter().map(move |n| (n.clone(), e.line))).collect()
+                }
+                _ => Vec::new(),
+            };
             let owners: Vec<Option<String>> =
                 if owners.is_empty() { vec![None] } else { owners.into_iter().map(Some).collect() };
             let mut read = |name: &str, line: u32, rule: &str, default: bool| {
@@ -51,6 +77,12 @@ impl Builder {
                     read(&r.name, r.line, "spring.env.placeholder", r.default);
                 }
             }
+            for placeholder in &rendered {
+                read(&placeholder.name, placeholder.line, "envsubst.template", false);
+            }
+            for (name, line) in &named {
+                read(name, *line, "envsubst.names", false);
+            }
             let Some((kind, facts)) = &file.config else { continue };
             if let ConfigFacts::Aspire(resources) = facts {
                 for (name, line) in aspire_environment(resources) {
@@ -66,6 +98,7 @@ impl Builder {
                 ConfigFacts::Spring { .. }
                 | ConfigFacts::Manifest(_)
                 | ConfigFacts::VersionCatalog(_)
+                | ConfigFacts::Proxy { .. }
                 | ConfigFacts::Compose(_)
                 | ConfigFacts::Kubernetes(_)
                 | ConfigFacts::Aspire(_)
@@ -173,6 +206,15 @@ pub(super) fn aspire_environment(resources: &[crate::scan::config::aspire::Resou
         }
     }
     out
+}
+
+impl Builder {
+    /// The templates the image of service `id` renders with envsubst.
+    fn envsubst_of(&self, id: &str) -> Vec<&Envsubst> {
+        let root = self.services.iter().find(|s| s.id == id).and_then(|s| s.root.as_deref());
+        let unit = root.and_then(|root| self.units.get(root));
+        unit.and_then(|u| u.dockerfile.as_ref()).map(|(_, d)| d.envsubst.iter().collect()).unwrap_or_default()
+    }
 }
 
 /// `python.env.wrapper-call` for a call found by `python.call.env-shaped`.

@@ -32,7 +32,34 @@ impl Builder {
                 }
             }
         }
+        // A proxy's configuration bind-mounted into a compose service
+        // (`./nginx/default.conf:/etc/nginx/conf.d/default.conf`) is that service's.
+        if let Some((_, ConfigFacts::Proxy { .. })) = &file.config {
+            let mounting: Vec<String> = self.mounting_services(path);
+            if !mounting.is_empty() {
+                return mounting;
+            }
+        }
         self.services_of_path(path)
+    }
+
+    /// First-party services whose compose definition bind-mounts `path` or a directory holding it.
+    fn mounting_services(&self, path: &str) -> Vec<String> {
+        let roots: BTreeSet<&str> = self
+            .units
+            .iter()
+            .filter(|(_, unit)| {
+                unit.compose.iter().any(|(_, service)| {
+                    service.mounts.iter().any(|(source, _)| source == path || is_under(path, source))
+                })
+            })
+            .map(|(root, _)| root.as_str())
+            .collect();
+        self.services
+            .iter()
+            .filter(|s| s.root.as_deref().is_some_and(|r| roots.contains(r)))
+            .map(|s| s.id.clone())
+            .collect()
     }
 
     /// The services a file belongs to: those with the deepest root containing

@@ -18,6 +18,8 @@ pub(super) struct Unit {
     pub(super) languages: BTreeMap<String, usize>,
     /// For a Go `main` package below its module's root: that root.
     pub(super) go_module: Option<String>,
+    /// It holds routing configuration of a proxy or gateway (nginx, Caddy, Envoy).
+    pub(super) routes: bool,
 }
 
 impl Unit {
@@ -63,9 +65,11 @@ impl Unit {
 
     /// A directory holding only a Dockerfile `FROM` a known third-party
     /// image (`FROM prom/prometheus` plus config): that system, not ours.
+    /// A proxy with routes of its own (an Envoy or nginx gateway) is ours:
+    /// its routing is the system's design, written in config.
     pub(super) fn wrapped_external(&self) -> Option<&'static externals::External> {
         let (_, dockerfile) = self.dockerfile.as_ref()?;
-        if !self.manifests.is_empty() || !self.frameworks.is_empty() || !self.entry_points.is_empty() {
+        if !self.manifests.is_empty() || !self.frameworks.is_empty() || !self.entry_points.is_empty() || self.routes {
             return None;
         }
         externals::by_image(dockerfile.final_from(None)?)

@@ -182,7 +182,21 @@ impl Builder {
                     .max_by_key(|(root, _)| root.len())
                     .map(|(root, _)| root.clone())
             });
-            if let Some(unit) = owner.and_then(|root| self.units.get_mut(&root))
+            // A Dockerfile that copies another program's files (a code
+            // generator under `src/currency/genproto/` copying `src/currency/proto`)
+            // builds for that program, not for the unit above it.
+            let takes_deeper_program = |owner: &str| {
+                dockerfile.copies().into_iter().any(|source| {
+                    let copied = crate::scan::config::join(owner, source);
+                    self.units.keys().any(|root| {
+                        root.len() > owner.len()
+                            && (owner.is_empty() || is_under(root, owner))
+                            && (copied == *root || is_under(&copied, root))
+                    })
+                })
+            };
+            if let Some(root) = owner.filter(|root| root == dir || !takes_deeper_program(root))
+                && let Some(unit) = self.units.get_mut(&root)
                 && unit.dockerfile.is_none()
             {
                 give_dockerfile(unit, &path, &dockerfile);
@@ -201,6 +215,7 @@ impl Builder {
             let Some(entry) = &file.entry else { continue };
             let Some(root) = self.unit_of(&entry.path).map(str::to_owned) else { continue };
             let unit = self.units.get_mut(&root).expect("root exists");
+            unit.routes |= matches!(file.config, Some((_, ConfigFacts::Proxy { .. })));
             // A parsed file counts when it says something; a file of a language
             // pruv does not parse yet counts as it is, so the unit's language is not
             // taken from a stray script beside it.
@@ -241,7 +256,9 @@ impl Builder {
 /// The directory a compose build builds: the Dockerfile's own directory
 /// when code lives there (`context: .`, `dockerfile: backend/Dockerfile`);
 /// else the one program below the context that its COPY instructions take
-/// (`COPY services/api/ /app` from `docker/api.Dockerfile`); else the context.
+/// (`COPY services/api/ /app` from `docker/api.Dockerfile`); else its own
+/// directory when it copies files from there or nothing from the context;
+/// else the context.
 pub(super) fn build_root(
     context: &str,
     dockerfile_path: &str,
@@ -275,8 +292,26 @@ pub(super) fn build_root(
                 .copied()
         })
         .collect();
+    // No program among what it copies, but files of its own directory (a
+    // proxy's config beside its Dockerfile, `COPY src/proxy/envoy.yaml …`):
+    // what it builds is that directory's.
+    let copies_context = dockerfile.copies().iter().any(|source| matches!(*source, "" | "." | "*"));
+    let copies_own_dir = || {
+        !copies_context
+            && dockerfile.copies().into_iter().filter(|source| !matches!(*source, "" | "." | "*")).any(|source| {
+                let path = crate::scan::config::join(context, source.trim_start_matches("./"));
+                path == dir || is_under(&path, dir)
+            })
+    };
+    // A known system's image that takes nothing from the context
+    // (`FROM apache/kafka` plus downloads) is made in its own directory: that
+    // system, not the context's program (a runtime image such as `python`
+    // running the context's code through a mounted script is not).
+    let copies_nothing =
+        || dockerfile.copies().is_empty() && dockerfile.final_from(None).and_then(externals::by_image).is_some();
     match programs.into_iter().collect::<Vec<_>>().as_slice() {
         [only] => (*only).to_owned(),
+        [] if dir != context && (copies_own_dir() || copies_nothing()) => dir.to_owned(),
         _ => context.to_owned(),
     }
 }
