@@ -93,7 +93,7 @@ fn polyglot_grpc_system_in_fourteen_languages() {
         ("ads", "kotlin", "ktor", 9555),
         ("reviews", "scala", "http4s", 8090),
         ("accounts", "elixir", "phoenix", 4000),
-        ("currency", "cpp", "", 7000),
+        ("currency", "cpp", "grpc", 7000),
     ] {
         let s = service(&document, id);
         assert_eq!(s["language"].as_str(), Some(language), "{id}");

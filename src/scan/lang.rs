@@ -162,7 +162,13 @@ pub static ELIXIR: ParsedLanguage = ParsedLanguage {
 pub static KOTLIN: ParsedLanguage = ParsedLanguage {
     name: "kotlin",
     grammar: || tree_sitter_kotlin_ng::LANGUAGE.into(),
-    rules: rules!["kotlin" / "env.scm", "kotlin" / "web.scm", "kotlin" / "imports.scm", "kotlin" / "clients.scm"],
+    rules: rules![
+        "kotlin" / "env.scm",
+        "kotlin" / "spring.scm",
+        "kotlin" / "web.scm",
+        "kotlin" / "imports.scm",
+        "kotlin" / "clients.scm"
+    ],
     ecosystem: "maven",
 };
 
@@ -185,7 +191,7 @@ pub static C: ParsedLanguage = ParsedLanguage {
 pub static CPP: ParsedLanguage = ParsedLanguage {
     name: "cpp",
     grammar: || tree_sitter_cpp::LANGUAGE.into(),
-    rules: rules!["cpp" / "env.scm", "cpp" / "clients.scm"],
+    rules: rules!["cpp" / "env.scm", "cpp" / "web.scm", "cpp" / "clients.scm"],
     ecosystem: "c",
 };
 

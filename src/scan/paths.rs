@@ -135,6 +135,38 @@ fn is_package_main(text: &str) -> bool {
     })
 }
 
+/// Directories of code that runs beside the system, not in it: developer
+/// tools, examples and test harnesses (at the top of the tree or of a
+/// project in it; `tools/` deep in a Java package path is a package name).
+const BESIDE_THE_SYSTEM_DIRS: &[&str] = &[
+    "tools",
+    "hack",
+    "examples",
+    "example",
+    "docs",
+    "e2e",
+    "testdata",
+    "testhelpers",
+    "testutil",
+    "testutils",
+    "dockertest",
+    "loadtest",
+    "load-test",
+    "benchmark",
+    "bench",
+    ".github",
+    ".circleci",
+];
+
+/// Whether `path` lies in such a directory: one of the first two, or a
+/// test-support directory at any depth.
+pub fn is_beside_the_system(path: &str) -> bool {
+    let mut dirs = path.split('/').rev().skip(1).collect::<Vec<_>>();
+    dirs.reverse();
+    dirs.iter().take(2).any(|dir| BESIDE_THE_SYSTEM_DIRS.contains(dir))
+        || dirs.iter().any(|dir| matches!(*dir, "testhelpers" | "testutil" | "testutils" | "dockertest" | "testdata"))
+}
+
 /// The directory of a path ("" for files at the root).
 pub fn dir_of(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)

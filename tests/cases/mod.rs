@@ -977,4 +977,31 @@ pub static ALL: &[Case] = &[
         ],
         expect: &[Expect::Services(&[("web", "")])],
     },
+    Case {
+        name: "examples-tools-and-docs-are-not-services-unless-deployed",
+        files: &[
+            ("compose.yaml", "services:\n  api:\n    build: ./api\n  demo:\n    build: ./examples/demo\n"),
+            (
+                "api/package.json",
+                "{\"name\": \"api\", \"scripts\": {\"start\": \"node index.js\"}, \"dependencies\": {\"express\": \"4\"}}\n",
+            ),
+            ("api/index.js", "const express = require('express');\nexpress().listen(3000);\n"),
+            ("api/Dockerfile", "FROM node:20\nCOPY . .\nCMD [\"node\", \"index.js\"]\n"),
+            (
+                "examples/demo/package.json",
+                "{\"name\": \"demo\", \"scripts\": {\"start\": \"node index.js\"}, \"dependencies\": {\"express\": \"4\"}}\n",
+            ),
+            ("examples/demo/index.js", "const express = require('express');\nexpress().listen(4000);\n"),
+            (
+                "examples/worker/package.json",
+                "{\"name\": \"worker\", \"scripts\": {\"start\": \"node index.js\"}, \"dependencies\": {\"express\": \"4\"}}\n",
+            ),
+            ("examples/worker/index.js", "const express = require('express');\nexpress().listen(5000);\n"),
+            (
+                "docs/site/package.json",
+                "{\"name\": \"site\", \"scripts\": {\"start\": \"docusaurus start\"}, \"dependencies\": {\"@docusaurus/core\": \"3\", \"react\": \"18\"}}\n",
+            ),
+        ],
+        expect: &[Expect::Services(&[("api", "api"), ("demo", "examples/demo")])],
+    },
 ];

@@ -343,6 +343,54 @@ pub fn resolve_catalog(manifest: &mut Manifest, catalog: &[(String, String)]) {
     });
 }
 
+/// C and C++ builds: CMake `find_package(Name …)`, Meson `dependency('name')`,
+/// vcpkg.json `dependencies` and conanfile.txt `[requires]` name the
+/// libraries a program is built with (ecosystem `cmake` for all of them).
+pub fn native_build(path: &str, text: &str) -> Result<Manifest, String> {
+    let mut m = manifest("cmake");
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let mut push = |dependency: &str, line: u32| {
+        let dependency = dependency.trim().trim_matches(['"', '\'']);
+        if !dependency.is_empty()
+            && dependency.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '+'))
+        {
+            m.dependencies.push(Dependency { name: dependency.to_owned(), line });
+        }
+    };
+    match name {
+        "vcpkg.json" => {
+            let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+            for dependency in value.get("dependencies").and_then(|d| d.as_array()).into_iter().flatten() {
+                let dependency = dependency.as_str().or_else(|| dependency.get("name")?.as_str()).unwrap_or("");
+                push(dependency, line_of_text(text, &format!("\"{dependency}\"")));
+            }
+        }
+        "conanfile.txt" => {
+            let mut requires = false;
+            for (i, line) in text.lines().enumerate() {
+                let line = line.trim();
+                if line.starts_with('[') {
+                    requires = line == "[requires]";
+                } else if requires && !line.starts_with('#') {
+                    push(line.split('/').next().unwrap_or(line), i as u32 + 1);
+                }
+            }
+        }
+        _ => {
+            // CMakeLists.txt and meson.build: call forms, one dependency each.
+            let call = if name == "meson.build" { "dependency(" } else { "find_package(" };
+            for (i, line) in text.lines().enumerate() {
+                let line = line.split('#').next().unwrap_or(line);
+                for (at, _) in line.match_indices(call) {
+                    let rest = &line[at + call.len()..];
+                    push(rest.split([' ', ')', ',']).next().unwrap_or(""), i as u32 + 1);
+                }
+            }
+        }
+    }
+    Ok(m)
+}
+
 /// Composer: `require` lists what the application runs on (`require-dev` is tooling).
 pub fn composer_json(text: &str) -> Result<Manifest, String> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
@@ -706,6 +754,23 @@ mod tests {
             deps,
             [("io.ktor.plugin", 1), ("io.ktor:ktor-server-netty", 3), ("org.postgresql:postgresql", 4), ("com.x:y", 5)]
         );
+    }
+
+    #[test]
+    fn native_builds_name_their_libraries() {
+        let names = |m: Manifest| m.dependencies.into_iter().map(|d| (d.name, d.line)).collect::<Vec<_>>();
+        let cmake = native_build(
+            "CMakeLists.txt",
+            "project(x)\nfind_package(Drogon CONFIG REQUIRED)\n# find_package(Commented)\nfind_package(gRPC)\n",
+        )
+        .unwrap();
+        assert_eq!(names(cmake), [("Drogon".to_owned(), 2), ("gRPC".to_owned(), 4)]);
+        let vcpkg = native_build("vcpkg.json", "{\"dependencies\": [\"crow\", {\"name\": \"libpq\"}]}").unwrap();
+        assert_eq!(names(vcpkg), [("crow".to_owned(), 1), ("libpq".to_owned(), 1)]);
+        let conan = native_build("conanfile.txt", "[requires]\ndrogon/1.9.1\n[generators]\nCMakeDeps\n").unwrap();
+        assert_eq!(names(conan), [("drogon".to_owned(), 2)]);
+        let meson = native_build("meson.build", "dep = dependency('pistache')\n").unwrap();
+        assert_eq!(names(meson), [("pistache".to_owned(), 1)]);
     }
 
     /// `${?X}` after a value reads X with that value as its default; `${X}`

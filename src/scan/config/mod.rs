@@ -172,7 +172,7 @@ pub struct Dependency {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
-    /// npm, pypi, go, maven, gradle, nuget, cargo, gem, composer, hex.
+    /// npm, pypi, go, maven, gradle, sbt, nuget, cargo, gem, composer, hex, cmake.
     #[serde(deserialize_with = "crate::scan::facts::interned")]
     pub ecosystem: crate::scan::facts::Label,
     pub name: Option<String>,
@@ -357,6 +357,8 @@ pub enum ConfigKind {
     CargoToml,
     Gemfile,
     ComposerJson,
+    /// CMakeLists.txt, meson.build, vcpkg.json, conanfile.txt.
+    NativeBuild,
     VersionCatalog,
     /// nginx configuration (`*.conf`, `*.conf.template`) and Caddyfiles.
     Nginx,
@@ -402,6 +404,7 @@ pub fn classify(path: &str) -> Option<ConfigKind> {
         "Cargo.toml" => ConfigKind::CargoToml,
         "Gemfile" => ConfigKind::Gemfile,
         "composer.json" => ConfigKind::ComposerJson,
+        "CMakeLists.txt" | "meson.build" | "vcpkg.json" | "conanfile.txt" => ConfigKind::NativeBuild,
         "Caddyfile" => ConfigKind::Caddyfile,
         _ if lower.ends_with(".versions.toml") && path.rsplit('/').nth(1) == Some("gradle") => {
             ConfigKind::VersionCatalog
@@ -501,6 +504,7 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
         ConfigKind::CargoToml => ConfigFacts::Manifest(manifest::cargo_toml(text)?),
         ConfigKind::Gemfile => ConfigFacts::Manifest(manifest::gemfile(text)),
         ConfigKind::ComposerJson => ConfigFacts::Manifest(manifest::composer_json(text)?),
+        ConfigKind::NativeBuild => ConfigFacts::Manifest(manifest::native_build(path, text)?),
         ConfigKind::VersionCatalog => ConfigFacts::VersionCatalog(manifest::version_catalog(text)?),
         ConfigKind::Nginx if proxy::looks_like_nginx(text) => {
             ConfigFacts::Proxy { targets: proxy::nginx(text), placeholders: proxy::placeholders(text) }

@@ -251,8 +251,10 @@ fn struct_tag_env(tag: &str) -> Option<String> {
 }
 
 /// `${NAME}` / `${NAME:default}` → `NAME` (Spring's `@Value` placeholders).
+/// `${NAME}`, `${NAME:default}`; also `{NAME}` where the language escapes
+/// the `$` into a node of its own (Kotlin's `"\${NAME}"`).
 fn placeholder_name(text: &str) -> Option<String> {
-    let inner = text.strip_prefix("${")?.strip_suffix('}')?;
+    let inner = text.strip_prefix("${").or_else(|| text.strip_prefix('{'))?.strip_suffix('}')?;
     let name = inner.split(':').next()?;
     is_env_name(name).then(|| name.to_owned())
 }

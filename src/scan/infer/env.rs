@@ -231,36 +231,10 @@ fn wrapper_rule(call_rule: &str) -> &'static str {
     }
 }
 
-/// Directories of code that runs beside the system, not in it: developer
-/// tools, examples and test harnesses (at the top of the tree or of a
-/// project in it; `tools/` deep in a Java package path is a package name).
-const OUTSIDE_PRODUCTION_DIRS: &[&str] = &[
-    "tools",
-    "hack",
-    "examples",
-    "example",
-    "e2e",
-    "testdata",
-    "testhelpers",
-    "testutil",
-    "testutils",
-    "dockertest",
-    "loadtest",
-    "load-test",
-    "benchmark",
-    "bench",
-    ".github",
-    ".circleci",
-];
-
 /// Whether a read of `name` in `path` is outside production code: in such a
 /// directory, or of a variable that names itself a test setting (`TEST_DATABASE_URL`).
 fn outside_production(path: &str, name: &str) -> bool {
-    let mut dirs = path.split('/').rev().skip(1).collect::<Vec<_>>();
-    dirs.reverse();
-    let in_dir = dirs.iter().take(2).any(|dir| OUTSIDE_PRODUCTION_DIRS.contains(dir))
-        || dirs.iter().any(|dir| matches!(*dir, "testhelpers" | "testutil" | "testutils" | "dockertest" | "testdata"));
-    in_dir || name.starts_with("TEST_")
+    crate::scan::paths::is_beside_the_system(path) || name.starts_with("TEST_")
 }
 
 #[cfg(test)]

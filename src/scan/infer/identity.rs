@@ -407,6 +407,7 @@ fn manifest_languages(ecosystem: &str, path: &str) -> &'static [&'static str] {
         "npm" => &["javascript", "typescript"],
         "composer" => &["php"],
         "hex" => &["elixir"],
+        "cmake" => &["cpp", "c"],
         _ => &[],
     }
 }

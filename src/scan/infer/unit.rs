@@ -40,10 +40,18 @@ impl Unit {
         if self.manifests.iter().any(|(_, m)| m.not_a_service) {
             return false;
         }
+        // Tools, examples and harnesses beside the system (`tools/c4`,
+        // `examples/worker`) are programs of their own, but not the system's
+        // services unless its deployment runs them (checked above).
+        if crate::scan::paths::is_beside_the_system(&format!("{}/", self.root)) {
+            return false;
+        }
         // In languages whose programs start at a `main`, code without one is a library,
         // whatever frameworks it wires up for its callers.
-        let compiled =
-            self.manifests.iter().any(|(_, m)| matches!(m.ecosystem, "go" | "cargo" | "maven" | "gradle" | "nuget"));
+        let compiled = self
+            .manifests
+            .iter()
+            .any(|(_, m)| matches!(m.ecosystem, "go" | "cargo" | "maven" | "gradle" | "nuget" | "cmake"));
         if compiled && self.entry_points.is_empty() {
             return false;
         }

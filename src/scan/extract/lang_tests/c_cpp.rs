@@ -41,3 +41,25 @@ int main() {
     ];
     assert_eq!(facts, expected, "\n{}", facts.join("\n"));
 }
+
+#[test]
+fn cpp_web_servers() {
+    let source = r#"int main() {
+  drogon::app().addListener("0.0.0.0", 8080).run();
+  crow::SimpleApp app;
+  app.port(18080).multithreaded().run();
+  httplib::Server svr;
+  svr.listen("0.0.0.0", 8081);
+}
+"#;
+    let facts = facts_of("server.cpp", source);
+    let expected = [
+        "2:cpp.framework.drogon drogon",
+        "2:cpp.listen.drogon 8080",
+        "3:cpp.framework.crow crow",
+        "4:cpp.listen.crow 18080",
+        "5:cpp.framework.httplib httplib",
+        "6:cpp.listen.httplib 8081",
+    ];
+    assert_eq!(facts, expected, "\n{}", facts.join("\n"));
+}

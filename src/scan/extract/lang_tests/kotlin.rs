@@ -35,3 +35,11 @@ val url = "http://backend:8080/api"
     ];
     assert_eq!(facts, expected, "\n{}", facts.join("\n"));
 }
+
+/// Spring in Kotlin: `@Value("\${X}")` reads X; a lower-case key is configuration, not a variable.
+#[test]
+fn kotlin_spring_values() {
+    let source = "class Cfg(\n    @Value(\"\\${DATABASE_URL}\") val url: String,\n    @Value(\"\\${PORT:8080}\") val port: Int,\n    @Value(\"\\${app.name}\") val name: String,\n)\n";
+    let facts = facts_of("Cfg.kt", source);
+    assert_eq!(facts, ["2:kotlin.env.spring-value DATABASE_URL", "3:kotlin.env.spring-value PORT?"], "{source}");
+}
