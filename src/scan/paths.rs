@@ -45,7 +45,14 @@ pub fn is_excluded(path: &str) -> bool {
     if path.split('/').rev().skip(1).any(|dir| VENDORED_DIRS.contains(&dir) || is_test_dir(dir)) {
         return true;
     }
-    is_test_file(name)
+    is_test_file(name) || is_generated(name)
+}
+
+/// Code that a generator writes from a schema: protoc's C++ output
+/// (`demo.pb.cc`, `demo.grpc.pb.h`; hundreds of KiB of descriptors that
+/// say nothing the `.proto` and the code using the stubs do not).
+fn is_generated(name: &str) -> bool {
+    [".pb.cc", ".pb.h", ".pb.cpp"].iter().any(|suffix| name.ends_with(suffix))
 }
 
 /// Build and task scripts run by developers and CI, not by the deployed system.
@@ -188,6 +195,8 @@ mod tests {
         assert!(is_excluded("backend/tests/test_api.py"));
         assert!(is_excluded("src/api.test.ts"));
         assert!(is_excluded("pkg/server_test.go"));
+        assert!(is_excluded("src/currency/build/generated/proto/demo.grpc.pb.h"));
+        assert!(!is_excluded("src/currency/server.cpp"));
         assert!(is_excluded("src/test/java/AppTests.java"));
         assert!(!is_excluded("src/testing_utils.py"));
         assert!(is_excluded("src/scan/lang_tests/rust.rs"));
