@@ -4,6 +4,7 @@
 /// Directory names whose contents are somebody else's code or build output.
 const VENDORED_DIRS: &[&str] = &[
     "vendor",
+    "vendors",
     "node_modules",
     "third_party",
     "third-party",
@@ -72,10 +73,21 @@ const BUILD_SCRIPTS: &[&str] = &[
     "build.gradle.kts",
 ];
 
+/// sbt's meta-build: `project/*.scala|*.sbt` beside a `build.sbt` define
+/// how the build runs (plugins, settings), not the program.
+pub fn is_sbt_meta_build(path: &str) -> bool {
+    let mut dirs = path.rsplit('/').skip(1);
+    let name = path.rsplit('/').next().unwrap_or(path);
+    dirs.next() == Some("project")
+        && !path.contains("src/")
+        && (name.ends_with(".sbt") || name.ends_with(".scala") || name == "build.properties")
+}
+
 /// Read as configuration (a Gemfile lists dependencies), never as code of the system.
 pub fn is_build_script(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    BUILD_SCRIPTS.contains(&name)
+    is_sbt_meta_build(path)
+        || BUILD_SCRIPTS.contains(&name)
         || name.ends_with(".rake")
         || name.ends_with(".gemspec")
         || name.ends_with(".gradle.kts")
@@ -196,6 +208,9 @@ mod tests {
         assert!(is_excluded("src/api.test.ts"));
         assert!(is_excluded("pkg/server_test.go"));
         assert!(is_excluded("src/currency/build/generated/proto/demo.grpc.pb.h"));
+        assert!(is_sbt_meta_build("project/plugins.sbt") && is_sbt_meta_build("project/Checksums.scala"));
+        assert!(is_sbt_meta_build("modules/api/project/build.sbt"));
+        assert!(!is_sbt_meta_build("build.sbt") && !is_sbt_meta_build("src/main/scala/project/Model.scala"));
         assert!(!is_excluded("src/currency/server.cpp"));
         assert!(is_excluded("src/test/java/AppTests.java"));
         assert!(!is_excluded("src/testing_utils.py"));

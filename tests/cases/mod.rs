@@ -865,6 +865,25 @@ pub static ALL: &[Case] = &[
         ],
     },
     Case {
+        name: "sbt-meta-build-is-not-a-second-program",
+        files: &[
+            (
+                "build.sbt",
+                "libraryDependencies ++= Seq(\n  \"org.scalatra\" %% \"scalatra-javax\" % \"3.1.0\",\n  \"org.scalatest\" %% \"scalatest\" % \"3.2.18\" % \"test\"\n)\n",
+            ),
+            ("src/main/scala/ScalatraBootstrap.scala", "class ScalatraBootstrap extends LifeCycle {}\n"),
+            (
+                "src/main/java/Launcher.java",
+                "public class Launcher {\n  public static void main(String[] args) throws Exception {\n    new Server(8080).start();\n  }\n}\n",
+            ),
+            // sbt's meta-build: the build of the build, with its own build.sbt and Scala code.
+            ("project/build.sbt", "libraryDependencies += \"org.scalameta\" %% \"scalafmt-dynamic\" % \"3.8.0\"\n"),
+            ("project/plugins.sbt", "addSbtPlugin(\"com.github.sbt\" % \"sbt-native-packager\" % \"1.10.0\")\n"),
+            ("project/Checksums.scala", "object Checksums {\n  def main(args: Array[String]): Unit = ()\n}\n"),
+        ],
+        expect: &[Expect::Services(&[("app", "")])],
+    },
+    Case {
         name: "a-reverse-proxy-connects-to-where-it-forwards",
         files: &[
             (

@@ -441,7 +441,9 @@ pub fn sbt(text: &str) -> Manifest {
     let mut m = manifest("sbt");
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim();
-        if trimmed.starts_with("//") {
+        // Test-scoped libraries are tooling, not what the service runs on.
+        let test_scope = trimmed.contains("% \"test\"") || trimmed.contains("% Test");
+        if trimmed.starts_with("//") || test_scope {
             continue;
         }
         let quoted: Vec<&str> = trimmed.split('"').collect();
@@ -732,7 +734,7 @@ mod tests {
         assert_eq!(deps, [("phoenix", 7), ("postgrex", 8)]);
 
         let sbt = sbt(
-            "libraryDependencies ++= Seq(\n  \"org.http4s\" %% \"http4s-ember-server\" % http4sVersion,\n  // \"x\" % \"y\" % \"1\",\n  \"org.postgresql\" % \"postgresql\" % \"42.7.1\"\n)\n",
+            "libraryDependencies ++= Seq(\n  \"org.http4s\" %% \"http4s-ember-server\" % http4sVersion,\n  // \"x\" % \"y\" % \"1\",\n  \"org.postgresql\" % \"postgresql\" % \"42.7.1\",\n  \"org.scalatest\" %% \"scalatest\" % \"3.2.18\" % \"test\"\n)\n",
         );
         let deps: Vec<_> = sbt.dependencies.iter().map(|d| (d.name.as_str(), d.line)).collect();
         assert_eq!(deps, [("org.http4s:http4s-ember-server", 2), ("org.postgresql:postgresql", 4)]);

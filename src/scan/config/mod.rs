@@ -410,7 +410,8 @@ pub fn classify(path: &str) -> Option<ConfigKind> {
             ConfigKind::VersionCatalog
         }
         "mix.exs" => ConfigKind::MixExs,
-        "build.sbt" => ConfigKind::Sbt,
+        // `project/build.sbt` builds the build (sbt's meta-build), not a program.
+        "build.sbt" if !crate::scan::paths::is_sbt_meta_build(path) => ConfigKind::Sbt,
         // `Procfile.dev` and the like start a developer's machine, not the system.
         "Procfile" => ConfigKind::Procfile,
         "Chart.yaml" => ConfigKind::HelmChart,
