@@ -44,8 +44,10 @@ const TABLE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/grammars/
 
 /// The package ecosystems of the table, one key each: PyPI, npm, Go modules,
 /// Maven (also Gradle), NuGet, crates.io, RubyGems, Composer (PHP), Hex
-/// (Elixir, Erlang) and pub (Dart, Flutter).
-pub const ECOSYSTEMS: [&str; 10] = ["pypi", "npm", "go", "maven", "nuget", "cargo", "gem", "composer", "hex", "pub"];
+/// (Elixir, Erlang), pub (Dart, Flutter) and C/C++ native builds (CMake
+/// `find_package` and pkg-config modules, vcpkg and Conan packages).
+pub const ECOSYSTEMS: [&str; 11] =
+    ["pypi", "npm", "go", "maven", "nuget", "cargo", "gem", "composer", "hex", "pub", "cmake"];
 
 /// Image namespaces that republish other projects' images under their own names.
 const MIRROR_NAMESPACES: [&str; 3] = ["bitnami", "bitnamilegacy", "bitnamisecure"];
@@ -84,6 +86,8 @@ struct Entry {
     #[serde(default, rename = "pub")]
     dart: Vec<String>,
     #[serde(default)]
+    cmake: Vec<String>,
+    #[serde(default)]
     images: Vec<String>,
     #[serde(default)]
     schemes: Vec<String>,
@@ -112,13 +116,30 @@ fn parse(text: &str) -> Result<Vec<External>, String> {
 /// The entry's record, once its values are checked one by one (what can
 /// only be seen across entries is `conflicts`' business).
 fn external(id: String, entry: Entry) -> Result<External, String> {
-    let Entry { kind, role, pypi, npm, go, maven, nuget, cargo, gem, composer, hex, dart, images, schemes, hosts, env } =
-        entry;
+    let Entry {
+        kind,
+        role,
+        pypi,
+        npm,
+        go,
+        maven,
+        nuget,
+        cargo,
+        gem,
+        composer,
+        hex,
+        dart,
+        cmake,
+        images,
+        schemes,
+        hosts,
+        env,
+    } = entry;
     if !is_id(&id) {
         return Err("ids are lower-case letters, digits, `.` and `-`".to_owned());
     }
     // In the order of ECOSYSTEMS; the array's length is checked against it.
-    let lists: [Vec<String>; ECOSYSTEMS.len()] = [pypi, npm, go, maven, nuget, cargo, gem, composer, hex, dart];
+    let lists: [Vec<String>; ECOSYSTEMS.len()] = [pypi, npm, go, maven, nuget, cargo, gem, composer, hex, dart, cmake];
     let packages: Vec<(&'static str, Vec<String>)> =
         ECOSYSTEMS.into_iter().zip(lists).filter(|(_, list)| !list.is_empty()).collect();
     /// A value's form, per key.
@@ -784,6 +805,7 @@ mod tests {
             ("composer", "predis/predis", "redis"),
             ("hex", "postgrex", "postgres"),
             ("pub", "firebase_messaging", "firebase"),
+            ("cmake", "hiredis", "redis"),
         ] {
             assert!(ECOSYSTEMS.contains(&ecosystem));
             assert_eq!(id(by_package(ecosystem, package)), Some(expected), "{ecosystem} {package}");

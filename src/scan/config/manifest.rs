@@ -1,6 +1,8 @@
 //! Package manifests (the dependencies that name frameworks and external
 //! systems) and Spring configuration files.
 
+use std::collections::BTreeSet;
+
 use super::yaml::{self, Node, Yaml};
 use super::{Dependency, EnvEntry, Manifest, Port, Target, line_of};
 
@@ -377,7 +379,8 @@ pub fn native_build(path: &str, text: &str) -> Result<Manifest, String> {
             }
         }
         _ => {
-            // CMakeLists.txt and meson.build: call forms, one dependency each.
+            // CMakeLists.txt and meson.build: call forms, one dependency each;
+            // CMake's pkg-config calls name a variable prefix, options, then modules.
             let call = if name == "meson.build" { "dependency(" } else { "find_package(" };
             for (i, line) in text.lines().enumerate() {
                 let line = line.split('#').next().unwrap_or(line);
@@ -385,10 +388,25 @@ pub fn native_build(path: &str, text: &str) -> Result<Manifest, String> {
                     let rest = &line[at + call.len()..];
                     push(rest.split([' ', ')', ',']).next().unwrap_or(""), i as u32 + 1);
                 }
+                for pkg_config in ["pkg_check_modules(", "pkg_search_module("] {
+                    for (at, _) in line.match_indices(pkg_config) {
+                        let arguments = line[at + pkg_config.len()..].split(')').next().unwrap_or("");
+                        let modules = arguments.split_whitespace().skip(1).filter(|a| !is_cmake_option(a));
+                        for module in modules {
+                            // `libpq>=9.0`: the module, not its version bound.
+                            push(module.split(['<', '>', '=']).next().unwrap_or(""), i as u32 + 1);
+                        }
+                    }
+                }
             }
         }
     }
     Ok(m)
+}
+
+/// The upper-case keywords of CMake's calls (`REQUIRED`, `IMPORTED_TARGET`).
+fn is_cmake_option(argument: &str) -> bool {
+    argument.chars().all(|c| c.is_ascii_uppercase() || c == '_')
 }
 
 /// Composer: `require` lists what the application runs on (`require-dev` is tooling).
@@ -436,11 +454,14 @@ pub fn mix_exs(text: &str) -> Manifest {
 
 /// sbt: `"group" % "artifact" % "version"` and `"group" %% "artifact" % …`
 /// (`%%` appends the Scala version to the artifact; the coordinates are read
-/// without it, as the catalog lists them).
+/// without it, as the catalog lists them). The build's `name := "…"` names
+/// the program when there is only one (a multi-project build names several).
 pub fn sbt(text: &str) -> Manifest {
     let mut m = manifest("sbt");
+    let mut names = BTreeSet::new();
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim();
+        names.extend(sbt_names(trimmed));
         // Test-scoped libraries are tooling, not what the service runs on.
         let test_scope = trimmed.contains("% \"test\"") || trimmed.contains("% Test");
         if trimmed.starts_with("//") || test_scope {
@@ -464,7 +485,24 @@ pub fn sbt(text: &str) -> Manifest {
             }
         }
     }
+    if names.len() == 1 {
+        m.name = names.pop_first();
+    }
     m
+}
+
+/// The string literals assigned to `name` on one line of a build.sbt
+/// (`name := "api"`, `.settings(name := "api")`; not `moduleName :=`).
+fn sbt_names(line: &str) -> impl Iterator<Item = String> + '_ {
+    line.match_indices("name").filter_map(move |(at, _)| {
+        let before = line[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') {
+            return None;
+        }
+        let rest = line[at + 4..].trim_start().strip_prefix(":=")?.trim_start().strip_prefix('"')?;
+        let name = rest.split('"').next()?;
+        (!name.is_empty()).then(|| name.to_owned())
+    })
 }
 
 /// Env reads of a Spring configuration file, its `server.port` with its
@@ -738,6 +776,14 @@ mod tests {
         );
         let deps: Vec<_> = sbt.dependencies.iter().map(|d| (d.name.as_str(), d.line)).collect();
         assert_eq!(deps, [("org.http4s:http4s-ember-server", 2), ("org.postgresql:postgresql", 4)]);
+        assert_eq!(sbt.name, None);
+        let named =
+            super::sbt("lazy val root = (project in file(\".\"))\n  .settings(\n    name := \"reviews\",\n  )\n");
+        assert_eq!(named.name.as_deref(), Some("reviews"));
+        let several = super::sbt(
+            "lazy val api = project.settings(name := \"api\")\nlazy val web = project\n  .settings(\n    name := \"web\"\n  )\n",
+        );
+        assert_eq!(several.name, None);
         assert_eq!(sbt.ecosystem, "sbt");
     }
 
@@ -773,6 +819,14 @@ mod tests {
         assert_eq!(names(conan), [("drogon".to_owned(), 2)]);
         let meson = native_build("meson.build", "dep = dependency('pistache')\n").unwrap();
         assert_eq!(names(meson), [("pistache".to_owned(), 1)]);
+        let pkg_config = native_build(
+            "CMakeLists.txt",
+            "pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
+pkg_search_module(PQ libpq>=9.0 libpqxx)
+",
+        )
+        .unwrap();
+        assert_eq!(names(pkg_config), [("hiredis".to_owned(), 1), ("libpq".to_owned(), 2), ("libpqxx".to_owned(), 2)]);
     }
 
     /// `${?X}` after a value reads X with that value as its default; `${X}`

@@ -93,6 +93,7 @@ pub fn infer(files: &[Processed]) -> Inferred {
     builder.attribute_code(files);
     builder.adopt_image_services();
     builder.rehome_mounted_compose();
+    builder.rehome_shared_builds();
     builder.place_compose_and_k8s();
     builder.finish_services();
     builder.alias_kube_services();

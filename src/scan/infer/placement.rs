@@ -111,6 +111,55 @@ impl Builder {
         self.image_services = remaining;
     }
 
+    /// One Dockerfile at a shared context that several compose services
+    /// build, each stopping at its own stage (`target: pricing`) or, when the
+    /// context holds no program of its own, each with its own arguments: a
+    /// service named after a program below the context (`pricing/`, or a
+    /// manifest named so) is that program's build.
+    pub(super) fn rehome_shared_builds(&mut self) {
+        let programs: Vec<(String, BTreeSet<String>)> = self
+            .units
+            .iter()
+            .filter(|(_, u)| !u.manifests.is_empty() || !u.entry_points.is_empty())
+            .map(|(root, u)| (root.clone(), u.aliases.clone()))
+            .collect();
+        let mut moves = Vec::new();
+        for (root, unit) in &self.units {
+            let build_of = |c: &ComposeService| (c.build.clone(), c.dockerfile.clone());
+            for (index, (_, compose)) in unit.compose.iter().enumerate() {
+                let shared = unit.compose.iter().filter(|(_, other)| build_of(other) == build_of(compose)).count() > 1;
+                if !shared || compose.build.as_deref() != Some(root.as_str()) {
+                    continue;
+                }
+                if compose.target.is_none() && !unit.entry_points.is_empty() {
+                    continue;
+                }
+                let named: Vec<&String> = programs
+                    .iter()
+                    .filter(|(program, aliases)| {
+                        is_under(program, root)
+                            && (last_segment(program) == compose.name || aliases.contains(&compose.name))
+                    })
+                    .map(|(program, _)| program)
+                    .collect();
+                if let [program] = named.as_slice() {
+                    moves.push((root.clone(), index, (*program).clone()));
+                }
+            }
+        }
+        for (from, index, to) in moves.into_iter().rev() {
+            let source = self.units.get_mut(&from).expect("exists");
+            let entry = source.compose.remove(index);
+            // The shared Dockerfile builds it too: its stage's EXPOSE and ENV are the program's.
+            let dockerfile = source.dockerfile.clone();
+            let program = self.units.get_mut(&to).expect("exists");
+            if program.dockerfile.is_none() {
+                program.dockerfile = dockerfile;
+            }
+            program.compose.push(entry);
+        }
+    }
+
     /// A generic build image that runs source mounted from the tree
     /// (`volumes: ./internal:/internal`, `working_dir: /internal/trainer`)
     /// is the service of that source directory.

@@ -202,6 +202,33 @@ impl Builder {
                 give_dockerfile(unit, &path, &dockerfile);
             }
         }
+        self.inherit_cmake_packages();
+    }
+
+    /// CMake: a directory added with `add_subdirectory` sees the packages its
+    /// parent directories found (`find_package(gRPC)` at the top, linked below).
+    fn inherit_cmake_packages(&mut self) {
+        let found: Vec<(String, Vec<crate::scan::config::Dependency>)> = self
+            .units
+            .iter()
+            .flat_map(|(root, unit)| {
+                unit.manifests
+                    .iter()
+                    .filter(|(_, m)| m.ecosystem == "cmake")
+                    .map(|(_, m)| (root.clone(), m.dependencies.clone()))
+            })
+            .collect();
+        for (root, unit) in &mut self.units {
+            for (_, manifest) in unit.manifests.iter_mut().filter(|(_, m)| m.ecosystem == "cmake") {
+                for (_, dependencies) in found.iter().filter(|(parent, _)| parent != root && is_under(root, parent)) {
+                    for dependency in dependencies {
+                        if !manifest.dependencies.iter().any(|d| d.name == dependency.name) {
+                            manifest.dependencies.push(dependency.clone());
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// The deepest unit whose root contains `path`.
