@@ -1,7 +1,10 @@
 //! Frameworks named by manifest dependencies (`grammars/frameworks.toml`),
 //! and the kind of service each makes.
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
+
+use serde::Deserialize;
 
 use super::model::ServiceKind;
 
@@ -12,41 +15,120 @@ pub struct Framework {
     /// Where it listens when nothing says otherwise.
     pub default_port: Option<u16>,
     pub packages: Vec<(String, Vec<String>)>,
+    /// Words of a command line that runs it (`sidekiq`, `celery`): a compose
+    /// service or Procfile process with such a command is this worker.
+    pub commands: Vec<String>,
 }
 
 const TABLE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/grammars/frameworks.toml"));
 
+/// The table as written: the generic words of worker commands, then one
+/// entry per framework. Unknown keys are refused, so a typo cannot silently
+/// drop a rule (an unknown top-level key is read as a framework, and fails as one).
+#[derive(Deserialize)]
+struct Table {
+    worker_words: Vec<String>,
+    #[serde(flatten)]
+    frameworks: BTreeMap<String, Entry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    kind: Kind,
+    rank: i64,
+    port: Option<u16>,
+    #[serde(default)]
+    commands: Vec<String>,
+    #[serde(default)]
+    npm: Vec<String>,
+    #[serde(default)]
+    pypi: Vec<String>,
+    #[serde(default)]
+    go: Vec<String>,
+    #[serde(default)]
+    maven: Vec<String>,
+    #[serde(default)]
+    nuget: Vec<String>,
+    #[serde(default)]
+    cargo: Vec<String>,
+    #[serde(default)]
+    gem: Vec<String>,
+    #[serde(default)]
+    composer: Vec<String>,
+    #[serde(default)]
+    hex: Vec<String>,
+    #[serde(default)]
+    cmake: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Kind {
+    Frontend,
+    Service,
+    Worker,
+}
+
+struct Loaded {
+    frameworks: Vec<Framework>,
+    worker_words: Vec<String>,
+}
+
+fn loaded() -> &'static Loaded {
+    static LOADED: OnceLock<Loaded> = OnceLock::new();
+    LOADED.get_or_init(|| parse(TABLE).unwrap_or_else(|e| panic!("grammars/frameworks.toml: {e}")))
+}
+
+fn parse(text: &str) -> Result<Loaded, String> {
+    let table: Table = toml::from_str(text).map_err(|e| e.to_string())?;
+    let frameworks = table
+        .frameworks
+        .into_iter()
+        .map(|(name, entry)| {
+            let Entry { kind, rank, port, commands, npm, pypi, go, maven, nuget, cargo, gem, composer, hex, cmake } =
+                entry;
+            let lists = [
+                ("npm", npm),
+                ("pypi", pypi),
+                ("go", go),
+                ("maven", maven),
+                ("nuget", nuget),
+                ("cargo", cargo),
+                ("gem", gem),
+                ("composer", composer),
+                ("hex", hex),
+                ("cmake", cmake),
+            ];
+            let packages = lists.into_iter().filter(|(_, l)| !l.is_empty()).map(|(e, l)| (e.to_owned(), l)).collect();
+            let kind = match kind {
+                Kind::Frontend => ServiceKind::Frontend,
+                Kind::Service => ServiceKind::Service,
+                Kind::Worker => ServiceKind::Worker,
+            };
+            if kind != ServiceKind::Worker && !commands.is_empty() {
+                return Err(format!("[{name}]: `commands` name worker processes; this is a {kind:?}"));
+            }
+            Ok(Framework { name, kind, rank, default_port: port, packages, commands })
+        })
+        .collect::<Result<_, String>>()?;
+    Ok(Loaded { frameworks, worker_words: table.worker_words })
+}
+
 pub fn all() -> &'static [Framework] {
-    static ALL: OnceLock<Vec<Framework>> = OnceLock::new();
-    ALL.get_or_init(|| {
-        let table: toml::Table = TABLE.parse().unwrap_or_else(|e| panic!("grammars/frameworks.toml: {e}"));
-        table
-            .iter()
-            .map(|(name, value)| {
-                let kind = match value.get("kind").and_then(|k| k.as_str()) {
-                    Some("frontend") => ServiceKind::Frontend,
-                    Some("worker") => ServiceKind::Worker,
-                    _ => ServiceKind::Service,
-                };
-                let packages = value
-                    .as_table()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|(key, v)| {
-                        let list = v.as_array()?.iter().filter_map(|p| p.as_str()).map(str::to_owned).collect();
-                        Some((key.clone(), list))
-                    })
-                    .collect();
-                Framework {
-                    name: name.clone(),
-                    kind,
-                    rank: value.get("rank").and_then(|r| r.as_integer()).unwrap_or(0),
-                    default_port: value.get("port").and_then(|p| p.as_integer()).and_then(|p| u16::try_from(p).ok()),
-                    packages,
-                }
-            })
-            .collect()
-    })
+    &loaded().frameworks
+}
+
+/// A command line that runs a worker, and the worker framework it names if
+/// any: `celery -A app worker` is celery's, `bin/consume-events` is a worker of no
+/// known framework.
+pub fn worker_command(command: &str) -> Option<Option<&'static Framework>> {
+    let command = command.to_ascii_lowercase();
+    let framework = all().iter().find(|f| f.commands.iter().any(|word| command.contains(word.as_str())));
+    if framework.is_some() {
+        return Some(framework);
+    }
+    loaded().worker_words.iter().any(|word| command.contains(word.as_str())).then_some(None)
 }
 
 /// The framework a dependency names, if any.
@@ -84,5 +166,25 @@ mod tests {
         );
         assert_eq!(by_name("celery").map(|f| f.kind), Some(ServiceKind::Worker));
         assert!(by_package("npm", "lodash").is_none());
+    }
+
+    #[test]
+    fn worker_commands() {
+        let name = |command: &str| worker_command(command).map(|f| f.map(|f| f.name.as_str()));
+        assert_eq!(name("celery -A app worker -l info"), Some(Some("celery")));
+        assert_eq!(name("bundle exec sidekiq -C config/sidekiq.yml"), Some(Some("sidekiq")));
+        assert_eq!(name("bundle exec clockwork lib/clock.rb"), Some(Some("clockwork")));
+        assert_eq!(name("php artisan queue:work redis"), Some(None));
+        assert_eq!(name("bin/consume-events"), None);
+        assert_eq!(name("bundle exec puma -C config/puma.rb"), None);
+        assert_eq!(name("gunicorn app:app"), None);
+    }
+
+    #[test]
+    fn the_table_refuses_what_it_does_not_know() {
+        let typo = "worker_words = []\n[x]\nkind = \"service\"\nrank = 1\nnmp = [\"x\"]\n";
+        assert!(parse(typo).is_err_and(|e| e.contains("nmp")));
+        let commands_on_a_server = "worker_words = []\n[x]\nkind = \"service\"\nrank = 1\ncommands = [\"x\"]\n";
+        assert!(parse(commands_on_a_server).is_err());
     }
 }

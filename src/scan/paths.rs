@@ -172,7 +172,10 @@ const BESIDE_THE_SYSTEM_DIRS: &[&str] = &[
     "loadtest",
     "load-test",
     "benchmark",
+    "benchmarks",
     "bench",
+    "fuzz",
+    "fuzzing",
     ".github",
     ".circleci",
 ];

@@ -435,6 +435,22 @@ pub static ALL: &[Case] = &[
         expect: &[Expect::Services(&[("web", ""), ("worker", "")]), Expect::EnvDefined("DB_POOL")],
     },
     Case {
+        name: "a-procfile-of-background-processes-leaves-the-web-app-a-service",
+        files: &[
+            (
+                "Procfile",
+                "clock: bundle exec clockwork lib/clock.rb\njobs: bundle exec sidekiq -C config/sidekiq.yml\ncss: bin/rails tailwindcss:watch\n",
+            ),
+            ("Gemfile", "source 'https://rubygems.org'\ngem 'rails'\ngem 'sidekiq'\ngem 'clockwork'\ngem 'pg'\n"),
+            ("config.ru", "require_relative 'config/environment'\nrun Rails.application\n"),
+            (
+                "lib/clock.rb",
+                "require 'clockwork'\nmodule Clockwork\n  every(1.hour, 'refresh') { RefreshJob.perform_async }\nend\n",
+            ),
+        ],
+        expect: &[Expect::Services(&[("app", ""), ("clock", ""), ("jobs", "")])],
+    },
+    Case {
         name: "an-aspire-app-host-runs-projects-and-wires-them",
         files: &[
             (
@@ -1022,5 +1038,37 @@ pub static ALL: &[Case] = &[
             ),
         ],
         expect: &[Expect::Services(&[("api", "api"), ("demo", "examples/demo")])],
+    },
+    Case {
+        name: "a-cmake-project-ships-its-programs-in-one-image",
+        files: &[
+            (
+                "CMakeLists.txt",
+                "project(relay C)\nfind_package(PostgreSQL)\nadd_subdirectory(src/apps/server)\nadd_subdirectory(src/apps/client)\n",
+            ),
+            (
+                "src/apps/server/CMakeLists.txt",
+                "pkg_check_modules(HIREDIS IMPORTED_TARGET hiredis)\nadd_executable(relayd main.c)\n",
+            ),
+            ("src/apps/server/main.c", "#include <stdlib.h>\nint main(void) { return getenv(\"RELAY_HOME\") == 0; }\n"),
+            ("src/apps/client/CMakeLists.txt", "add_executable(relay-client main.c)\n"),
+            ("src/apps/client/main.c", "int main(void) { return 0; }\n"),
+            ("fuzzing/CMakeLists.txt", "add_executable(fuzz_parser fuzz.c)\n"),
+            ("fuzzing/fuzz.c", "int main(void) { return 0; }\n"),
+            ("fuzzing/Dockerfile", "FROM gcr.io/oss-fuzz-base/base-builder\nCOPY build.sh $SRC/\n"),
+            // The image's build, kept apart; beside it a test harness's package.json.
+            ("docker/relay/package.json", "{\"devDependencies\": {\"bats\": \"^1.8\"}}\n"),
+            (
+                "docker/relay/debian/Dockerfile",
+                "FROM debian:12 AS build\nCOPY CMakeLists.txt /app/\nCOPY src/ /app/src/\nCOPY docker/relay/rootfs/ /out/\nRUN cmake -B b /app && cmake --build b\nFROM debian:12-slim\nCOPY --from=build /out/ /\nEXPOSE 3478\nCMD [\"relayd\"]\n",
+            ),
+            ("docker/relay/rootfs/entrypoint.sh", "#!/bin/sh\nexec relayd\n"),
+        ],
+        expect: &[
+            Expect::Services(&[("app", "")]),
+            Expect::Ports("app", &[3478]),
+            Expect::Externals(&["postgres", "redis"]),
+            Expect::EnvReaders("RELAY_HOME", &["app"]),
+        ],
     },
 ];

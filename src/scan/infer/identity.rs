@@ -103,7 +103,7 @@ impl Builder {
         // units below it, only its own framework, Dockerfile or build counts.
         let roots: Vec<String> = units.keys().cloned().collect();
         for (root, unit) in units.iter_mut() {
-            if roots.iter().any(|other| other != root && is_under(other, root)) {
+            if !unit.ships_programs && roots.iter().any(|other| other != root && is_under(other, root)) {
                 unit.entry_points.clear();
             }
         }
@@ -368,16 +368,11 @@ impl Builder {
 }
 
 pub(super) fn worker_kind(command: Option<&str>) -> Option<ServiceKind> {
-    let command = command?.to_ascii_lowercase();
-    ["worker", "celery", "sidekiq", "rq ", "queue", "consumer", "beat", "scheduler", "cron"]
-        .iter()
-        .any(|word| command.contains(word))
-        .then_some(ServiceKind::Worker)
+    frameworks::worker_command(command?).map(|_| ServiceKind::Worker)
 }
 
 pub(super) fn worker_framework(command: Option<&str>) -> Option<String> {
-    let command = command?.to_ascii_lowercase();
-    ["celery", "sidekiq", "rq"].into_iter().find(|f| command.contains(f)).map(str::to_owned)
+    frameworks::worker_command(command?).flatten().map(|f| f.name.clone())
 }
 
 pub(super) fn describe(framework: Option<&str>, kind: ServiceKind, id: &str) -> String {

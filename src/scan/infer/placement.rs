@@ -160,6 +160,50 @@ impl Builder {
         }
     }
 
+    /// The programs of a native build's subdirectories (a CMake project's
+    /// server, its admin tool, its test clients) ship in the image built from
+    /// the top: unless a deployment builds one on its own, each is folded into
+    /// the build above it, which then holds their code, libraries and `main`s.
+    pub(super) fn fold_native_subprograms(&mut self) {
+        let folded: Vec<String> = self
+            .units
+            .iter()
+            .filter(|(root, u)| {
+                u.nested_build
+                    && u.dockerfile.is_none()
+                    && u.compose.is_empty()
+                    && u.workloads.is_empty()
+                    && !crate::scan::paths::is_beside_the_system(&format!("{root}/"))
+            })
+            .map(|(root, _)| root.clone())
+            .collect();
+        // Deepest first, so a fold lands in a unit that stays.
+        for root in folded.iter().rev() {
+            let Some(parent) = self
+                .units
+                .iter()
+                .filter(|(p, u)| {
+                    *p != root && is_under(root, p) && u.manifests.iter().any(|(_, m)| m.ecosystem == "cmake")
+                })
+                .max_by_key(|(p, _)| p.len())
+                .map(|(p, _)| p.clone())
+            else {
+                continue;
+            };
+            let program = self.units.remove(root).expect("exists");
+            let parent = self.units.get_mut(&parent).expect("exists");
+            parent.manifests.extend(program.manifests);
+            parent.ships_programs |= !program.entry_points.is_empty();
+            parent.entry_points.extend(program.entry_points);
+            parent.frameworks.extend(program.frameworks);
+            parent.ports.extend(program.ports);
+            parent.evidence.extend(program.evidence);
+            for (language, count) in program.languages {
+                *parent.languages.entry(language).or_default() += count;
+            }
+        }
+    }
+
     /// A generic build image that runs source mounted from the tree
     /// (`volumes: ./internal:/internal`, `working_dir: /internal/trainer`)
     /// is the service of that source directory.

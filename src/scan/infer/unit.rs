@@ -20,6 +20,12 @@ pub(super) struct Unit {
     pub(super) go_module: Option<String>,
     /// It holds routing configuration of a proxy or gateway (nginx, Caddy, Envoy).
     pub(super) routes: bool,
+    /// Part of a larger native build (a CMake subdirectory of a CMake project):
+    /// unless deployed on its own, its programs ship in that build.
+    pub(super) nested_build: bool,
+    /// Programs of its subdirectories were folded into it: its `main`s are
+    /// theirs, not stray scripts.
+    pub(super) ships_programs: bool,
 }
 
 impl Unit {

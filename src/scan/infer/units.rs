@@ -68,8 +68,9 @@ impl Builder {
                 continue;
             };
             let dir = dir_of(&entry.path).to_owned();
-            // `release` is a deploy step (migrations), not a running process.
-            for process in processes.iter().filter(|p| p.name != "release") {
+            // `release` is a deploy step (migrations), not a running process; a
+            // process that rebuilds assets on change is a developer's loop.
+            for process in processes.iter().filter(|p| p.name != "release" && !is_watch_loop(&p.command)) {
                 let service = ComposeService {
                     name: process.name.clone(),
                     path: entry.path.clone(),
@@ -170,30 +171,60 @@ impl Builder {
         // nearest enclosing program that has none (`src/main/docker/Dockerfile`
         // builds its module); never a unit of their own, which would cut the
         // module off from its entry point.
+        let paths: BTreeSet<&str> = files.iter().filter_map(|f| Some(f.entry.as_ref()?.path.as_str())).collect();
+        let exists = |path: String| {
+            paths.contains(path.as_str())
+                || paths.range(format!("{path}/").as_str()..).next().is_some_and(|p| is_under(p, &path))
+        };
         for (path, dockerfile) in loose_dockerfiles {
             if self.units.values().any(|u| u.dockerfile.as_ref().is_some_and(|(p, _)| *p == path)) {
                 continue;
             }
             let dir = dir_of(&path);
+            // The enclosing programs, deepest first; the Dockerfile builds the
+            // first one its COPY sources are found in (`COPY src/ /app/src/`
+            // from `docker/x/Dockerfile` builds the repository root's program,
+            // not a test harness's package.json beside it).
+            let mut enclosing: Vec<&String> = self
+                .units
+                .iter()
+                .filter(|(root, unit)| !unit.manifests.is_empty() && (root.is_empty() || is_under(dir, root)))
+                .map(|(root, _)| root)
+                .collect();
+            enclosing.sort_by_key(|root| std::cmp::Reverse(root.len()));
+            let copies_found_in = |owner: &str| {
+                dockerfile
+                    .copies()
+                    .into_iter()
+                    .filter(|source| !source.contains(['*', '?', '$']) && !matches!(*source, "." | "./"))
+                    .filter(|source| exists(crate::scan::config::join(owner, source.trim_end_matches('/'))))
+                    .count()
+            };
             let owner = self.units.get(dir).map(|_| dir.to_owned()).or_else(|| {
-                self.units
-                    .iter()
-                    .filter(|(root, unit)| !unit.manifests.is_empty() && (root.is_empty() || is_under(dir, root)))
-                    .max_by_key(|(root, _)| root.len())
-                    .map(|(root, _)| root.clone())
+                // Most sources found; of equals, the deepest.
+                let mut best: Option<(usize, &String)> = None;
+                for root in &enclosing {
+                    let found = copies_found_in(root);
+                    if best.is_none_or(|(most, _)| found > most) {
+                        best = Some((found, root));
+                    }
+                }
+                best.map(|(_, root)| root.clone())
             });
-            // A Dockerfile that copies another program's files (a code
+            // A Dockerfile that copies only another program's files (a code
             // generator under `src/currency/genproto/` copying `src/currency/proto`)
             // builds for that program, not for the unit above it.
             let takes_deeper_program = |owner: &str| {
-                dockerfile.copies().into_iter().any(|source| {
-                    let copied = crate::scan::config::join(owner, source);
-                    self.units.keys().any(|root| {
-                        root.len() > owner.len()
-                            && (owner.is_empty() || is_under(root, owner))
-                            && (copied == *root || is_under(&copied, root))
+                let copies = dockerfile.copies();
+                !copies.is_empty()
+                    && copies.into_iter().all(|source| {
+                        let copied = crate::scan::config::join(owner, source);
+                        self.units.keys().any(|root| {
+                            root.len() > owner.len()
+                                && (owner.is_empty() || is_under(root, owner))
+                                && (copied == *root || is_under(&copied, root))
+                        })
                     })
-                })
             };
             if let Some(root) = owner.filter(|root| root == dir || !takes_deeper_program(root))
                 && let Some(unit) = self.units.get_mut(&root)
@@ -221,6 +252,7 @@ impl Builder {
         for (root, unit) in &mut self.units {
             for (_, manifest) in unit.manifests.iter_mut().filter(|(_, m)| m.ecosystem == "cmake") {
                 for (_, dependencies) in found.iter().filter(|(parent, _)| parent != root && is_under(root, parent)) {
+                    unit.nested_build = true;
                     for dependency in dependencies {
                         if !manifest.dependencies.iter().any(|d| d.name == dependency.name) {
                             manifest.dependencies.push(dependency.clone());
@@ -341,4 +373,10 @@ pub(super) fn build_root(
         [] if dir != context && (copies_own_dir() || copies_nothing()) => dir.to_owned(),
         _ => context.to_owned(),
     }
+}
+
+/// A command that rebuilds on every change (`bin/rails tailwindcss:watch`,
+/// `webpack --watch`, `npm run watch`): it serves a developer, not users.
+fn is_watch_loop(command: &str) -> bool {
+    command.split_whitespace().any(|word| word == "--watch" || word == "watch" || word.ends_with(":watch"))
 }
