@@ -776,6 +776,9 @@ mod tests {
         assert_eq!(id(by_url("https://myco.openai.azure.com/openai")), Some("azure-openai"));
         assert_eq!(id(by_url("https://login.microsoftonline.com/tenant/v2.0")), Some("azure-ad"));
         assert_eq!(id(by_url("https://acct.r2.cloudflarestorage.com")), Some("r2"));
+        assert_eq!(id(by_url("https://api.pushbullet.com/v2/pushes")), Some("pushbullet"));
+        assert_eq!(id(by_url("https://api.trello.com/1/cards")), Some("trello"));
+        assert_eq!(id(by_url("https://ntfy.sh/alerts")), Some("ntfy"));
         assert_eq!(id(by_url("https://notr2.dev")), None);
         assert_eq!(id(by_url("smtp://mail.example.com:587")), Some("smtp"));
         assert_eq!(id(by_url("ldaps://dc.example.com")), Some("ldap"));
