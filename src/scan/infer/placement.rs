@@ -125,7 +125,9 @@ impl Builder {
             .collect();
         let mut moves = Vec::new();
         for (root, unit) in &self.units {
-            let build_of = |c: &ComposeService| (c.build.clone(), c.dockerfile.clone());
+            fn build_of(c: &ComposeService) -> (Option<&str>, Option<&str>) {
+                (c.build.as_deref(), c.dockerfile.as_deref())
+            }
             for (index, (_, compose)) in unit.compose.iter().enumerate() {
                 let shared = unit.compose.iter().filter(|(_, other)| build_of(other) == build_of(compose)).count() > 1;
                 if !shared || compose.build.as_deref() != Some(root.as_str()) {

@@ -182,9 +182,9 @@ impl Builder {
             }
             let dir = dir_of(&path);
             // The enclosing programs, deepest first; the Dockerfile builds the
-            // first one its COPY sources are found in (`COPY src/ /app/src/`
-            // from `docker/x/Dockerfile` builds the repository root's program,
-            // not a test harness's package.json beside it).
+            // one most of its COPY sources are found in, the deepest of equals
+            // (`COPY src/ /app/src/` from `docker/x/Dockerfile` builds the
+            // repository root's program, not a test harness's package.json beside it).
             let mut enclosing: Vec<&String> = self
                 .units
                 .iter()
@@ -196,7 +196,7 @@ impl Builder {
                 dockerfile
                     .copies()
                     .into_iter()
-                    .filter(|source| !source.contains(['*', '?', '$']) && !matches!(*source, "." | "./"))
+                    .filter(|source| !source.contains(['*', '?', '$']) && !is_whole_context(source))
                     .filter(|source| exists(crate::scan::config::join(owner, source.trim_end_matches('/'))))
                     .count()
             };
@@ -337,7 +337,7 @@ pub(super) fn build_root(
     let programs: BTreeSet<&str> = dockerfile
         .copies()
         .into_iter()
-        .filter(|source| !matches!(*source, "" | "." | "*"))
+        .filter(|source| !is_whole_context(source))
         .filter_map(|source| {
             let path = crate::scan::config::join(context, source);
             // The program a copied path belongs to: the deepest manifest directory holding it.
@@ -354,10 +354,10 @@ pub(super) fn build_root(
     // No program among what it copies, but files of its own directory (a
     // proxy's config beside its Dockerfile, `COPY src/proxy/envoy.yaml …`):
     // what it builds is that directory's.
-    let copies_context = dockerfile.copies().iter().any(|source| matches!(*source, "" | "." | "*"));
+    let copies_context = dockerfile.copies().into_iter().any(is_whole_context);
     let copies_own_dir = || {
         !copies_context
-            && dockerfile.copies().into_iter().filter(|source| !matches!(*source, "" | "." | "*")).any(|source| {
+            && dockerfile.copies().into_iter().filter(|source| !is_whole_context(source)).any(|source| {
                 let path = crate::scan::config::join(context, source.trim_start_matches("./"));
                 path == dir || is_under(&path, dir)
             })
@@ -373,6 +373,11 @@ pub(super) fn build_root(
         [] if dir != context && (copies_own_dir() || copies_nothing()) => dir.to_owned(),
         _ => context.to_owned(),
     }
+}
+
+/// A COPY source that is the whole build context (`COPY . .`, `COPY * ./`).
+fn is_whole_context(source: &str) -> bool {
+    matches!(source, "" | "." | "*")
 }
 
 /// A command that rebuilds on every change (`bin/rails tailwindcss:watch`,
