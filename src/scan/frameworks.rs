@@ -175,6 +175,7 @@ mod tests {
         assert_eq!(name("bundle exec sidekiq -C config/sidekiq.yml"), Some(Some("sidekiq")));
         assert_eq!(name("bundle exec clockwork lib/clock.rb"), Some(Some("clockwork")));
         assert_eq!(name("php artisan queue:work redis"), Some(None));
+        assert_eq!(name("php artisan schedule:run"), Some(None));
         assert_eq!(name("bin/consume-events"), None);
         assert_eq!(name("bundle exec puma -C config/puma.rb"), None);
         assert_eq!(name("gunicorn app:app"), None);

@@ -1071,4 +1071,17 @@ pub static ALL: &[Case] = &[
             Expect::EnvReaders("RELAY_HOME", &["app"]),
         ],
     },
+    Case {
+        name: "an-image-built-outside-the-tree-runs-the-program-it-mounts",
+        files: &[
+            (
+                "docker-compose.yml",
+                "services:\n  laravel.test: &app\n    build:\n      context: ./vendor/laravel/sail/runtimes/8.4\n    ports: [\"80:80\"]\n    volumes:\n      - '.:/var/www/html'\n  laravel.cron:\n    <<: *app\n    command: 'php artisan schedule:run'\n",
+            ),
+            ("composer.json", "{\"name\": \"acme/crm\", \"require\": {\"laravel/framework\": \"^11.0\"}}\n"),
+            ("artisan", "#!/usr/bin/env php\n<?php\n$app = require_once __DIR__.'/bootstrap/app.php';\n"),
+            ("public/index.php", "<?php\n$app = require_once __DIR__.'/../bootstrap/app.php';\n"),
+        ],
+        expect: &[Expect::Services(&[("laravel.cron", ""), ("laravel.test", "")])],
+    },
 ];

@@ -218,12 +218,30 @@ impl Builder {
                 continue;
             }
             for (index, (_, compose)) in unit.compose.iter().enumerate() {
-                let Some(workdir) = compose.working_dir.as_deref() else { continue };
-                let mounted = compose.mounts.iter().find_map(|(source, target)| {
-                    let rest = workdir.strip_prefix(target.as_str())?;
-                    (rest.is_empty() || rest.starts_with('/'))
-                        .then(|| crate::scan::config::join(source, rest.trim_start_matches('/')))
-                });
+                let mounted = match compose.working_dir.as_deref() {
+                    Some(workdir) => compose.mounts.iter().find_map(|(source, target)| {
+                        let rest = workdir.strip_prefix(target.as_str())?;
+                        (rest.is_empty() || rest.starts_with('/'))
+                            .then(|| crate::scan::config::join(source, rest.trim_start_matches('/')))
+                    }),
+                    // An image built from outside the tree (a dependency's
+                    // runtime, `context: ./vendor/laravel/sail/runtimes/8.4`)
+                    // runs the program it mounts (`.:/var/www/html`), its
+                    // working directory set by that image.
+                    None if unit.dockerfile.is_none() => {
+                        let programs: Vec<&String> = compose
+                            .mounts
+                            .iter()
+                            .map(|(source, _)| source)
+                            .filter(|s| code_roots.contains(*s))
+                            .collect();
+                        match programs.as_slice() {
+                            [program] => Some((*program).clone()),
+                            _ => None,
+                        }
+                    }
+                    None => None,
+                };
                 if let Some(code) = mounted.filter(|code| code_roots.contains(code)) {
                     moves.push((root.clone(), index, code));
                 }
