@@ -390,18 +390,27 @@ fn find_image<'a>(list: &'a [External], image: &str) -> Option<&'a External> {
     };
     let mirrored = base.strip_prefix("bitnami/").filter(|rest| !rest.contains('/'));
     let last = base.rsplit('/').next().unwrap_or(&base);
+    // A distribution's image named after the system it packages, as its
+    // last word (`eventuateio/eventuate-kafka`, `acme/ftgo-mysql8`); never a
+    // tool for it, whose last word is the tool (`redis-exporter`, `kafka-ui`).
+    let last_word = last
+        .rsplit_once('-')
+        .map(|(_, word)| word.trim_end_matches(|c: char| c.is_ascii_digit()))
+        .filter(|word| !word.is_empty());
     best(list.iter().filter_map(|external| {
         let score = external
             .images
             .iter()
             .map(|known| {
                 if *known == base {
-                    3
+                    4
                 } else if known.contains('/') {
                     0
                 } else if mirrored == Some(known.as_str()) {
-                    2
+                    3
                 } else if last == known {
+                    2
+                } else if last_word == Some(known.as_str()) {
                     1
                 } else {
                     0
@@ -410,7 +419,7 @@ fn find_image<'a>(list: &'a [External], image: &str) -> Option<&'a External> {
             .max()
             .unwrap_or(0)
             // A mirror's image named after the system: `bitnami/mongodb`.
-            .max(if mirrored == Some(external.id.as_str()) { 2 } else { 0 });
+            .max(if mirrored == Some(external.id.as_str()) { 3 } else { 0 });
         (score > 0).then_some((score, external))
     }))
 }
@@ -737,6 +746,15 @@ mod tests {
             ("container-registry.oracle.com/database/free:latest", "oracle"),
             ("gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.11.0", "cloud-sql-proxy"),
             ("eclipse-mosquitto:2", "mqtt"),
+            // A distribution named after what it packages, by its last word.
+            ("eventuateio/eventuate-kafka:0.3.0", "kafka"),
+            ("acme/shop-mysql8:1", "mysql"),
+            ("ghcr.io/valkey-io/valkey:9.0.4-alpine", "redis"),
+            ("cnadiminti/dynamodb-local:2017", "dynamodb"),
+            // A mail catcher stands in for the SMTP server it replaces.
+            ("oryd/mailslurper:latest-smtps", "smtp"),
+            ("maildev/maildev:2.1.0", "smtp"),
+            ("axllent/mailpit", "smtp"),
         ] {
             assert_eq!(id(by_image(image)), Some(expected), "{image}");
         }
@@ -746,6 +764,10 @@ mod tests {
             "mcr.microsoft.com/dotnet/sdk:8.0",
             "python:3.12-slim",
             "bitnami/unknown-thing",
+            // A tool for a system is not the system.
+            "oliver006/redis_exporter",
+            "acme/redis-exporter",
+            "acme/kafka-ui-lite",
         ] {
             assert_eq!(id(by_image(image)), None, "{image}");
         }

@@ -1084,4 +1084,40 @@ pub static ALL: &[Case] = &[
         ],
         expect: &[Expect::Services(&[("laravel.cron", ""), ("laravel.test", "")])],
     },
+    Case {
+        name: "an-image-that-wraps-a-third-party-system-is-that-system",
+        files: &[
+            ("shop/requirements.txt", FASTAPI_REQUIREMENTS),
+            (
+                "shop/main.py",
+                "import os\nfrom fastapi import FastAPI\n\napp = FastAPI()\nDB = os.environ[\"DATABASE_URL\"]\nCACHE = os.environ[\"REDIS_URL\"]\n",
+            ),
+            ("shop/Dockerfile", "FROM python:3.12\nCOPY . /app\nCMD [\"uvicorn\", \"main:app\"]\n"),
+            // Inside the program's tree, the database's image: the engine with
+            // the schema baked in, taking nothing of the program's.
+            ("shop/db/Dockerfile", "FROM postgres:16\nCOPY schema.sql /docker-entrypoint-initdb.d/\n"),
+            ("shop/db/schema.sql", "CREATE TABLE accounts (id serial);\n"),
+            // Outside any program, a cache's image with its config.
+            ("cache/Dockerfile", "FROM redis:7\nCOPY redis.conf /usr/local/etc/redis/redis.conf\n"),
+            ("cache/redis.conf", "maxmemory 64mb\n"),
+            (
+                "k8s/shop.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shop\nspec:\n  template:\n    spec:\n      containers:\n        - name: shop\n          image: registry.example.com/acme/shop:1.0\n          env:\n            - name: DATABASE_URL\n              value: postgresql://shop@db:5432/shop\n            - name: REDIS_URL\n              value: redis://cache:6379\n",
+            ),
+            (
+                "k8s/db.yaml",
+                "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  template:\n    spec:\n      containers:\n        - name: postgres\n          image: registry.example.com/acme/db:1.0\n",
+            ),
+            (
+                "k8s/cache.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cache\nspec:\n  template:\n    spec:\n      containers:\n        - name: redis\n          image: registry.example.com/acme/cache:1.0\n",
+            ),
+        ],
+        expect: &[
+            Expect::Services(&[("shop", "shop")]),
+            Expect::Externals(&["postgres", "redis"]),
+            Expect::Connection("shop", "postgres"),
+            Expect::Connection("shop", "redis"),
+        ],
+    },
 ];

@@ -168,9 +168,9 @@ impl Builder {
             }
         }
         // Loose Dockerfiles: the unit a build already placed there, else the
-        // nearest enclosing program that has none (`src/main/docker/Dockerfile`
-        // builds its module); never a unit of their own, which would cut the
-        // module off from its entry point.
+        // enclosing program whose files it copies (`src/main/docker/Dockerfile`
+        // builds its module, which a unit of its own would cut off from its
+        // entry point); a unit of its own only when no program takes it.
         let paths: BTreeSet<&str> = files.iter().filter_map(|f| Some(f.entry.as_ref()?.path.as_str())).collect();
         let exists = |path: String| {
             paths.contains(path.as_str())
@@ -209,7 +209,11 @@ impl Builder {
                         best = Some((found, root));
                     }
                 }
-                best.map(|(_, root)| root.clone())
+                // An image of a third-party system (`FROM postgres` with a
+                // schema beside it) that takes nothing from the enclosing
+                // program is not that program's build: it is its own.
+                let wraps_external = dockerfile.final_from(None).is_some_and(|from| externals::by_image(from).is_some());
+                best.filter(|(found, _)| *found > 0 || !wraps_external).map(|(_, root)| root.clone())
             });
             // A Dockerfile that copies only another program's files (a code
             // generator under `src/currency/genproto/` copying `src/currency/proto`)
@@ -226,11 +230,22 @@ impl Builder {
                         })
                     })
             };
-            if let Some(root) = owner.filter(|root| root == dir || !takes_deeper_program(root))
-                && let Some(unit) = self.units.get_mut(&root)
-                && unit.dockerfile.is_none()
-            {
-                give_dockerfile(unit, &path, &dockerfile);
+            match owner {
+                Some(root) if root == dir || !takes_deeper_program(&root) => {
+                    if let Some(unit) = self.units.get_mut(&root)
+                        && unit.dockerfile.is_none()
+                    {
+                        give_dockerfile(unit, &path, &dockerfile);
+                    }
+                }
+                // No program encloses it: the directory builds an image of its
+                // own (a database image with its schema, a proxy with its
+                // config), which a deployment may run by the directory's name.
+                None => {
+                    let unit = self.units.entry(dir.to_owned()).or_insert_with(|| Unit::new(dir));
+                    give_dockerfile(unit, &path, &dockerfile);
+                }
+                Some(_) => {}
             }
         }
         self.inherit_cmake_packages();
