@@ -4,7 +4,8 @@
 //! `AddPostgres(…).AddDatabase("catalogdb")` and the like start systems;
 //! `.WithReference(x)` hands a resource's address to another (as
 //! `ConnectionStrings__x` or service discovery), and
-//! `.WithEnvironment("Name", x.GetEndpoint(…))` an endpoint under a name.
+//! `.WithEnvironment("Name", x.GetEndpoint(…))` an endpoint under a name,
+//! directly or through a variable (`var endpoint = x.GetEndpoint(…);`).
 //!
 //! Read by statements rather than with the C# grammar: the AppHost is a
 //! flat list of fluent chains, and relating a chain's calls to the variable
@@ -42,17 +43,22 @@ pub fn is_app_host(text: &str) -> bool {
 pub fn parse(text: &str) -> Vec<Resource> {
     let code = without_comments(text);
     let mut resources: Vec<Resource> = Vec::new();
+    let mut endpoints = Endpoints::new();
     let mut offset = 0;
     for statement in code.split_inclusive(';') {
         let start = offset + statement.len() - statement.trim_start().len();
         offset += statement.len();
         let line = code[..start].matches('\n').count() as u32 + 1;
-        read_statement(statement.trim(), line, &mut resources);
+        read_statement(statement.trim(), line, &mut resources, &mut endpoints);
     }
     resources
 }
 
-fn read_statement(statement: &str, line: u32, resources: &mut Vec<Resource>) {
+/// Variables that hold a resource's endpoint (`identityEndpoint` of
+/// `var identityEndpoint = identityApi.GetEndpoint("https");`) → the resource's variable.
+type Endpoints = std::collections::HashMap<String, String>;
+
+fn read_statement(statement: &str, line: u32, resources: &mut Vec<Resource>, endpoints: &mut Endpoints) {
     // `var x = …` or `IResourceBuilder<…> x = …`
     let (var, chain) = match statement.split_once('=') {
         Some((left, right)) if !left.contains('(') && !right.starts_with('=') => {
@@ -63,6 +69,13 @@ fn read_statement(statement: &str, line: u32, resources: &mut Vec<Resource>) {
     };
     let calls = calls(chain);
     let Some((receiver, _)) = calls.first() else { return };
+    if let (Some(var), [(_, call)]) = (&var, calls.as_slice())
+        && call.name == "GetEndpoint"
+        && resources.iter().any(|r| r.var.as_deref() == Some(receiver.as_str()))
+    {
+        endpoints.insert(var.clone(), receiver.clone());
+        return;
+    }
     let added = calls.iter().enumerate().find_map(|(i, (_, call))| {
         let method = call.name.strip_prefix("Add")?;
         let name = call.strings.first()?;
@@ -97,11 +110,18 @@ fn read_statement(statement: &str, line: u32, resources: &mut Vec<Resource>) {
     for (_, call) in &calls {
         match call.name.as_str() {
             "WithReference" => {
-                resource.references.extend(call.idents.first().cloned());
+                let referenced = call.idents.first().map(|ident| endpoints.get(ident).unwrap_or(ident));
+                resource.references.extend(referenced.cloned());
             }
             "WithEnvironment" => {
                 if let Some(name) = call.strings.first() {
-                    let endpoint = call.idents.first().filter(|_| call.text.contains("GetEndpoint")).cloned();
+                    let endpoint = call.idents.first().and_then(|ident| {
+                        if call.text.contains("GetEndpoint") {
+                            Some(ident.clone())
+                        } else {
+                            endpoints.get(ident).cloned()
+                        }
+                    });
                     resource.environment.push((name.clone(), endpoint, line));
                 }
             }
@@ -247,6 +267,18 @@ mod tests {
     use super::*;
 
     const APP_HOST: &str = "var builder = DistributedApplication.CreateBuilder(args);\n\nvar redis = builder.AddRedis(\"redis\");\nvar postgres = builder.AddPostgres(\"postgres\")\n    .WithImage(\"ankane/pgvector\");\nvar catalogDb = postgres.AddDatabase(\"catalogdb\");\n// var old = builder.AddProject<Projects.Old>(\"old\");\nvar identity = builder.AddProject<Projects.Identity_API>(\"identity-api\", launchProfileName)\n    .WithReference(catalogDb);\nvar catalog = builder.AddProject<Projects.Catalog_API>(\"catalog-api\")\n    .WithReference(redis).WaitFor(redis)\n    .WithReference(catalogDb)\n    .WithEnvironment(\"Identity__Url\", identity.GetEndpoint(\"https\"));\nbuilder.AddContainer(\"mail\", \"maildev/maildev\");\nidentity.WithEnvironment(\"CatalogClient\", catalog.GetEndpoint(\"http\"))\n    .WithEnvironment(\"Mode\", \"demo\");\nbuilder.Build().Run();\n";
+
+    #[test]
+    fn an_endpoint_kept_in_a_variable_names_its_resource() {
+        let resources = parse(
+            "var builder = DistributedApplication.CreateBuilder(args);\nvar identityApi = builder.AddProject<Projects.Identity_API>(\"identity-api\");\nvar identityEndpoint = identityApi.GetEndpoint(launchProfileName);\nvar url = \"http://example.com\";\nvar basket = builder.AddProject<Projects.Basket_API>(\"basket-api\")\n    .WithEnvironment(\"Identity__Url\", identityEndpoint)\n    .WithEnvironment(\"Other\", url);\nvar web = builder.AddProject<Projects.WebApp>(\"webapp\").WithReference(identityEndpoint);\n",
+        );
+        let basket = resources.iter().find(|r| r.name == "basket-api").expect("basket");
+        assert_eq!(basket.environment[0], ("Identity__Url".to_owned(), Some("identityApi".to_owned()), 5));
+        assert_eq!(basket.environment[1].1, None);
+        let web = resources.iter().find(|r| r.name == "webapp").expect("web");
+        assert_eq!(web.references, ["identityApi"]);
+    }
 
     #[test]
     fn reads_resources_references_and_endpoints() {
