@@ -1120,4 +1120,42 @@ pub static ALL: &[Case] = &[
             Expect::Connection("shop", "redis"),
         ],
     },
+    Case {
+        name: "an-image-holding-the-whole-context-runs-the-context-program",
+        files: &[
+            (
+                "compose.yaml",
+                "services:\n  server:\n    build: .\n    command: server\n    ports: [\"5000:5000\"]\n",
+            ),
+            ("requirements.txt", "flask\n"),
+            ("app.py", "from flask import Flask\n\napp = Flask(__name__)\n"),
+            // A builder stage compiles the frontend package; the image holds the whole context.
+            (
+                "Dockerfile",
+                "FROM node:20 AS frontend\nCOPY package.json /frontend/\nCOPY viz /frontend/viz\nRUN npm run build\nFROM python:3.12\nCOPY . /app\nCOPY --from=frontend /frontend/dist /app/dist\nCMD [\"flask\", \"run\"]\n",
+            ),
+            ("package.json", "{\"name\": \"site\", \"workspaces\": [\"viz\"], \"devDependencies\": {\"webpack\": \"5\"}}\n"),
+            ("viz/package.json", "{\"name\": \"@acme/viz\", \"main\": \"lib/index.js\", \"dependencies\": {\"react\": \"18\"}}\n"),
+            ("viz/src/index.js", "export const chart = () => null;\n"),
+        ],
+        expect: &[Expect::Services(&[("server", "")])],
+    },
+    Case {
+        name: "a-service-named-again-in-another-compose-file-is-the-same-service",
+        files: &[
+            (
+                "compose.yaml",
+                "services:\n  web:\n    build: .\n    ports: [\"8000:8000\"]\n  worker:\n    build: .\n    command: celery -A app worker --loglevel debug\n",
+            ),
+            // The CI file runs the same build, its commands spelt otherwise.
+            (
+                "ci/compose.yaml",
+                "services:\n  web:\n    build: ..\n    ports: [\"8000:8000\"]\n  worker:\n    build: ..\n    command: celery -A app worker\n  e2e:\n    image: cypress/included:13\n",
+            ),
+            ("requirements.txt", "fastapi\ncelery\n"),
+            ("main.py", "from fastapi import FastAPI\n\napp = FastAPI()\n"),
+            ("Dockerfile", "FROM python:3.12\nCOPY . /app\nCMD [\"uvicorn\", \"main:app\"]\n"),
+        ],
+        expect: &[Expect::Services(&[("web", ""), ("worker", "")])],
+    },
 ];

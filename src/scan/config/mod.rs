@@ -280,6 +280,12 @@ impl Dockerfile {
     pub fn copies(&self) -> Vec<&str> {
         self.stages.iter().flat_map(|s| s.copies.iter().map(String::as_str)).collect()
     }
+
+    /// The context paths the built image itself holds: those its own stages
+    /// copy in, not what a builder stage compiles and leaves behind.
+    pub fn image_copies(&self, target: Option<&str>) -> Vec<&str> {
+        self.lineage(target).iter().flat_map(|s| s.copies.iter().map(String::as_str)).collect()
+    }
 }
 
 /// What one configuration file says.

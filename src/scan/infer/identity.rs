@@ -298,6 +298,19 @@ impl Builder {
                 names.extend(compose_names(compose));
                 continue;
             }
+            // The same name in another compose file of this build (a CI or
+            // production file beside the development one, its command spelt
+            // otherwise) is the same service in another environment.
+            if let Some((known, names)) =
+                services.iter_mut().skip(1).find(|(s, _)| s.id == sanitize(&compose.name) && s.kind == *kind)
+            {
+                known.ports.extend(&compose.ports);
+                known.ports.sort_unstable();
+                known.ports.dedup();
+                known.evidence.push(evidence(path, compose.line, "compose.service"));
+                names.extend(compose_names(compose));
+                continue;
+            }
             let mut ports: BTreeSet<u16> = compose.ports.iter().copied().collect();
             ports.extend(env_port(compose.environment.iter().map(|(_, e)| e)));
             let framework = if *kind == ServiceKind::Worker {

@@ -383,8 +383,12 @@ pub(super) fn build_root(
     // running the context's code through a mounted script is not).
     let copies_nothing =
         || dockerfile.copies().is_empty() && dockerfile.final_from(None).and_then(externals::by_image).is_some();
+    // An image that holds the whole context runs the context's program,
+    // whatever its builder stages compile on the side (a frontend package
+    // built into assets by a `node` stage, then `COPY . /app`).
+    let image_holds_context = dockerfile.image_copies(None).into_iter().any(is_whole_context);
     match programs.into_iter().collect::<Vec<_>>().as_slice() {
-        [only] => (*only).to_owned(),
+        [only] if !image_holds_context => (*only).to_owned(),
         [] if dir != context && (copies_own_dir() || copies_nothing()) => dir.to_owned(),
         _ => context.to_owned(),
     }
