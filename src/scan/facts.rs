@@ -57,6 +57,16 @@ pub enum FactKind {
     /// `secretstores`) through the Dapr client; the tree's components of
     /// that block say which system serves it.
     DaprUse { block: String },
+    /// A name that holds the env record itself (`const env = process.env`,
+    /// `env = withSecrets(process.env)`); `default` for a module's default
+    /// export (`export default process.env`).
+    EnvRecord { binding: String },
+    /// A name an import binds in this file to what another module exports
+    /// (`import env from "./environment"`: `env` ← `default` of `./environment`).
+    ImportBinding { binding: String, module: String, exported: String },
+    /// An env-shaped member read through a name (`env.DATABASE_URL`,
+    /// `const { PORT } = env`): a read when the name holds the env record.
+    Member { object: String, name: String },
 }
 
 /// A label from the scanner's own tables. (An alias, so that serde does

@@ -43,7 +43,8 @@ const JS_RULES: &[(&str, &str)] = rules![
     "javascript" / "imports.scm",
     "javascript" / "clients.scm",
     "javascript" / "wrappers.scm",
-    "javascript" / "calls.scm"
+    "javascript" / "calls.scm",
+    "javascript" / "records.scm"
 ];
 
 pub static JAVASCRIPT: ParsedLanguage = ParsedLanguage {

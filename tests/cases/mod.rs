@@ -1158,4 +1158,31 @@ pub static ALL: &[Case] = &[
         ],
         expect: &[Expect::Services(&[("web", ""), ("worker", "")])],
     },
+    Case {
+        name: "the-env-record-under-another-name-is-read-through-it",
+        files: &[
+            ("package.json", EXPRESS_PACKAGE),
+            ("server.js", EXPRESS_SERVER),
+            (
+                "src/utils/environment.ts",
+                "export function withSecrets(env: Record<string, string | undefined>) {\n  return env;\n}\nexport default withSecrets(process.env);\n",
+            ),
+            (
+                "src/env.ts",
+                "import environment from \"./utils/environment\";\nimport { Colors } from \"./colors\";\nexport const smtp = environment.SMTP_HOST;\nexport const red = Colors.DARK_RED;\n",
+            ),
+            (
+                "plugins/slack/env.ts",
+                "import environment from \"@app/utils/environment\";\nexport const { SLACK_KEY } = environment;\n",
+            ),
+            ("src/local.ts", "const env = process.env;\nexport const port = env.METRICS_PORT;\n"),
+            ("src/colors.ts", "export const Colors = { DARK_RED: \"#800\" };\n"),
+        ],
+        expect: &[
+            Expect::EnvReaders("SMTP_HOST", &["web"]),
+            Expect::EnvReaders("SLACK_KEY", &["web"]),
+            Expect::EnvReaders("METRICS_PORT", &["web"]),
+            Expect::NoEnv("DARK_RED"),
+        ],
+    },
 ];

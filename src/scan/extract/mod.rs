@@ -228,6 +228,17 @@ fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '
         Category::Dapr => FactKind::DaprUse { block: rules::framework_of(rule).to_owned() },
         Category::EnvArg => return Some(Found::ReadByParameter(values.param?, line)),
         Category::Call => FactKind::Call { function: values.function?, name: values.name.filter(|n| is_env_name(n))? },
+        Category::EnvRecord => FactKind::EnvRecord { binding: values.function.unwrap_or_else(|| "default".to_owned()) },
+        Category::Binding => {
+            let exported = values.param.unwrap_or_else(|| "default".to_owned());
+            // Only a module of the project's own can hand over its env record:
+            // a relative path, or one under a path alias (`@server/…`, `~/…`, `#lib/…`).
+            let module = values.module.filter(|m| {
+                m.starts_with("./") || m.starts_with("../") || (m.starts_with(['@', '~', '#']) && m.contains('/'))
+            })?;
+            FactKind::ImportBinding { binding: values.function.unwrap_or_else(|| exported.clone()), module, exported }
+        }
+        Category::Member => FactKind::Member { object: values.function?, name: values.name.filter(|n| is_env_name(n))? },
     };
     Some(Found::Fact(Fact { line, rule, kind }))
 }

@@ -32,6 +32,12 @@ pub enum Category {
     Call,
     /// A use of a Dapr building block (`<lang>.dapr.<block>`).
     Dapr,
+    /// A name bound to the env record (`const env = process.env`).
+    EnvRecord,
+    /// A name bound by an import (`import env from "./environment"`).
+    Binding,
+    /// An env-shaped member read through a name (`env.DATABASE_URL`).
+    Member,
 }
 
 impl Category {
@@ -50,6 +56,9 @@ impl Category {
             "envarg" => Category::EnvArg,
             "call" => Category::Call,
             "dapr" => Category::Dapr,
+            "envrecord" => Category::EnvRecord,
+            "binding" => Category::Binding,
+            "member" => Category::Member,
             _ => return None,
         })
     }

@@ -8,10 +8,13 @@ use crate::scan::lang::{self, Detected};
 /// Calls with env-shaped literals are left out: they are reads only when
 /// inference finds the function is a wrapper (see `all_facts_of`).
 pub(crate) fn facts_of(file_name: &str, source: &str) -> Vec<String> {
-    all_facts_of(file_name, source).into_iter().filter(|f| !f.contains(".call.")).collect()
+    all_facts_of(file_name, source)
+        .into_iter()
+        .filter(|f| !f.contains(".call.") && !f.contains(".member.") && !f.contains(".binding."))
+        .collect()
 }
 
-/// Every fact of `source`, calls included.
+/// Every fact of `source`, calls, member reads and import bindings included.
 pub(crate) fn all_facts_of(file_name: &str, source: &str) -> Vec<String> {
     let Some(Detected::Parsed(language)) = lang::detect(file_name) else { panic!("{file_name} is not parsed") };
     assert!(worth_parsing(language, source), "prefilter rejected {file_name}");
@@ -35,6 +38,9 @@ pub(crate) fn all_facts_of(file_name: &str, source: &str) -> Vec<String> {
                 FactKind::EnvWrapper { function } => function,
                 FactKind::DaprUse { block } => block,
                 FactKind::Call { function, name } => format!("{function}({name})"),
+                FactKind::EnvRecord { binding } => binding,
+                FactKind::ImportBinding { binding, module, exported } => format!("{binding}={exported}@{module}"),
+                FactKind::Member { object, name } => format!("{object}.{name}"),
             };
             format!("{}:{} {value}", fact.line, fact.rule)
         })
@@ -314,6 +320,29 @@ DEBUG = flag("DEBUG")
     ] {
         assert!(facts.contains(&expected.to_owned()), "{expected} in {facts:?}");
     }
+}
+
+#[test]
+fn the_env_record_under_another_name() {
+    let module = "export default withSecrets(process.env);\n";
+    assert!(all_facts_of("environment.ts", module).contains(&"1:js.envrecord.default-export default".to_owned()));
+    let plain = "export default process.env;\n";
+    assert!(all_facts_of("environment.js", plain).contains(&"1:js.envrecord.default-export default".to_owned()));
+    let user = "import environment from \"./environment\";\nimport { env as e, other } from \"@lib/config\";\nimport express from \"express\";\nconst local = { ...process.env };\nconst { PORT, HOST: host } = local;\nexport const smtp = environment.SMTP_HOST;\nexport const x = this.fieldName;\n";
+    let facts = all_facts_of("server.ts", user);
+    for expected in [
+        "1:js.binding.default-import environment=default@./environment",
+        "2:js.binding.named-import e=env@@lib/config",
+        "2:js.binding.named-import other=other@@lib/config",
+        "4:js.envrecord.alias local",
+        "5:js.member.destructure local.PORT",
+        "5:js.member.destructure local.HOST",
+        "6:js.member.env-shaped environment.SMTP_HOST",
+    ] {
+        assert!(facts.contains(&expected.to_owned()), "{expected} in {facts:?}");
+    }
+    // A package's import binds nothing the tree could hand over.
+    assert!(!facts.iter().any(|f| f.contains("express")), "{facts:?}");
 }
 
 /// A literal fallback of a read is kept only as an address; a secret-looking one is dropped.

@@ -93,7 +93,7 @@ impl Builder {
                             found.push((to, None, ConnectionKind::Sdk, here.clone()));
                         }
                     }
-                    FactKind::EnvRead { .. } | FactKind::Call { .. } => {
+                    FactKind::EnvRead { .. } | FactKind::Call { .. } | FactKind::Member { .. } => {
                         let Some(name) = self.env_read_of(file, fact) else { continue };
                         if let Some(external) = externals::by_env_name(name) {
                             found.push((external.id.clone(), Some(name.to_owned()), ConnectionKind::Env, here.clone()));

@@ -69,6 +69,7 @@ impl Builder {
                 match (&fact.kind, self.env_read_of(file, fact)) {
                     (FactKind::EnvRead { default, .. }, Some(name)) => read(name, fact.line, fact.rule, *default),
                     (FactKind::Call { .. }, Some(name)) => read(name, fact.line, wrapper_rule(fact.rule), false),
+                    (FactKind::Member { .. }, Some(name)) => read(name, fact.line, fact.rule, false),
                     _ => {}
                 }
             }

@@ -102,6 +102,7 @@ pub fn infer(files: &[Processed]) -> Inferred {
     builder.link_libraries();
     builder.link_go_packages(files);
     builder.find_env_wrappers(files);
+    builder.find_env_records(files);
     let env_vars = builder.env_vars(files);
     builder.connect(files);
     let mut services: Vec<Service> = builder.services.into_iter().chain(builder.externals.into_values()).collect();
@@ -133,6 +134,8 @@ struct Builder {
     config_clients: Vec<String>,
     /// Functions that read the env var their first parameter names: (ecosystem, name).
     env_wrappers: BTreeSet<(String, String)>,
+    /// Per file, the names that hold the env record there (see `find_env_records`).
+    env_records: BTreeMap<String, BTreeSet<String>>,
     /// Directories of shared Go packages → the programs that import them, directly or not.
     package_users: BTreeMap<String, BTreeSet<String>>,
 }
