@@ -831,6 +831,10 @@ mod tests {
             ("hex", "postgrex", "postgres"),
             ("pub", "firebase_messaging", "firebase"),
             ("cmake", "hiredis", "redis"),
+            // Spring Cloud Bus and Stream reach their broker through a starter.
+            ("maven", "org.springframework.cloud:spring-cloud-starter-bus-amqp", "rabbitmq"),
+            ("maven", "org.springframework.cloud:spring-cloud-starter-bus-kafka", "kafka"),
+            ("maven", "com.google.cloud:google-cloud-kms", "google-cloud-kms"),
         ] {
             assert!(ECOSYSTEMS.contains(&ecosystem));
             assert_eq!(id(by_package(ecosystem, package)), Some(expected), "{ecosystem} {package}");
