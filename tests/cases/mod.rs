@@ -1185,4 +1185,28 @@ pub static ALL: &[Case] = &[
             Expect::NoEnv("DARK_RED"),
         ],
     },
+    Case {
+        name: "a-build-of-no-program-named-after-a-known-system-is-that-system",
+        files: &[
+            (
+                "compose.yaml",
+                "services:\n  api:\n    build: ./api\n    depends_on: [firestore]\n  firestore:\n    build: ./docker/firestore-emulator\n    ports: [\"8787:8787\"]\n  firestore-component-tests:\n    build: ./docker/firestore-emulator\n",
+            ),
+            ("api/requirements.txt", FASTAPI_REQUIREMENTS),
+            ("api/main.py", FASTAPI_MAIN),
+            ("api/Dockerfile", "FROM python:3.12\nCOPY . /app\n"),
+            // An emulator: a plain base image, the tool installed, its config copied in.
+            (
+                "docker/firestore-emulator/Dockerfile",
+                "FROM node:20-alpine\nRUN npm install -g firebase-tools\nCOPY firebase.json .\nCOPY start.sh .\nENTRYPOINT [\"./start.sh\"]\n",
+            ),
+            ("docker/firestore-emulator/firebase.json", "{\"emulators\": {\"firestore\": {\"port\": 8787}}}\n"),
+            ("docker/firestore-emulator/start.sh", "#!/bin/sh\nexec firebase emulators:start\n"),
+        ],
+        expect: &[
+            Expect::Services(&[("api", "api")]),
+            Expect::Externals(&["firestore"]),
+            Expect::Connection("api", "firestore"),
+        ],
+    },
 ];

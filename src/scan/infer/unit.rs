@@ -81,12 +81,25 @@ impl Unit {
     /// image (`FROM prom/prometheus` plus config): that system, not ours.
     /// A proxy with routes of its own (an Envoy or nginx gateway) is ours:
     /// its routing is the system's design, written in config.
+    ///
+    /// Built from a plain base image instead (`FROM node` plus
+    /// `npm install -g firebase-tools`, an emulator), such a directory is
+    /// the known system its every deployment is named after (`firestore:`).
     pub(super) fn wrapped_external(&self) -> Option<&'static externals::External> {
         let (_, dockerfile) = self.dockerfile.as_ref()?;
         if !self.manifests.is_empty() || !self.frameworks.is_empty() || !self.entry_points.is_empty() || self.routes {
             return None;
         }
-        externals::by_image(dockerfile.final_from(None)?)
+        if let Some(external) = externals::by_image(dockerfile.final_from(None)?) {
+            return Some(external);
+        }
+        // `firestore`, or `firestore-component-tests` of a test setup.
+        let named = |name: &str| {
+            externals::by_id(name).or_else(|| externals::by_id(name.split(['-', '_']).next().unwrap_or(name)))
+        };
+        let mut names = self.compose.iter().map(|(_, c)| &c.name).chain(self.workloads.iter().map(|(_, w)| &w.name));
+        let first = named(names.next()?)?;
+        names.all(|name| named(name).is_some_and(|e| std::ptr::eq(e, first))).then_some(first)
     }
 }
 
