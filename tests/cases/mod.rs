@@ -1209,4 +1209,20 @@ pub static ALL: &[Case] = &[
             Expect::Connection("api", "firestore"),
         ],
     },
+    Case {
+        name: "a-workload-named-by-a-shortening-of-the-program-runs-it",
+        files: &[
+            (
+                "package.json",
+                "{\"name\": \"acme-storefront\", \"scripts\": {\"start\": \"node server.js\"}, \"dependencies\": {\"express\": \"4\"}}\n",
+            ),
+            ("server.js", EXPRESS_SERVER),
+            // Built by a buildpack, not a Dockerfile: the manifest names only its image.
+            (
+                "k8s/storefront.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: storefront\nspec:\n  template:\n    spec:\n      containers:\n        - name: workload\n          image: registry.example.com/storefront:1.0\n          ports:\n            - containerPort: 3000\n",
+            ),
+        ],
+        expect: &[Expect::Services(&[("storefront", "")]), Expect::Externals(&[])],
+    },
 ];

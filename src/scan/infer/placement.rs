@@ -35,6 +35,13 @@ impl Builder {
         let mut best: Option<(usize, &str)> = None;
         for (root, unit) in &self.units {
             let segments: Vec<&str> = root.split('/').collect();
+            // What the program calls itself (`spring-petclinic`, `@acme/cart`).
+            let manifest_names: Vec<&str> = unit
+                .manifests
+                .iter()
+                .filter_map(|(_, m)| m.name.as_deref())
+                .map(|n| n.rsplit(['/', ':']).next().unwrap_or(n))
+                .collect();
             let score = names.iter().filter_map(|name| {
                 if unit.compose.iter().any(|(_, c)| &c.name == name) || unit.aliases.contains(name) {
                     return Some(3);
@@ -42,7 +49,9 @@ impl Builder {
                 match segments.iter().rposition(|s| s == name) {
                     Some(i) if i + 1 == segments.len() => Some(2),
                     Some(_) => Some(1),
-                    None => None,
+                    // The program's own name, or a shortening of it
+                    // (`petclinic` deploys `spring-petclinic`).
+                    None => manifest_names.iter().any(|m| *m == name || names_one_of_its_words(m, name)).then_some(1),
                 }
             });
             if let Some(score) = score.max()
@@ -252,4 +261,10 @@ impl Builder {
             self.units.get_mut(&to).expect("exists").compose.push(entry);
         }
     }
+}
+
+/// Whether `short` is a whole word of `name` of some length (`petclinic` of
+/// `spring-petclinic`), not a fragment of one or a generic word (`api`).
+fn names_one_of_its_words(name: &str, short: &str) -> bool {
+    short.len() >= 5 && name.split(['-', '_', '.']).any(|word| word == short)
 }
