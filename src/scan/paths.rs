@@ -96,7 +96,9 @@ pub fn is_build_script(path: &str) -> bool {
 
 /// `tests/`, `__tests__/`, and `integration_tests/`, `unit_test/`, `lang_tests/`…
 fn is_test_dir(dir: &str) -> bool {
-    TEST_DIRS.contains(&dir) || dir.ends_with("_tests") || dir.ends_with("_test")
+    TEST_DIRS.contains(&dir)
+        || ["_tests", "_test", "-tests", "-test"].iter().any(|suffix| dir.ends_with(suffix))
+        || dir.strip_prefix("integration").is_some_and(|rest| matches!(rest, "test" | "tests"))
 }
 
 fn is_test_file(name: &str) -> bool {
@@ -220,6 +222,8 @@ mod tests {
         assert!(is_excluded("src/scan/lang_tests/rust.rs"));
         assert!(is_excluded("src/extract/tests.rs"));
         assert!(is_excluded("integration_tests/api.go"));
+        assert!(is_excluded("integration-tests/api.go"));
+        assert!(is_excluded("oryx/watcherx/integrationtest/main.go"));
         assert!(!is_excluded("src/latest/api.go"));
         assert!(!is_excluded("backend/app/main.py"));
         assert!(is_entry_point("python", "svc/app.py", ""));

@@ -106,7 +106,10 @@ pub fn go_mod(text: &str) -> Manifest {
     let mut m = manifest("go");
     let mut in_block = false;
     for (i, line) in text.lines().enumerate() {
-        let line = line.split("//").next().unwrap_or("").trim();
+        let (line, comment) = line.split_once("//").unwrap_or((line, ""));
+        let line = line.trim();
+        // `// indirect`: a module only its dependencies import, never this code.
+        let indirect = comment.trim() == "indirect" || comment.trim_start().starts_with("indirect;");
         if let Some(module) = line.strip_prefix("module ") {
             m.name = Some(module.trim().to_owned());
         } else if line.starts_with("require (") {
@@ -115,6 +118,7 @@ pub fn go_mod(text: &str) -> Manifest {
             in_block = false;
         } else if let Some(path) = line.strip_prefix("require ").or(in_block.then_some(line))
             && let Some(path) = path.split_whitespace().next().filter(|p| !p.is_empty())
+            && !indirect
         {
             m.dependencies.push(Dependency { name: path.to_owned(), line: i as u32 + 1 });
         }
@@ -709,7 +713,7 @@ mod tests {
             [("flask", 2), ("redis", 4)]
         );
         let go = go_mod(
-            "module example.com/app\n\nrequire (\n\tgithub.com/lib/pq v1.10.9\n)\nrequire github.com/gin-gonic/gin v1.9.0\n",
+            "module example.com/app\n\nrequire (\n\tgithub.com/lib/pq v1.10.9\n\tgo.mongodb.org/mongo-driver v1.17.7 // indirect\n)\nrequire github.com/gin-gonic/gin v1.9.0\n",
         );
         assert_eq!(go.name.as_deref(), Some("example.com/app"));
         assert_eq!(
