@@ -603,7 +603,10 @@ mod tests {
         assert!(image_names("${IMAGE}:${TAG}").is_empty());
         assert!(is_utility_image("python:3.12-slim") && is_utility_image("docker.io/library/alpine"));
         assert!(!is_utility_image("postgres:16") && !is_utility_image("acme/python-api"));
-        assert!(is_utility_image("gcr.io/google.com/cloudsdktool/cloud-sdk:emulators") && is_utility_image("minio/mc:latest"));
+        assert!(
+            is_utility_image("gcr.io/google.com/cloudsdktool/cloud-sdk:emulators")
+                && is_utility_image("minio/mc:latest")
+        );
         assert_eq!(host_of("user:pw@db.example.com:5432/x"), "db.example.com");
     }
 

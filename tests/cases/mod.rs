@@ -1123,10 +1123,7 @@ pub static ALL: &[Case] = &[
     Case {
         name: "an-image-holding-the-whole-context-runs-the-context-program",
         files: &[
-            (
-                "compose.yaml",
-                "services:\n  server:\n    build: .\n    command: server\n    ports: [\"5000:5000\"]\n",
-            ),
+            ("compose.yaml", "services:\n  server:\n    build: .\n    command: server\n    ports: [\"5000:5000\"]\n"),
             ("requirements.txt", "flask\n"),
             ("app.py", "from flask import Flask\n\napp = Flask(__name__)\n"),
             // A builder stage compiles the frontend package; the image holds the whole context.
@@ -1134,8 +1131,14 @@ pub static ALL: &[Case] = &[
                 "Dockerfile",
                 "FROM node:20 AS frontend\nCOPY package.json /frontend/\nCOPY viz /frontend/viz\nRUN npm run build\nFROM python:3.12\nCOPY . /app\nCOPY --from=frontend /frontend/dist /app/dist\nCMD [\"flask\", \"run\"]\n",
             ),
-            ("package.json", "{\"name\": \"site\", \"workspaces\": [\"viz\"], \"devDependencies\": {\"webpack\": \"5\"}}\n"),
-            ("viz/package.json", "{\"name\": \"@acme/viz\", \"main\": \"lib/index.js\", \"dependencies\": {\"react\": \"18\"}}\n"),
+            (
+                "package.json",
+                "{\"name\": \"site\", \"workspaces\": [\"viz\"], \"devDependencies\": {\"webpack\": \"5\"}}\n",
+            ),
+            (
+                "viz/package.json",
+                "{\"name\": \"@acme/viz\", \"main\": \"lib/index.js\", \"dependencies\": {\"react\": \"18\"}}\n",
+            ),
             ("viz/src/index.js", "export const chart = () => null;\n"),
         ],
         expect: &[Expect::Services(&[("server", "")])],

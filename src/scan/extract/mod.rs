@@ -238,7 +238,9 @@ fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '
             })?;
             FactKind::ImportBinding { binding: values.function.unwrap_or_else(|| exported.clone()), module, exported }
         }
-        Category::Member => FactKind::Member { object: values.function?, name: values.name.filter(|n| is_env_name(n))? },
+        Category::Member => {
+            FactKind::Member { object: values.function?, name: values.name.filter(|n| is_env_name(n))? }
+        }
     };
     Some(Found::Fact(Fact { line, rule, kind }))
 }

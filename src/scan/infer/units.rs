@@ -212,7 +212,8 @@ impl Builder {
                 // An image of a third-party system (`FROM postgres` with a
                 // schema beside it) that takes nothing from the enclosing
                 // program is not that program's build: it is its own.
-                let wraps_external = dockerfile.final_from(None).is_some_and(|from| externals::by_image(from).is_some());
+                let wraps_external =
+                    dockerfile.final_from(None).is_some_and(|from| externals::by_image(from).is_some());
                 best.filter(|(found, _)| *found > 0 || !wraps_external).map(|(_, root)| root.clone())
             });
             // A Dockerfile that copies only another program's files (a code

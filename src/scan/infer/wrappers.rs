@@ -140,13 +140,19 @@ mod tests {
     fn relative_imports_resolve_as_node_does() {
         let files: BTreeSet<&str> = ["server/utils/environment.ts", "lib/env/index.js", "config.mjs"].into();
         assert_eq!(resolve_module("server", "./utils/environment", &files), Some("server/utils/environment.ts"));
-        assert_eq!(resolve_module("server/a/b", "../../utils/environment.ts", &files), Some("server/utils/environment.ts"));
+        assert_eq!(
+            resolve_module("server/a/b", "../../utils/environment.ts", &files),
+            Some("server/utils/environment.ts")
+        );
         assert_eq!(resolve_module("lib", "./env", &files), Some("lib/env/index.js"));
         assert_eq!(resolve_module("", "./config", &files), Some("config.mjs"));
         assert_eq!(resolve_module("", "../config", &files), None);
         assert_eq!(resolve_module("server", "./missing", &files), None);
         // Under a path alias, by the rest of the path.
-        assert_eq!(resolve_module("plugins/x", "@server/utils/environment", &files), Some("server/utils/environment.ts"));
+        assert_eq!(
+            resolve_module("plugins/x", "@server/utils/environment", &files),
+            Some("server/utils/environment.ts")
+        );
         assert_eq!(resolve_module("web", "~/env", &files), Some("lib/env/index.js"));
         assert_eq!(resolve_module("web", "@aws-sdk/client-s3", &files), None);
     }
