@@ -590,6 +590,7 @@ mod tests {
         assert_eq!(id(by_image("myorg/backend:1")), None);
         assert_eq!(id(by_url("postgresql+asyncpg://u:p@db:5432/app")), Some("postgres"));
         assert_eq!(id(by_url("https://abc.supabase.co")), Some("supabase"));
+        assert_eq!(id(by_url("https://ws.audioscrobbler.com/2.0/")), Some("lastfm"));
         // An avatar URL written into pages is loaded by the browser, not called.
         assert_eq!(id(by_url("https://www.gravatar.com/avatar/0bc83cb571cd1c50ba6f3e8a78ef1346")), None);
         assert_eq!(id(by_env_name("STRIPE_SECRET_KEY")), Some("stripe"));
