@@ -288,27 +288,26 @@ impl Builder {
         let same_program = |c: &ComposeService, kind: ServiceKind| {
             kind == main_kind && main_compose.is_some_and(|(_, m)| m.dockerfile == c.dockerfile) && own_dockerfile(c)
         };
+        // Another compose entry of a service already made: its ports, evidence and names join it.
+        let absorb = |(service, names): &mut (Service, Vec<(String, String)>), path: &str, compose: &ComposeService| {
+            service.ports.extend(&compose.ports);
+            service.ports.sort_unstable();
+            service.ports.dedup();
+            service.evidence.push(evidence(path, compose.line, "compose.service"));
+            names.extend(compose_names(compose));
+        };
         for (path, compose, kind) in others {
             if same_program(compose, *kind) {
-                let (main, names) = &mut services[0];
-                main.ports.extend(&compose.ports);
-                main.ports.sort_unstable();
-                main.ports.dedup();
-                main.evidence.push(evidence(path, compose.line, "compose.service"));
-                names.extend(compose_names(compose));
+                absorb(&mut services[0], path, compose);
                 continue;
             }
             // The same name in another compose file of this build (a CI or
             // production file beside the development one, its command spelt
             // otherwise) is the same service in another environment.
-            if let Some((known, names)) =
+            if let Some(known) =
                 services.iter_mut().skip(1).find(|(s, _)| s.id == sanitize(&compose.name) && s.kind == *kind)
             {
-                known.ports.extend(&compose.ports);
-                known.ports.sort_unstable();
-                known.ports.dedup();
-                known.evidence.push(evidence(path, compose.line, "compose.service"));
-                names.extend(compose_names(compose));
+                absorb(known, path, compose);
                 continue;
             }
             let mut ports: BTreeSet<u16> = compose.ports.iter().copied().collect();

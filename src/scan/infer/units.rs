@@ -212,8 +212,7 @@ impl Builder {
                 // An image of a third-party system (`FROM postgres` with a
                 // schema beside it) that takes nothing from the enclosing
                 // program is not that program's build: it is its own.
-                let wraps_external =
-                    dockerfile.final_from(None).is_some_and(|from| externals::by_image(from).is_some());
+                let wraps_external = known_system_image(&dockerfile).is_some();
                 best.filter(|(found, _)| *found > 0 || !wraps_external).map(|(_, root)| root.clone())
             });
             // A Dockerfile that copies only another program's files (a code
@@ -382,8 +381,7 @@ pub(super) fn build_root(
     // (`FROM apache/kafka` plus downloads) is made in its own directory: that
     // system, not the context's program (a runtime image such as `python`
     // running the context's code through a mounted script is not).
-    let copies_nothing =
-        || dockerfile.copies().is_empty() && dockerfile.final_from(None).and_then(externals::by_image).is_some();
+    let copies_nothing = || dockerfile.copies().is_empty() && known_system_image(dockerfile).is_some();
     // An image that holds the whole context runs the context's program,
     // whatever its builder stages compile on the side (a frontend package
     // built into assets by a `node` stage, then `COPY . /app`).
@@ -393,6 +391,11 @@ pub(super) fn build_root(
         [] if dir != context && (copies_own_dir() || copies_nothing()) => dir.to_owned(),
         _ => context.to_owned(),
     }
+}
+
+/// The known system the image is made from (`FROM postgres:16`), if any.
+fn known_system_image(dockerfile: &Dockerfile) -> Option<&'static externals::External> {
+    dockerfile.final_from(None).and_then(externals::by_image)
 }
 
 /// A COPY source that is the whole build context (`COPY . .`, `COPY * ./`).

@@ -101,16 +101,19 @@ fn ecosystem_of(file: &Processed) -> Option<&'static str> {
 fn resolve_module<'a>(dir: &str, module: &str, files: &BTreeSet<&'a str>) -> Option<&'a str> {
     if !module.starts_with('.') {
         let (_, rest) = module.split_once('/')?;
+        let under = format!("/{rest}");
         let mut found = files.iter().filter(|file| {
-            let stem = strip_script_extension(file);
+            let stem = SCRIPT_EXTENSIONS.iter().find_map(|ext| file.strip_suffix(ext)).unwrap_or(file);
             let stem = stem.strip_suffix("/index").unwrap_or(stem);
-            stem == rest || stem.ends_with(&format!("/{rest}"))
+            stem == rest || stem.ends_with(&under)
         });
         return match (found.next(), found.next()) {
             (Some(only), None) => Some(only),
             _ => None,
         };
     }
+    // Joined here rather than with `config::join`, which stops at the root:
+    // a path that climbs out of the tree names no file of it.
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
     for segment in module.split('/') {
         match segment {
@@ -122,15 +125,13 @@ fn resolve_module<'a>(dir: &str, module: &str, files: &BTreeSet<&'a str>) -> Opt
         }
     }
     let base = parts.join("/");
-    const EXTENSIONS: [&str; 7] = ["", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs"];
-    let direct = EXTENSIONS.iter().map(|ext| format!("{base}{ext}"));
-    let index = EXTENSIONS[1..].iter().map(|ext| format!("{base}/index{ext}"));
+    let direct = std::iter::once(base.clone()).chain(SCRIPT_EXTENSIONS.iter().map(|ext| format!("{base}{ext}")));
+    let index = SCRIPT_EXTENSIONS.iter().map(|ext| format!("{base}/index{ext}"));
     direct.chain(index).find_map(|candidate| files.get(candidate.as_str()).copied())
 }
 
-fn strip_script_extension(path: &str) -> &str {
-    [".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs"].iter().find_map(|ext| path.strip_suffix(ext)).unwrap_or(path)
-}
+/// The extensions an import may leave out, in the order they are tried.
+const SCRIPT_EXTENSIONS: [&str; 6] = [".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs"];
 
 #[cfg(test)]
 mod tests {
