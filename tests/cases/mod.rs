@@ -1228,4 +1228,20 @@ pub static ALL: &[Case] = &[
         ],
         expect: &[Expect::Services(&[("storefront", "")]), Expect::Externals(&[])],
     },
+    Case {
+        name: "depends-on-between-processes-of-one-code-base-orders-their-start",
+        files: &[
+            (
+                "compose.yaml",
+                "services:\n  web:\n    build: .\n    ports: [\"8000:8000\"]\n    depends_on: [redis]\n  worker:\n    build: .\n    command: celery -A app worker\n    depends_on: [web, redis]\n  redis:\n    image: redis:7\n",
+            ),
+            ("requirements.txt", FASTAPI_REQUIREMENTS),
+            ("main.py", FASTAPI_MAIN),
+        ],
+        expect: &[
+            Expect::Services(&[("web", ""), ("worker", "")]),
+            Expect::Connection("worker", "redis"),
+            Expect::NoConnection("worker", "web"),
+        ],
+    },
 ];

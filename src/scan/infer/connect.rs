@@ -281,7 +281,9 @@ impl Builder {
                 continue;
             }
             for (target, path, line) in &compose.depends_on {
-                if let Some(to) = self.aliases.get(target, scope) {
+                if let Some(to) = self.aliases.get(target, scope)
+                    && !self.same_code_base(&from, &to)
+                {
                     self.add_connection(
                         &from,
                         &to,
@@ -293,7 +295,9 @@ impl Builder {
             }
             // `links` (compose v1) name what a service talks to, as depends_on does.
             for (target, _) in &compose.links {
-                if let Some(to) = self.aliases.get(target, scope) {
+                if let Some(to) = self.aliases.get(target, scope)
+                    && !self.same_code_base(&from, &to)
+                {
                     let here = evidence(&compose.path, compose.line, "compose.links");
                     self.add_connection(&from, &to, None, ConnectionKind::Compose, here);
                 }
@@ -311,6 +315,14 @@ impl Builder {
             let env: Vec<(&str, &EnvEntry)> = env.iter().map(|(p, e)| (p.as_str(), e)).collect();
             self.connect_env(&from, &env, ConnectionKind::K8s, "k8s.env");
         }
+    }
+
+    /// Two processes of one code base (`web` and `worker` built from the same
+    /// directory). A `depends_on` between them orders their start (the worker
+    /// waits for the server's migrations); it is not a call.
+    fn same_code_base(&self, a: &str, b: &str) -> bool {
+        let root = |id: &str| self.services.iter().find(|s| s.id == id).and_then(|s| s.root.as_deref());
+        root(a).is_some_and(|ra| root(b) == Some(ra))
     }
 
     /// Connections from the env a deployment gives service `from`.
