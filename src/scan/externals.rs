@@ -27,6 +27,9 @@ pub struct External {
     pub schemes: Vec<String>,
     pub hosts: Vec<String>,
     pub env_tokens: Vec<String>,
+    /// The port the system's server listens on by default, claimed by no other
+    /// system of the table: an image nobody knows that listens there is it.
+    pub ports: Vec<u16>,
     /// `packages`, ready for matching.
     matchers: Vec<(&'static str, Package)>,
     /// `env_tokens` as `_TOKEN_`, ready for matching.
@@ -95,6 +98,8 @@ struct Entry {
     hosts: Vec<String>,
     #[serde(default)]
     env: Vec<String>,
+    #[serde(default)]
+    ports: Vec<u16>,
 }
 
 pub fn all() -> &'static [External] {
@@ -134,6 +139,7 @@ fn external(id: String, entry: Entry) -> Result<External, String> {
         schemes,
         hosts,
         env,
+        ports,
     } = entry;
     if !is_id(&id) {
         return Err("ids are lower-case letters, digits, `.` and `-`".to_owned());
@@ -194,6 +200,7 @@ fn external(id: String, entry: Entry) -> Result<External, String> {
         schemes,
         hosts,
         env_tokens: env,
+        ports,
         matchers,
         padded_tokens,
     })
@@ -289,6 +296,12 @@ pub fn import_literals(ecosystem: &str) -> Vec<String> {
 /// `bitnami/postgresql`, `public.ecr.aws/docker/library/mongo`).
 pub fn by_image(image: &str) -> Option<&'static External> {
     find_image(all(), image)
+}
+
+/// The system whose server listens on `port` by default (`3306` → MySQL).
+/// Each port belongs to at most one system of the table (`conflicts` checks).
+pub fn by_port(port: u16) -> Option<&'static External> {
+    all().iter().find(|e| e.ports.contains(&port))
 }
 
 /// The system an Aspire hosting method starts (`Redis` of `AddRedis`): `grammars/aspire.toml`.
@@ -518,6 +531,7 @@ fn conflicts(list: &[External]) -> Vec<String> {
         values.extend(external.schemes.iter().map(|s| ("schemes", s.clone())));
         values.extend(external.hosts.iter().map(|h| ("hosts", h.clone())));
         values.extend(external.env_tokens.iter().map(|t| ("env", t.clone())));
+        values.extend(external.ports.iter().map(|p| ("ports", p.to_string())));
         for (what, value) in values {
             match claimed.get(&(what, value.clone())) {
                 Some(other) if *other == id => problems.push(format!("[{id}]: {what} {value:?} is listed twice")),

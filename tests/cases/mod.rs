@@ -1244,4 +1244,21 @@ pub static ALL: &[Case] = &[
             Expect::NoConnection("worker", "web"),
         ],
     },
+    Case {
+        name: "an-unknown-image-listening-on-a-systems-own-port-is-that-system",
+        files: &[
+            (
+                "compose.yaml",
+                "services:\n  api:\n    build: ./api\n    environment:\n      DB_HOST: db\n  db:\n    image: acme/shop-db:1.4\n    expose: [\"3306\"]\n  search:\n    image: acme/shop-search:1.4\n    ports: [\"8081:8080\"]\n",
+            ),
+            ("api/requirements.txt", FASTAPI_REQUIREMENTS),
+            ("api/main.py", FASTAPI_MAIN),
+        ],
+        expect: &[
+            Expect::Services(&[("api", "api")]),
+            // 8080 is nobody's own port: the image stays what its name says.
+            Expect::Externals(&["mysql", "shop-search"]),
+            Expect::Connection("api", "mysql"),
+        ],
+    },
 ];

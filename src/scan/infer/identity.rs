@@ -156,6 +156,9 @@ impl Builder {
                 Some(external) => external.id.clone(),
                 // A runtime or a tool run as it is (`alpine`, `python:3.12`) is no system.
                 None if externals::is_utility_image(&image) => continue,
+                // An image nobody knows that listens on a system's own port
+                // (`acme/shop-db` exposing 3306) is that system, packaged.
+                None if let Some(external) = listens_as_known_system(&ports) => external.id.clone(),
                 // Another image of the namespace this tree's images are pushed to
                 // (`acme/payment-canary` beside `acme/payment` built here) is first party.
                 None if image_namespace(&image).is_some_and(|ns| first_party.contains(&ns)) => continue,
@@ -417,4 +420,11 @@ fn manifest_languages(ecosystem: &str, path: &str) -> &'static [&'static str] {
         "cmake" => &["cpp", "c"],
         _ => &[],
     }
+}
+
+/// The one known system whose default port is among `ports`.
+fn listens_as_known_system(ports: &[u16]) -> Option<&'static externals::External> {
+    let mut systems = ports.iter().filter_map(|port| externals::by_port(*port));
+    let first = systems.next()?;
+    systems.all(|other| other.id == first.id).then_some(first)
 }
