@@ -28,6 +28,7 @@ const TABLE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/grammars/
 #[derive(Deserialize)]
 struct Table {
     worker_words: Vec<String>,
+    scheduler_words: Vec<String>,
     #[serde(flatten)]
     frameworks: BTreeMap<String, Entry>,
 }
@@ -73,6 +74,7 @@ enum Kind {
 struct Loaded {
     frameworks: Vec<Framework>,
     worker_words: Vec<String>,
+    scheduler_words: Vec<Vec<String>>,
 }
 
 fn loaded() -> &'static Loaded {
@@ -112,7 +114,15 @@ fn parse(text: &str) -> Result<Loaded, String> {
             Ok(Framework { name, kind, rank, default_port: port, packages, commands })
         })
         .collect::<Result<_, String>>()?;
-    Ok(Loaded { frameworks, worker_words: table.worker_words })
+    let scheduler_words = table
+        .scheduler_words
+        .iter()
+        .map(|phrase| phrase.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+        .collect::<Vec<_>>();
+    if scheduler_words.iter().any(Vec::is_empty) {
+        return Err("scheduler_words: an empty phrase".to_owned());
+    }
+    Ok(Loaded { frameworks, worker_words: table.worker_words, scheduler_words })
 }
 
 pub fn all() -> &'static [Framework] {
@@ -129,6 +139,15 @@ pub fn worker_command(command: &str) -> Option<Option<&'static Framework>> {
         return Some(framework);
     }
     loaded().worker_words.iter().any(|word| command.contains(word.as_str())).then_some(None)
+}
+
+/// A command line that only enqueues work on a schedule (`celery -A app beat`,
+/// `clockwork lib/clock.rb`, `rq scheduler`): the jobs themselves run in
+/// the workers. Phrases match whole words, so `--beat` (a worker with an
+/// embedded scheduler) and `app.scheduler` do not.
+pub fn is_scheduler_command(command: &str) -> bool {
+    let words: Vec<String> = command.split_whitespace().map(str::to_ascii_lowercase).collect();
+    loaded().scheduler_words.iter().any(|phrase| words.windows(phrase.len()).any(|window| window == phrase.as_slice()))
 }
 
 /// The framework a dependency names, if any.
@@ -182,10 +201,24 @@ mod tests {
     }
 
     #[test]
+    fn scheduler_commands() {
+        assert!(is_scheduler_command("celery -A saleor.celeryconf:app beat --scheduler x"));
+        assert!(is_scheduler_command("bundle exec clockwork lib/clock.rb"));
+        assert!(is_scheduler_command("python manage.py rq scheduler"));
+        assert!(is_scheduler_command("scheduler"));
+        // A worker with an embedded scheduler runs the jobs too.
+        assert!(!is_scheduler_command("celery -A app worker --beat"));
+        assert!(!is_scheduler_command("python -m app.scheduler"));
+        // Laravel's scheduler runs the scheduled commands in its own process.
+        assert!(!is_scheduler_command("php artisan schedule:run"));
+    }
+
+    #[test]
     fn the_table_refuses_what_it_does_not_know() {
-        let typo = "worker_words = []\n[x]\nkind = \"service\"\nrank = 1\nnmp = [\"x\"]\n";
+        let typo = "worker_words = []\nscheduler_words = []\n[x]\nkind = \"service\"\nrank = 1\nnmp = [\"x\"]\n";
         assert!(parse(typo).is_err_and(|e| e.contains("nmp")));
-        let commands_on_a_server = "worker_words = []\n[x]\nkind = \"service\"\nrank = 1\ncommands = [\"x\"]\n";
+        let commands_on_a_server =
+            "worker_words = []\nscheduler_words = []\n[x]\nkind = \"service\"\nrank = 1\ncommands = [\"x\"]\n";
         assert!(parse(commands_on_a_server).is_err());
     }
 }

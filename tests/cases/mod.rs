@@ -1261,4 +1261,25 @@ pub static ALL: &[Case] = &[
             Expect::Connection("api", "mysql"),
         ],
     },
+    Case {
+        name: "a-scheduler-process-reaches-its-queue-and-database-not-what-the-jobs-call",
+        files: &[
+            (
+                "compose.yaml",
+                "services:\n  web:\n    build: .\n    ports: [\"8000:8000\"]\n  worker:\n    build: .\n    command: celery -A app worker\n  beat:\n    build: .\n    command: celery -A app beat -l info\n  redis:\n    image: redis:7\n  db:\n    image: postgres:16\n",
+            ),
+            ("requirements.txt", "fastapi\nuvicorn\ncelery\nredis\npsycopg2\nstripe\n"),
+            ("main.py", FASTAPI_MAIN),
+            (
+                "tasks.py",
+                "import os\nimport stripe\nimport psycopg2\nfrom celery import Celery\n\napp = Celery('app', broker=os.environ['REDIS_URL'])\n",
+            ),
+        ],
+        expect: &[
+            Expect::Services(&[("beat", ""), ("web", ""), ("worker", "")]),
+            Expect::Connection("worker", "stripe"),
+            Expect::Connection("beat", "postgres"),
+            Expect::NoConnection("beat", "stripe"),
+        ],
+    },
 ];

@@ -1,6 +1,7 @@
 //! Stage 6, connect: who talks to whom, from code, config and deployments.
 
 use super::*;
+use crate::scan::model::Role;
 
 impl Builder {
     pub(super) fn connect(&mut self, files: &[Processed]) {
@@ -36,6 +37,24 @@ impl Builder {
         }
         self.connect_deployments();
         self.connect_aspire(files);
+        self.keep_schedulers_to_their_stores();
+    }
+
+    /// A process that only enqueues work on a schedule (celery beat, clockwork)
+    /// loads the whole code base, but the jobs run in the workers: it reaches
+    /// the queue and the database, not the APIs or services the jobs call.
+    fn keep_schedulers_to_their_stores(&mut self) {
+        let schedulers: BTreeSet<String> = self
+            .units
+            .values()
+            .flat_map(|unit| &unit.compose)
+            .filter(|(_, c)| c.command.as_deref().is_some_and(frameworks::is_scheduler_command))
+            .filter_map(|(_, c)| self.aliases.get(&c.name, &c.project_dir))
+            .collect();
+        self.connections.retain(|(from, to, _), _| {
+            !schedulers.contains(from)
+                || externals::role_of(to).is_some_and(|role| !matches!(role, Role::Api | Role::Identity))
+        });
     }
 
     /// Connections from what one file of service `from` says.
