@@ -1282,4 +1282,20 @@ pub static ALL: &[Case] = &[
             Expect::NoConnection("beat", "stripe"),
         ],
     },
+    Case {
+        name: "a-worker-only-the-task-runner-starts-is-a-process-of-its-own",
+        files: &[
+            (
+                "compose.yaml",
+                "services:\n  web:\n    build: .\n    ports: [\"8000:8000\"]\n  celery:\n    build: .\n    command: celery -A app worker\n",
+            ),
+            (
+                "pyproject.toml",
+                "[project]\nname = \"shop\"\ndependencies = [\"fastapi\", \"celery\"]\n\n[tool.poe.tasks]\nstart = \"uvicorn main:app\"\nlint = \"ruff check .\"\nworker.cmd = \"celery -A app worker -E\"\nscheduler.cmd = \"celery -A app beat\"\n",
+            ),
+            ("main.py", FASTAPI_MAIN),
+        ],
+        // compose already runs the worker; nothing runs the scheduler but the task.
+        expect: &[Expect::Services(&[("celery", ""), ("scheduler", ""), ("web", "")])],
+    },
 ];

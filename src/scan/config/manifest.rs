@@ -15,6 +15,7 @@ fn manifest(ecosystem: &'static str) -> Manifest {
         runs_app: false,
         web_sdk: false,
         not_a_service: false,
+        tasks: Vec::new(),
     }
 }
 
@@ -60,7 +61,30 @@ pub fn pyproject(text: &str) -> Result<Manifest, String> {
         let line = line_of_text(text, &name);
         m.dependencies.push(Dependency { name, line });
     }
+    m.tasks = poe_tasks(&value, text);
     Ok(m)
+}
+
+/// The tasks of poethepoet (`[tool.poe.tasks]`) that run one command line:
+/// `name = "cmd"`, `name.cmd = "cmd"`, `name = { cmd = "cmd" }` or a `shell`
+/// task. Sequences and script tasks (a Python function) start no process of their own.
+fn poe_tasks(value: &toml::Table, text: &str) -> Vec<super::Process> {
+    let Some(tasks) = value.get("tool").and_then(|t| t.get("poe")).and_then(|p| p.get("tasks")) else {
+        return Vec::new();
+    };
+    let Some(tasks) = tasks.as_table() else { return Vec::new() };
+    tasks
+        .iter()
+        .filter_map(|(name, task)| {
+            let command = match task {
+                toml::Value::String(command) => command,
+                toml::Value::Table(fields) => fields.get("cmd").or(fields.get("shell"))?.as_str()?,
+                _ => return None,
+            };
+            let line = line_of_text(text, command);
+            Some(super::Process { name: name.clone(), command: command.to_owned(), line, env: Vec::new() })
+        })
+        .collect()
 }
 
 /// The distribution name of a PEP 508 requirement (`fastapi[all]>=0.1` → `fastapi`).
@@ -705,6 +729,15 @@ mod tests {
             pyproject("[project]\nname = \"api\"\ndependencies = [\"fastapi[all]>=0.100\", \"psycopg2-binary\"]\n")
                 .unwrap();
         assert_eq!(py.dependencies.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(), ["fastapi", "psycopg2-binary"]);
+        let poe = pyproject(
+            "[project]\nname = \"shop\"\n[tool.poe.tasks]\nstart = \"uvicorn app:app\"\nworker.help = \"W\"\nworker.cmd = \"celery -A app worker\"\nbeat = { shell = \"celery -A app beat\" }\nall = [\"start\", \"worker\"]\n",
+        )
+        .unwrap();
+        let tasks: Vec<_> = poe.tasks.iter().map(|t| (t.name.as_str(), t.command.as_str(), t.line)).collect();
+        assert_eq!(
+            tasks,
+            [("beat", "celery -A app beat", 7), ("start", "uvicorn app:app", 4), ("worker", "celery -A app worker", 6)]
+        );
         let req = requirements("# c\nFlask==2.0\n-r base.txt\nredis>=4 # cache\n");
         let compiled = requirements("flask==2.0\n    # via -r requirements.in\nwerkzeug==3\n    # via flask\n");
         assert_eq!(compiled.dependencies.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(), ["flask"]);

@@ -187,6 +187,10 @@ pub struct Manifest {
     /// Not deployed as a service: a mobile or desktop client (.NET MAUI), or
     /// an orchestration host that only starts the others (.NET Aspire AppHost).
     pub not_a_service: bool,
+    /// Named commands of the project's task runner (pyproject `[tool.poe.tasks]`),
+    /// which may start its long-running processes (`worker = "celery … worker"`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tasks: Vec<Process>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -95,6 +95,7 @@ pub fn infer(files: &[Processed]) -> Inferred {
     builder.rehome_mounted_compose();
     builder.rehome_shared_builds();
     builder.place_compose_and_k8s();
+    builder.adopt_task_processes();
     builder.fold_native_subprograms();
     builder.finish_services();
     builder.alias_kube_services();

@@ -393,6 +393,45 @@ pub(super) fn build_root(
     }
 }
 
+impl Builder {
+    /// Worker processes that only the project's task runner starts (a poe
+    /// `worker = "celery -A app worker"`): where no compose service or Procfile
+    /// process runs that framework's process for the unit, the task is one.
+    /// Only commands of a known worker framework count: a task runner also
+    /// holds linters, migrations and one-off scripts.
+    pub(super) fn adopt_task_processes(&mut self) {
+        for unit in self.units.values_mut() {
+            let runs = |c: &ComposeService| {
+                let command = c.command.as_deref()?;
+                let framework = frameworks::worker_command(command)??;
+                Some((framework.name.as_str(), frameworks::is_scheduler_command(command)))
+            };
+            let mut running: BTreeSet<(&str, bool)> = unit.compose.iter().filter_map(|(_, c)| runs(c)).collect();
+            let mut adopted = Vec::new();
+            for (path, manifest) in &unit.manifests {
+                for task in &manifest.tasks {
+                    let Some(Some(framework)) = frameworks::worker_command(&task.command) else { continue };
+                    if !running.insert((framework.name.as_str(), frameworks::is_scheduler_command(&task.command))) {
+                        continue;
+                    }
+                    let service = ComposeService {
+                        name: task.name.clone(),
+                        path: path.clone(),
+                        line: task.line,
+                        build: Some(unit.root.clone()),
+                        command: Some(task.command.clone()),
+                        files: vec![path.clone()],
+                        project_dir: unit.root.clone(),
+                        ..ComposeService::default()
+                    };
+                    adopted.push((path.clone(), service));
+                }
+            }
+            unit.compose.extend(adopted);
+        }
+    }
+}
+
 /// The known system the image is made from (`FROM postgres:16`), if any.
 fn known_system_image(dockerfile: &Dockerfile) -> Option<&'static externals::External> {
     dockerfile.final_from(None).and_then(externals::by_image)
