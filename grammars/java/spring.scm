@@ -1,5 +1,6 @@
-; Spring placeholders in annotations: @Value("${DB_URL}"), @Value("${PORT:8080}").
-; Spring resolves an upper-case placeholder from the environment.
+; Spring placeholders in annotations: @Value("${DB_URL}"), @Value("${PORT:8080}"),
+; @Value("http://${CART_ADDR}/cart"). Spring resolves each upper-case
+; placeholder of the string from the environment.
 ; triggers: @Value
 ; triggers: @ConfigurationProperties getProperty getRequiredProperty
 
@@ -10,7 +11,7 @@
      (element_value_pair key: (identifier) @_k value: (string_literal (string_fragment) @placeholder))
    ]))
  (#eq? @_v "Value")
- (#match? @placeholder "^\\$\\{[A-Z_][A-Z0-9_]*(:.*)?\\}$")) @java.env.spring-value
+ (#match? @placeholder "\\$\\{[A-Z_][A-Z0-9_]*(:[^}]*)?\\}")) @java.env.spring-value
 
 ; Configuration keys. Spring binds each from an env var of the relaxed
 ; form too (`retail.db.url` from RETAIL_DB_URL), which inference matches

@@ -1298,4 +1298,29 @@ pub static ALL: &[Case] = &[
         // compose already runs the worker; nothing runs the scheduler but the task.
         expect: &[Expect::Services(&[("celery", ""), ("scheduler", ""), ("web", "")])],
     },
+    Case {
+        name: "an-address-taken-whole-from-a-configmap-is-a-call-only-if-the-code-reads-it",
+        files: &[
+            (
+                "k8s/app.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: addresses\ndata:\n  CART_ADDR: cart:8080\n  USERS_ADDR: users:8080\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    metadata:\n      labels:\n        app: api\n    spec:\n      containers:\n        - name: api\n          image: registry.example.com/api:1\n          envFrom:\n            - configMapRef:\n                name: addresses\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  selector:\n    app: api\n  ports:\n    - port: 8080\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cart\nspec:\n  template:\n    metadata:\n      labels:\n        app: cart\n    spec:\n      containers:\n        - name: cart\n          image: registry.example.com/cart:1\n          envFrom:\n            - configMapRef:\n                name: addresses\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: cart\nspec:\n  selector:\n    app: cart\n  ports:\n    - port: 8080\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: users\nspec:\n  template:\n    metadata:\n      labels:\n        app: users\n    spec:\n      containers:\n        - name: users\n          image: registry.example.com/users:1\n          envFrom:\n            - configMapRef:\n                name: addresses\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: users\nspec:\n  selector:\n    app: users\n  ports:\n    - port: 8080\n",
+            ),
+            ("api/requirements.txt", FASTAPI_REQUIREMENTS),
+            (
+                "api/main.py",
+                "import os\nfrom fastapi import FastAPI\n\napp = FastAPI()\nCART = os.environ[\"CART_ADDR\"]\n",
+            ),
+            ("cart/requirements.txt", FASTAPI_REQUIREMENTS),
+            ("cart/main.py", FASTAPI_MAIN),
+            ("users/requirements.txt", FASTAPI_REQUIREMENTS),
+            ("users/main.py", FASTAPI_MAIN),
+        ],
+        expect: &[
+            Expect::Services(&[("api", "api"), ("cart", "cart"), ("users", "users")]),
+            Expect::Connection("api", "cart"),
+            Expect::NoConnection("api", "users"),
+            // Code that reads no env var we can see keeps every address it is given.
+            Expect::Connection("cart", "users"),
+        ],
+    },
 ];

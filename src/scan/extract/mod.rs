@@ -81,6 +81,7 @@ pub fn extract_counted(language: &'static ParsedLanguage, source: &str) -> Optio
             }
             match fact_of(compiled, found, source) {
                 Some(Found::Fact(fact)) => facts.push(fact),
+                Some(Found::Facts(more)) => facts.extend(more),
                 Some(Found::Definition(definition)) => definitions.push(definition),
                 Some(Found::ReadByParameter(name, line)) => reads_by_parameter.push((name, line)),
                 None => {}
@@ -114,6 +115,8 @@ fn drop_reads_shadowed_by_defaults(facts: &mut Vec<Fact>) {
 /// What one match of a rule gives: a fact, or a part of the wrapper analysis.
 enum Found {
     Fact(Fact),
+    /// Several reads of one match (a string with several placeholders).
+    Facts(Vec<Fact>),
     Definition(Definition),
     /// An env read by the identifier `.0` (a parameter, maybe), on line `.1`.
     ReadByParameter(String, u32),
@@ -157,11 +160,7 @@ fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '
             rules::CaptureRole::Param => values.param = Some(leading_identifier(&text()).to_owned()),
             rules::CaptureRole::Name => values.name = Some(text()),
             rules::CaptureRole::UpperName => values.name = Some(text().to_ascii_uppercase()),
-            rules::CaptureRole::Placeholder => {
-                let placeholder = text();
-                values.default |= placeholder.contains(':');
-                values.name = placeholder_name(&placeholder);
-            }
+            rules::CaptureRole::Placeholder => values.placeholders = placeholders(&text()),
             rules::CaptureRole::StructTag => {
                 let tag = text();
                 values.default |= tag.contains("envDefault:\"") || tag.contains(" default:\"");
@@ -181,6 +180,15 @@ fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '
         }
     }
     let (rule, category, line) = rule?;
+    // `@Value("http://${HOST}:${PORT}/x")`: Spring resolves each placeholder.
+    if category == Category::Env && !values.placeholders.is_empty() {
+        let reads = values.placeholders.into_iter().map(|(name, default)| Fact {
+            line,
+            rule,
+            kind: FactKind::EnvRead { name, default, fallback: None },
+        });
+        return Some(Found::Facts(reads.collect()));
+    }
     let kind = match category {
         Category::Env => {
             let name = values.name.filter(|n| is_env_name(n))?;
@@ -263,13 +271,28 @@ fn struct_tag_env(tag: &str) -> Option<String> {
     None
 }
 
-/// `${NAME}` / `${NAME:default}` → `NAME` (Spring's `@Value` placeholders).
-/// `${NAME}`, `${NAME:default}`; also `{NAME}` where the language escapes
-/// the `$` into a node of its own (Kotlin's `"\${NAME}"`).
-fn placeholder_name(text: &str) -> Option<String> {
-    let inner = text.strip_prefix("${").or_else(|| text.strip_prefix('{'))?.strip_suffix('}')?;
-    let name = inner.split(':').next()?;
-    is_env_name(name).then(|| name.to_owned())
+/// The env vars a Spring placeholder string names, each with whether it has
+/// a default: `${NAME}`, `${NAME:default}`, anywhere in the string
+/// (`http://${HOST}/x`); also `{NAME}` alone where the language escapes
+/// the `$` into a node of its own (Kotlin's `"\${NAME}"`). Lower-case
+/// keys (`${app.url}`) are configuration keys, not env vars.
+fn placeholders(text: &str) -> Vec<(String, bool)> {
+    let named = |inner: &str| {
+        let (name, default) = inner.split_once(':').map_or((inner, false), |(name, _)| (name, true));
+        is_env_name(name).then(|| (name.to_owned(), default))
+    };
+    if !text.contains("${") {
+        return text.strip_prefix('{').and_then(|t| t.strip_suffix('}')).and_then(named).into_iter().collect();
+    }
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else { break };
+        found.extend(named(&after[..end]));
+        rest = &after[end + 1..];
+    }
+    found
 }
 
 #[derive(Default)]
@@ -283,6 +306,7 @@ struct Values {
     param: Option<String>,
     default: bool,
     fallback: Option<String>,
+    placeholders: Vec<(String, bool)>,
 }
 
 /// `name` of `name: string = "x"`: a parameter's name without its type or default.

@@ -324,15 +324,24 @@ impl Builder {
             let env: Vec<(&str, &EnvEntry)> = compose.environment.iter().map(|(p, e)| (p.as_str(), e)).collect();
             self.connect_env(&from, &env, ConnectionKind::Env, "compose.environment");
         }
-        let workloads: Vec<(String, Vec<(String, EnvEntry)>)> =
-            self.kube.workloads.iter().map(|w| (w.workload.name.clone(), w.env.clone())).collect();
-        for (name, env) in &workloads {
-            let Some(from) = self.aliases.get(name, "") else { continue };
+        // A ConfigMap taken whole (`envFrom`) hands every service all of its
+        // addresses; one the service's code never reads is not its call.
+        // (Code whose reads are unknown to us keeps them all.)
+        let mut workloads: Vec<(String, Vec<(String, EnvEntry)>)> = Vec::new();
+        for workload in &self.kube.workloads {
+            let Some(from) = self.aliases.get(&workload.workload.name, "") else { continue };
             if self.externals.contains_key(&from) {
                 continue;
             }
+            let reads = self.reads.get(&from);
+            let chosen = |e: &EnvEntry| {
+                !workload.imported.contains(&e.name) || reads.is_none_or(|names| names.contains(&e.name))
+            };
+            workloads.push((from, workload.env.iter().filter(|(_, e)| chosen(e)).cloned().collect()));
+        }
+        for (from, env) in &workloads {
             let env: Vec<(&str, &EnvEntry)> = env.iter().map(|(p, e)| (p.as_str(), e)).collect();
-            self.connect_env(&from, &env, ConnectionKind::K8s, "k8s.env");
+            self.connect_env(from, &env, ConnectionKind::K8s, "k8s.env");
         }
     }
 

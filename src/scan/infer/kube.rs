@@ -3,6 +3,8 @@
 //! whole ConfigMaps through `envFrom`), and the names Services give the
 //! workloads they select.
 
+use std::collections::BTreeSet;
+
 use crate::scan::config::yaml::Node;
 use crate::scan::config::{ConfigFacts, ConfigMap, DaprComponent, EnvEntry, KubeObjects, KubeService, Workload};
 use crate::scan::paths::{dir_of, is_under};
@@ -13,6 +15,8 @@ pub struct KubeWorkload {
     pub path: String,
     pub workload: Workload,
     pub env: Vec<(String, EnvEntry)>,
+    /// Names of `env` that came in bulk through `envFrom`, not chosen one by one.
+    pub imported: BTreeSet<String>,
 }
 
 #[derive(Default)]
@@ -71,9 +75,14 @@ pub fn assemble(files: &[Processed]) -> Kube {
                 env.retain(|(_, e)| e.name != own.name);
                 env.push((path.to_owned(), own));
             }
+            let imported = env
+                .iter()
+                .filter(|(_, e)| !workload.env.iter().any(|own| own.name == e.name))
+                .map(|(_, e)| e.name.clone())
+                .collect();
             let mut resolved = workload.clone();
             resolved.env = env.iter().map(|(_, e)| e.clone()).collect();
-            KubeWorkload { path: path.to_owned(), workload: resolved, env }
+            KubeWorkload { path: path.to_owned(), workload: resolved, env, imported }
         })
         .collect();
     Kube { workloads, services, dapr_components }

@@ -105,6 +105,11 @@ pub fn infer(files: &[Processed]) -> Inferred {
     builder.find_env_wrappers(files);
     builder.find_env_records(files);
     let env_vars = builder.env_vars(files);
+    for var in &env_vars {
+        for service in var.used.iter().filter_map(|u| u.service.as_ref()) {
+            builder.reads.entry(service.clone()).or_default().insert(var.name.clone());
+        }
+    }
     builder.connect(files);
     let mut services: Vec<Service> = builder.services.into_iter().chain(builder.externals.into_values()).collect();
     services.sort_by(|a, b| a.id.cmp(&b.id));
@@ -137,6 +142,8 @@ struct Builder {
     env_wrappers: BTreeSet<(String, String)>,
     /// Per file, the names that hold the env record there (see `find_env_records`).
     env_records: BTreeMap<String, BTreeSet<String>>,
+    /// Service → the env vars its code reads.
+    reads: BTreeMap<String, BTreeSet<String>>,
     /// Directories of shared Go packages → the programs that import them, directly or not.
     package_users: BTreeMap<String, BTreeSet<String>>,
 }

@@ -4,7 +4,8 @@ use crate::scan::extract::tests::facts_of;
 
 /// Not found on purpose: the commented-out read, the env name inside a plain
 /// string, a computed name (`"G_" + suffix`). Spring's `@Value("${DB_URL}")`
-/// (line 7) is read through the `@placeholder` capture.
+/// (line 7) is read through the `@placeholder` capture, and so is each
+/// placeholder of a longer string (line 32).
 #[test]
 fn java_rules() {
     let source = r#"package com.example.shop;
@@ -37,6 +38,10 @@ class Other {
             .listen(8888);
     }
 }
+class Client {
+    @Value("http://${CART_ADDR}:${CART_PORT:80}/cart") String cart;
+    @Value("http://${app.host}/x") String host;
+}
 "#;
     let facts = facts_of("ShopApplication.java", source);
     let expected = [
@@ -56,6 +61,10 @@ class Other {
         "25:java.framework.javalin javalin",
         "25:java.listen.javalin-start 7000",
         "28:java.listen.listen-port 8888",
+        "32:java.env.spring-value CART_ADDR",
+        "32:java.env.spring-value CART_PORT?",
+        "32:java.literal.url http://${CART_ADDR}:${CART_PORT:80}/cart",
+        "33:java.literal.url http://${app.host}/x",
     ];
     assert_eq!(facts, expected, "\n{}", facts.join("\n"));
 }
