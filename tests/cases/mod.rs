@@ -48,6 +48,7 @@ const FASTAPI_MAIN: &str = "from fastapi import FastAPI\n\napp = FastAPI()\n";
 const EXPRESS_PACKAGE: &str =
     "{\"name\": \"web\", \"scripts\": {\"start\": \"node server.js\"}, \"dependencies\": {\"express\": \"4\"}}\n";
 const EXPRESS_SERVER: &str = "const express = require('express');\nconst app = express();\napp.listen(3000);\n";
+const DOTNET_WEB_PROJECT: &str = "<Project Sdk=\"Microsoft.NET.Sdk.Web\">\n  <PropertyGroup><TargetFramework>net8.0</TargetFramework></PropertyGroup>\n</Project>\n";
 const GO_MOD: &str = "module example.com/svc\n\ngo 1.22\n";
 const GO_MAIN: &str = "package main\n\nimport \"net/http\"\n\nfunc main() {\n\thttp.HandleFunc(\"/\", nil)\n}\n";
 
@@ -1322,5 +1323,68 @@ pub static ALL: &[Case] = &[
             // Code that reads no env var we can see keeps every address it is given.
             Expect::Connection("cart", "users"),
         ],
+    },
+    Case {
+        name: "a-dotnet-typed-http-client-calls-the-address-its-configuration-holds",
+        files: &[
+            (
+                "compose.yaml",
+                "services:\n  web:\n    build: ./Web\n    ports: [\"5000:8080\"]\n  catalog:\n    build: ./Catalog\n  postgres:\n    image: postgres:16\n",
+            ),
+            ("Web/Web.csproj", DOTNET_WEB_PROJECT),
+            (
+                "Web/Program.cs",
+                "var builder = WebApplication.CreateBuilder(args);\nbuilder.Services.AddHttpClient<CatalogClient>(c => c.BaseAddress = new Uri(builder.Configuration[\"CatalogUrl\"]!));\nvar app = builder.Build();\napp.Run();\n",
+            ),
+            (
+                "Web/appsettings.json",
+                "{\n  // the catalog's address\n  \"CatalogUrl\": \"http://catalog:8080\",\n  \"Oidc\": { \"RedirectUri\": \"http://catalog:8080/signin\" },\n  \"ConnectionStrings\": { \"WebDb\": \"Host=postgres;Port=5432;Database=web\" }\n}\n",
+            ),
+            ("Catalog/Catalog.csproj", DOTNET_WEB_PROJECT),
+            (
+                "Catalog/Program.cs",
+                "var app = WebApplication.CreateBuilder(args).Build();\napp.MapGet(\"/items\", () => \"[]\");\napp.Run();\n",
+            ),
+            (
+                "Catalog/appsettings.json",
+                "{ \"Kestrel\": { \"Endpoints\": { \"Http\": { \"Url\": \"http://+:8080\" } } } }\n",
+            ),
+        ],
+        expect: &[
+            Expect::Services(&[("catalog", "Catalog"), ("web", "Web")]),
+            Expect::Externals(&["postgres"]),
+            Expect::Connection("web", "catalog"),
+            Expect::Connection("web", "postgres"),
+            Expect::NoConnection("catalog", "postgres"),
+        ],
+    },
+    Case {
+        name: "a-nextjs-rewrite-and-a-vite-proxy-forward-to-the-backend",
+        files: &[
+            (
+                "compose.yaml",
+                "services:\n  web:\n    build: ./web\n    environment:\n      BACKEND_URL: http://api:8000\n  api:\n    build: ./api\n    ports: [\"8000:8000\"]\n",
+            ),
+            (
+                "web/package.json",
+                "{\"name\": \"web\", \"scripts\": {\"dev\": \"next dev\"}, \"dependencies\": {\"next\": \"14\"}}\n",
+            ),
+            (
+                "web/next.config.js",
+                "module.exports = {\n  async rewrites() {\n    return [{ source: '/api/:path*', destination: `${process.env.BACKEND_URL}/api/:path*` }];\n  },\n};\n",
+            ),
+            (
+                "admin/package.json",
+                "{\"name\": \"admin\", \"scripts\": {\"dev\": \"vite\"}, \"devDependencies\": {\"vite\": \"5\"}}\n",
+            ),
+            (
+                "admin/vite.config.ts",
+                "import { defineConfig } from 'vite'\nexport default defineConfig({\n  server: { proxy: { '/api': { target: 'http://localhost:8000', changeOrigin: true } } },\n})\n",
+            ),
+            ("admin/src/main.ts", "fetch('/api/items')\n"),
+            ("api/requirements.txt", FASTAPI_REQUIREMENTS),
+            ("api/main.py", FASTAPI_MAIN),
+        ],
+        expect: &[Expect::Connection("web", "api"), Expect::Connection("admin", "api")],
     },
 ];

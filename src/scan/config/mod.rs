@@ -2,6 +2,7 @@
 //! images, dependencies), read with real parsers (YAML, TOML, JSON, XML).
 //! Which parser reads a file is decided by its name alone.
 
+mod appsettings;
 pub mod aspire;
 pub mod compose;
 pub mod helm;
@@ -304,7 +305,9 @@ pub enum ConfigFacts {
     Kubernetes(KubeObjects),
     /// CI workflow `env:` blocks.
     Workflow(Vec<EnvEntry>),
-    /// Spring `application.yml`/`.properties`: env reads through `${X}` and the server port.
+    /// An application's configuration file (Spring `application.yml`/`.properties`,
+    /// HOCON, ASP.NET `appsettings.json`): env reads through `${X}`, the
+    /// server port and the addresses it points the application at.
     Spring {
         reads: Vec<EnvEntry>,
         port: Option<(Port, u32)>,
@@ -357,6 +360,8 @@ pub enum ConfigKind {
     Spring,
     /// HOCON (`application.conf`): Ktor, Play, Akka, Typesafe Config.
     Hocon,
+    /// ASP.NET Core's `appsettings.json` and `appsettings.<Environment>.json`.
+    AppSettings,
     PackageJson,
     Pyproject,
     Requirements,
@@ -428,6 +433,9 @@ pub fn classify(path: &str) -> Option<ConfigKind> {
         "values.yaml" | "values.yml" => ConfigKind::HelmValues,
         _ if yaml && path.contains("/templates/") => ConfigKind::HelmTemplate,
         _ if lower.ends_with(".csproj") => ConfigKind::Csproj,
+        _ if lower.starts_with("appsettings") && lower.ends_with(".json") && !path.contains("/test") => {
+            ConfigKind::AppSettings
+        }
         _ if lower.starts_with("requirements") && lower.ends_with(".txt") => ConfigKind::Requirements,
         _ if name.starts_with(".env") || lower.ends_with(".env") => ConfigKind::Dotenv,
         _ if name.starts_with("Dockerfile") || lower.ends_with(".dockerfile") => ConfigKind::Dockerfile,
@@ -504,6 +512,10 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
         ConfigKind::Hocon => {
             let (reads, port, targets, name) = manifest::hocon(text);
             ConfigFacts::Spring { reads, port, targets, name }
+        }
+        ConfigKind::AppSettings => {
+            let (targets, port) = appsettings::parse(text)?;
+            ConfigFacts::Spring { reads: Vec::new(), port, targets, name: None }
         }
         ConfigKind::PackageJson => ConfigFacts::Manifest(manifest::package_json(text)?),
         ConfigKind::Pyproject => ConfigFacts::Manifest(manifest::pyproject(text)?),

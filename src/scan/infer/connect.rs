@@ -146,12 +146,17 @@ impl Builder {
                     }
                 }
             }
-            if let Some((_, ConfigFacts::Spring { targets, .. })) = &file.config {
+            if let Some((kind, ConfigFacts::Spring { targets, .. })) = &file.config {
+                let rule = if *kind == ConfigKind::AppSettings {
+                    "dotnet.appsettings.address"
+                } else {
+                    "spring.config.address"
+                };
                 for target in targets {
                     // `jdbc:mysql://…` and `lb://name` are addresses too.
                     let url = target.url.trim_start_matches("jdbc:");
                     if let Some(to) = self.resolve_value(url, &from) {
-                        let here = evidence(&entry.path, target.line, "spring.config.address");
+                        let here = evidence(&entry.path, target.line, rule);
                         let kind = if url.starts_with("http") || url.starts_with("lb:") {
                             ConnectionKind::Http
                         } else if target.via.is_some() {

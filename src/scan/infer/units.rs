@@ -319,7 +319,11 @@ impl Builder {
                 }
             }
             if let Some((kind, ConfigFacts::Spring { port: Some((port, line)), .. })) = &file.config {
-                let rule = if *kind == ConfigKind::Hocon { "hocon.server-port" } else { "spring.server-port" };
+                let rule = match kind {
+                    ConfigKind::Hocon => "hocon.server-port",
+                    ConfigKind::AppSettings => "dotnet.appsettings.kestrel-port",
+                    _ => "spring.server-port",
+                };
                 unit.ports.insert(*port);
                 unit.evidence.insert(evidence(&entry.path, *line, rule));
             }
