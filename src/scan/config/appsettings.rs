@@ -10,8 +10,13 @@
 
 use super::{Port, Target};
 
-/// (targets, the port Kestrel listens on, with its line).
-pub fn parse(text: &str) -> Result<(Vec<Target>, Option<(Port, u32)>), String> {
+/// What one settings file says: the addresses, and the port Kestrel listens on with its line.
+pub struct Settings {
+    pub targets: Vec<Target>,
+    pub port: Option<(Port, u32)>,
+}
+
+pub fn parse(text: &str) -> Result<Settings, String> {
     // The file format allows comments (the host reads it with them), JSON does not.
     let value: serde_json::Value = serde_json::from_str(&strip_comments(text)).map_err(|e| e.to_string())?;
     let mut leaves = Vec::new();
@@ -36,7 +41,7 @@ pub fn parse(text: &str) -> Result<(Vec<Target>, Option<(Port, u32)>), String> {
             targets.push(Target { url: url.to_owned(), line, via: None });
         }
     }
-    Ok((targets, port))
+    Ok(Settings { targets, port })
 }
 
 /// Every string leaf with its key, sections joined by `.` (`Services.Catalog.Url`).
@@ -176,7 +181,7 @@ mod tests {
   },
   "Kestrel": { "Endpoints": { "Http": { "Url": "http://+:5080" } } }
 }"#;
-        let (targets, port) = parse(text).unwrap();
+        let Settings { targets, port } = parse(text).unwrap();
         let mut found: Vec<(u32, &str)> = targets.iter().map(|t| (t.line, t.url.as_str())).collect();
         found.sort_unstable();
         assert_eq!(

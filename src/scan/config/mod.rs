@@ -514,7 +514,7 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
             ConfigFacts::Spring { reads, port, targets, name }
         }
         ConfigKind::AppSettings => {
-            let (targets, port) = appsettings::parse(text)?;
+            let appsettings::Settings { targets, port } = appsettings::parse(text)?;
             ConfigFacts::Spring { reads: Vec::new(), port, targets, name: None }
         }
         ConfigKind::PackageJson => ConfigFacts::Manifest(manifest::package_json(text)?),
