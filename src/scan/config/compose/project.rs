@@ -99,6 +99,17 @@ fn project(sources: &Sources<'_>, dir: &str, files: Vec<&str>) -> Project {
     }
     for service in &mut services {
         service.project_dir = dir.to_owned();
+        // `environment: [CART_ADDR]` passes the project environment's value
+        // through, as `docker compose config` shows it; the `.env` file is the
+        // part of that environment the tree holds (the shell's is never read).
+        // `CART_ADDR=` stays empty.
+        for (_, entry) in &mut service.environment {
+            if entry.value.is_none()
+                && let Some(Some(value)) = env.get(&entry.name)
+            {
+                entry.value = Some(interpolate(value, Dialect::Compose, &lookup(&env)).text);
+            }
+        }
     }
     let mut files: Vec<String> = Vec::new();
     for file in loader.files {
@@ -339,6 +350,23 @@ mod tests {
         assert_eq!(web.environment[0].1.value.as_deref(), Some("http://api:9000"));
         assert_eq!(web.environment[1].1.value.as_deref(), Some("${SECRET:?set SECRET}"));
         assert_eq!(web.unresolved, ["SECRET"]);
+    }
+
+    #[test]
+    fn a_variable_named_without_a_value_takes_the_projects_value() {
+        let projects = load(&[
+            (".env", "CART_PORT=7070\nCART_ADDR=cart:${CART_PORT}\n"),
+            (
+                "compose.yaml",
+                "services:\n  web:\n    image: org/web\n    environment:\n      - CART_ADDR\n      - UNSET\n      - EMPTY=\n",
+            ),
+        ]);
+        let values: Vec<(&str, Option<&str>)> = service(&projects[0], "web")
+            .environment
+            .iter()
+            .map(|(_, e)| (e.name.as_str(), e.value.as_deref()))
+            .collect();
+        assert_eq!(values, [("CART_ADDR", Some("cart:7070")), ("UNSET", None), ("EMPTY", Some(""))]);
     }
 
     #[test]
