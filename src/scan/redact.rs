@@ -65,7 +65,21 @@ pub fn url(value: &str) -> Option<String> {
     if host_port.is_empty() {
         return Some(format!("{scheme}://"));
     }
-    host_port_like(host_port).then(|| format!("{scheme}://{host_port}"))
+    if !host_port_like(host_port) {
+        return None;
+    }
+    // Dapr's service invocation names the application it calls in the path
+    // (`/v1.0/invoke/basket-api/method/…`): that id is part of the address.
+    let invoked = rest
+        .split_once(crate::scan::config::DAPR_INVOKE)
+        .map(|(_, after)| after.split(['/', '?', '#']).next().unwrap_or_default())
+        .filter(|app| {
+            !app.is_empty() && app.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        });
+    Some(match invoked {
+        Some(app) => format!("{scheme}://{host_port}{}{app}", crate::scan::config::DAPR_INVOKE),
+        None => format!("{scheme}://{host_port}"),
+    })
 }
 
 fn reduce(name: &str, value: &str) -> Option<String> {
@@ -377,6 +391,11 @@ mod tests {
             ("DATABASE_URL", "postgres://app:hunter2@db:5432/app?sslmode=disable", "postgres://db:5432"),
             ("REDIS_URL", "redis://:pw@redis:6379/0", "redis://redis:6379"),
             ("JDBC", "jdbc:postgresql://db:5432/x", "jdbc:postgresql://db:5432"),
+            (
+                "ORDERS_URL",
+                "http://localhost:3500/v1.0/invoke/order-api/method/orders?id=1",
+                "http://localhost:3500/v1.0/invoke/order-api",
+            ),
             ("API", "http://backend:8000/api/v1?key=abc", "http://backend:8000"),
             ("CART_ADDR", "cart.shop.svc.cluster.local:7070", "cart.shop.svc.cluster.local:7070"),
             ("REDIS_HOST", "redis", "redis"),

@@ -1387,4 +1387,54 @@ pub static ALL: &[Case] = &[
         ],
         expect: &[Expect::Connection("web", "api"), Expect::Connection("admin", "api")],
     },
+    Case {
+        name: "dapr-service-invocation-calls-the-application-it-names-and-a-bind-address-calls-nothing",
+        files: &[
+            (
+                "compose.yaml",
+                "services:\n  gateway:\n    build: ./gateway\n    ports: [\"5202:80\"]\n  web:\n    build: ./web\n  admin:\n    build: ./admin\n    environment:\n      BIND_URLS: http://0.0.0.0:8000\n  basket:\n    build: ./basket\n    ports: [\"8000:8000\"]\n",
+            ),
+            ("gateway/Dockerfile", "FROM envoyproxy/envoy:v1.29\nCOPY envoy.yaml /etc/envoy/envoy.yaml\n"),
+            (
+                "gateway/envoy.yaml",
+                r#"static_resources:
+  listeners:
+  - address:
+      socket_address: {address: 0.0.0.0, port_value: 80}
+    filter_chains:
+    - filters:
+      - config:
+          route_config:
+            virtual_hosts:
+            - routes:
+              - match: {prefix: "/b/"}
+                route:
+                  prefix_rewrite: "/v1.0/invoke/basket/method/"
+                  cluster: dapr
+  clusters:
+  - name: dapr
+    hosts:
+    - socket_address: {address: 127.0.0.1, port_value: 3500}
+"#,
+            ),
+            ("web/package.json", EXPRESS_PACKAGE),
+            (
+                "web/server.js",
+                "const express = require('express');\nconst app = express();\nfetch('http://localhost:3500/v1.0/invoke/basket/method/items');\napp.listen(3000);\n",
+            ),
+            ("admin/requirements.txt", FASTAPI_REQUIREMENTS),
+            (
+                "admin/main.py",
+                "import os\nfrom fastapi import FastAPI\n\napp = FastAPI()\nBIND = os.environ[\"BIND_URLS\"]\n",
+            ),
+            ("basket/requirements.txt", FASTAPI_REQUIREMENTS),
+            ("basket/main.py", FASTAPI_MAIN),
+        ],
+        expect: &[
+            Expect::Connection("gateway", "basket"),
+            Expect::Connection("web", "basket"),
+            // Where admin binds, not whom it calls.
+            Expect::NoConnection("admin", "basket"),
+        ],
+    },
 ];

@@ -13,6 +13,7 @@ pub mod k8s;
 mod manifest;
 mod proxy;
 pub use manifest::resolve_catalog;
+pub use proxy::DAPR_INVOKE;
 mod workflow;
 pub mod yaml;
 

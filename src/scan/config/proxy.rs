@@ -109,6 +109,12 @@ fn walk(node: &Node, targets: &mut Vec<Target>) {
                     && let (Some(address), Some(port)) = (address.str(), port.str())
                 {
                     targets.extend(target(&format!("tcp://{address}:{port}"), value.line));
+                } else if key == "prefix_rewrite"
+                    && let Some(path) = value.str().filter(|path| path.contains(DAPR_INVOKE))
+                {
+                    // A route rewritten to the Dapr sidecar's service invocation
+                    // (`/v1.0/invoke/basket-api/method/`) goes to that application.
+                    targets.push(Target { url: format!("http://localhost{path}"), line: value.line, via: None });
                 } else {
                     walk(value, targets);
                 }
@@ -139,6 +145,9 @@ pub fn placeholders(text: &str) -> Vec<EnvEntry> {
     }
     out
 }
+
+/// The path of Dapr's service invocation API; the application id follows.
+pub const DAPR_INVOKE: &str = "/v1.0/invoke/";
 
 /// A target, unless its host is a variable of the proxy or a socket.
 fn target(url: &str, line: u32) -> Option<Target> {
@@ -270,6 +279,18 @@ mod tests {
         assert_eq!(
             urls(&envoy(text).unwrap()),
             [("tcp://0.0.0.0:8080".to_owned(), 4, None), ("tcp://catalog-api:80".to_owned(), 13, None)]
+        );
+    }
+
+    #[test]
+    fn envoy_routes_rewritten_to_dapr_service_invocation_name_the_application() {
+        let text = "static_resources:\n  listeners:\n  - filter_chains:\n    - filters:\n      - config:\n          route_config:\n            virtual_hosts:\n            - routes:\n              - match:\n                  prefix: \"/b/\"\n                route:\n                  prefix_rewrite: \"/v1.0/invoke/basket-api/method/\"\n                  cluster: dapr\n  clusters:\n  - name: dapr\n    hosts:\n    - socket_address:\n        address: 127.0.0.1\n        port_value: 3500\n";
+        assert_eq!(
+            urls(&envoy(text).unwrap()),
+            [
+                ("http://localhost/v1.0/invoke/basket-api/method/".to_owned(), 12, None),
+                ("tcp://127.0.0.1:3500".to_owned(), 18, None)
+            ]
         );
     }
 }

@@ -37,6 +37,13 @@ impl Builder {
         if value.is_empty() || value.contains("${") && !value.contains("://") {
             return None;
         }
+        // Dapr service invocation through the sidecar
+        // (`http://localhost:3500/v1.0/invoke/basket-api/method/items`) calls
+        // the application of that id, wherever the sidecar itself is.
+        if let Some((_, after)) = value.split_once(crate::scan::config::DAPR_INVOKE) {
+            let app = after.split(['/', '?']).next().unwrap_or_default();
+            return self.aliases.get(app, &self.root_of(from)).filter(|id| id != from);
+        }
         let rest = match value.split_once("://") {
             Some((_, rest)) => rest,
             None => value,
@@ -52,7 +59,12 @@ impl Builder {
         if let Some(external) = externals::by_url(value).filter(|_| value.contains("://")) {
             return Some(external.id.clone());
         }
-        if matches!(host.as_str(), "localhost" | "127.0.0.1" | "0.0.0.0") {
+        // A wildcard host (`http://0.0.0.0:80`, `http://+:80`, `http://[::]:80`)
+        // is where a server binds (ASPNETCORE_URLS, --bind), never an address to call.
+        if matches!(host.as_str(), "0.0.0.0" | "+" | "*" | "[::]" | "::") {
+            return None;
+        }
+        if matches!(host.as_str(), "localhost" | "127.0.0.1") {
             let authority = rest.split('/').next().unwrap_or(rest);
             let port: u16 = authority.rsplit(':').next()?.parse().ok()?;
             // Only services of the same project: the asking service's parent directory.
