@@ -29,6 +29,7 @@ const TABLE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/grammars/
 struct Table {
     worker_words: Vec<String>,
     scheduler_words: Vec<String>,
+    token_issuers: Vec<String>,
     #[serde(flatten)]
     frameworks: BTreeMap<String, Entry>,
 }
@@ -75,6 +76,8 @@ struct Loaded {
     frameworks: Vec<Framework>,
     worker_words: Vec<String>,
     scheduler_words: Vec<Vec<String>>,
+    /// (ecosystem, package) of OAuth 2.0 / OpenID Connect server libraries.
+    token_issuers: Vec<(String, String)>,
 }
 
 fn loaded() -> &'static Loaded {
@@ -122,7 +125,16 @@ fn parse(text: &str) -> Result<Loaded, String> {
     if scheduler_words.iter().any(Vec::is_empty) {
         return Err("scheduler_words: an empty phrase".to_owned());
     }
-    Ok(Loaded { frameworks, worker_words: table.worker_words, scheduler_words })
+    let token_issuers = table
+        .token_issuers
+        .iter()
+        .map(|entry| {
+            let (ecosystem, package) =
+                entry.split_once(':').ok_or_else(|| format!("token_issuers: {entry:?} is not ecosystem:package"))?;
+            Ok((ecosystem.to_owned(), package.to_ascii_lowercase()))
+        })
+        .collect::<Result<_, String>>()?;
+    Ok(Loaded { frameworks, worker_words: table.worker_words, scheduler_words, token_issuers })
 }
 
 pub fn all() -> &'static [Framework] {
@@ -148,6 +160,13 @@ pub fn worker_command(command: &str) -> Option<Option<&'static Framework>> {
 pub fn is_scheduler_command(command: &str) -> bool {
     let words: Vec<String> = command.split_whitespace().map(str::to_ascii_lowercase).collect();
     loaded().scheduler_words.iter().any(|phrase| words.windows(phrase.len()).any(|window| window == phrase.as_slice()))
+}
+
+/// Whether a dependency makes its service an OAuth 2.0 / OpenID Connect server.
+pub fn is_token_issuer(ecosystem: &str, package: &str) -> bool {
+    let ecosystem = super::externals::package_ecosystem(ecosystem);
+    let package = package.to_ascii_lowercase();
+    loaded().token_issuers.iter().any(|(e, p)| e == ecosystem && *p == package)
 }
 
 /// The framework a dependency names, if any.
@@ -201,6 +220,14 @@ mod tests {
     }
 
     #[test]
+    fn token_issuers() {
+        assert!(is_token_issuer("nuget", "Duende.IdentityServer"));
+        assert!(is_token_issuer("gradle", "org.springframework.security:spring-security-oauth2-authorization-server"));
+        assert!(!is_token_issuer("nuget", "Microsoft.AspNetCore.Authentication.OpenIdConnect"));
+        assert!(!is_token_issuer("npm", "doorkeeper"));
+    }
+
+    #[test]
     fn scheduler_commands() {
         assert!(is_scheduler_command("celery -A saleor.celeryconf:app beat --scheduler x"));
         assert!(is_scheduler_command("bundle exec clockwork lib/clock.rb"));
@@ -215,7 +242,7 @@ mod tests {
 
     #[test]
     fn the_table_refuses_what_it_does_not_know() {
-        let typo = "worker_words = []\nscheduler_words = []\n[x]\nkind = \"service\"\nrank = 1\nnmp = [\"x\"]\n";
+        let typo = "worker_words = []\nscheduler_words = []\ntoken_issuers = []\n[x]\nkind = \"service\"\nrank = 1\nnmp = [\"x\"]\n";
         assert!(parse(typo).is_err_and(|e| e.contains("nmp")));
         let commands_on_a_server =
             "worker_words = []\nscheduler_words = []\n[x]\nkind = \"service\"\nrank = 1\ncommands = [\"x\"]\n";

@@ -1437,4 +1437,31 @@ pub static ALL: &[Case] = &[
             Expect::NoConnection("admin", "basket"),
         ],
     },
+    Case {
+        name: "an-identity-server-is-given-its-clients-addresses-it-does-not-call-them",
+        files: &[
+            (
+                "compose.yaml",
+                "services:\n  identity:\n    build: ./Identity\n    environment:\n      WebAppClient: http://webapp:8080\n  webapp:\n    build: ./WebApp\n    environment:\n      IdentityUrl: http://identity:8080\n",
+            ),
+            (
+                "Identity/Identity.csproj",
+                "<Project Sdk=\"Microsoft.NET.Sdk.Web\">\n  <ItemGroup>\n    <PackageReference Include=\"Duende.IdentityServer\" Version=\"7.0.0\" />\n  </ItemGroup>\n</Project>\n",
+            ),
+            (
+                "Identity/Program.cs",
+                "var builder = WebApplication.CreateBuilder(args);\nbuilder.Services.AddIdentityServer();\nvar redirect = $\"{builder.Configuration[\"WebAppClient\"]}/signin-oidc\";\nbuilder.Build().Run();\n",
+            ),
+            ("WebApp/WebApp.csproj", DOTNET_WEB_PROJECT),
+            (
+                "WebApp/Program.cs",
+                "var builder = WebApplication.CreateBuilder(args);\nvar authority = builder.Configuration[\"IdentityUrl\"];\nbuilder.Build().Run();\n",
+            ),
+        ],
+        expect: &[
+            Expect::Services(&[("identity", "Identity"), ("webapp", "WebApp")]),
+            Expect::Connection("webapp", "identity"),
+            Expect::NoConnection("identity", "webapp"),
+        ],
+    },
 ];

@@ -38,6 +38,37 @@ impl Builder {
         self.connect_deployments();
         self.connect_aspire(files);
         self.keep_schedulers_to_their_stores();
+        self.keep_issuers_off_their_clients();
+    }
+
+    /// An OAuth 2.0 / OpenID Connect server is handed its clients' addresses
+    /// to send browsers back to (`WebAppClient=http://webapp` for redirect
+    /// URIs): an address of another service that only a deployment gives it
+    /// is not a call. What its own code calls stays.
+    fn keep_issuers_off_their_clients(&mut self) {
+        let issuers: BTreeSet<String> = self
+            .services
+            .iter()
+            .filter(|service| {
+                let unit = service.root.as_deref().and_then(|root| self.units.get(root));
+                unit.is_some_and(|unit| {
+                    unit.manifests.iter().any(|(_, manifest)| {
+                        manifest.dependencies.iter().any(|d| frameworks::is_token_issuer(manifest.ecosystem, &d.name))
+                    })
+                })
+            })
+            .map(|service| service.id.clone())
+            .collect();
+        let first_party: BTreeSet<&str> = self.services.iter().map(|s| s.id.as_str()).collect();
+        let deployment_only = |connection: &Connection| {
+            connection
+                .evidence
+                .iter()
+                .all(|e| ["compose.", "k8s.", "aspire.", "helm."].iter().any(|p| e.rule.starts_with(p)))
+        };
+        self.connections.retain(|(from, to, _), connection| {
+            !(issuers.contains(from) && first_party.contains(to.as_str()) && deployment_only(connection))
+        });
     }
 
     /// A process that only enqueues work on a schedule (celery beat, clockwork)
