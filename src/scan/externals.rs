@@ -873,7 +873,7 @@ mod tests {
         let keys: std::collections::BTreeSet<&str> =
             system["properties"].as_object().unwrap().keys().map(String::as_str).collect();
         let expected: std::collections::BTreeSet<&str> =
-            ["kind", "role", "images", "schemes", "hosts", "env"].into_iter().chain(ECOSYSTEMS).collect();
+            ["kind", "role", "images", "schemes", "hosts", "env", "ports"].into_iter().chain(ECOSYSTEMS).collect();
         assert_eq!(keys, expected);
         assert_eq!(system["additionalProperties"], serde_json::json!(false));
         assert_eq!(system["required"], serde_json::json!(["kind", "role"]));

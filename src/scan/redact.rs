@@ -286,7 +286,8 @@ pub fn processed(processed: &mut Processed) {
         | ConfigFacts::VersionCatalog(_)
         | ConfigFacts::Aspire(_)
         | ConfigFacts::HelmChart(_)
-        | ConfigFacts::HelmTemplate(_) => {}
+        | ConfigFacts::HelmTemplate(_)
+        | ConfigFacts::GoRuns(_) => {}
     }
 }
 

@@ -1464,4 +1464,19 @@ pub static ALL: &[Case] = &[
             Expect::NoConnection("identity", "webapp"),
         ],
     },
+    Case {
+        name: "a-go-command-the-build-runs-from-source-is-a-build-step-not-a-service",
+        files: &[
+            ("go.mod", GO_MOD),
+            ("cmd/api/main.go", GO_MAIN),
+            ("cmd/worker/main.go", GO_MAIN),
+            (
+                "cmd/gendocs/main.go",
+                "package main\n\nimport \"os\"\n\nfunc main() {\n\tos.WriteFile(os.Args[1], nil, 0o644)\n}\n",
+            ),
+            // `go build` of the worker ships it; `go run` of the generator is a build step.
+            ("Makefile", "build:\n\tgo build -o bin/worker ./cmd/worker\n\ndocs:\n\tgo run ./cmd/gendocs/. docs/cli\n"),
+        ],
+        expect: &[Expect::Services(&[("api", "cmd/api"), ("worker", "cmd/worker")])],
+    },
 ];

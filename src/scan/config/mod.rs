@@ -10,6 +10,7 @@ pub use compose::join;
 mod dockerfile;
 mod dotenv;
 pub mod k8s;
+mod makefile;
 mod manifest;
 mod proxy;
 pub use manifest::resolve_catalog;
@@ -337,6 +338,9 @@ pub enum ConfigFacts {
     HelmValues(yaml::Node),
     /// A chart template, as written; read against its chart's values later.
     HelmTemplate(String),
+    /// The Go packages a Makefile runs from source (`go run ./cmd/gen`), as
+    /// paths from the tree's root, each with its line.
+    GoRuns(Vec<(String, u32)>),
 }
 
 /// One process type of a Procfile (`worker: bundle exec sidekiq`).
@@ -387,6 +391,7 @@ pub enum ConfigKind {
     HelmChart,
     HelmValues,
     HelmTemplate,
+    Makefile,
 }
 
 impl ConfigKind {
@@ -422,6 +427,7 @@ pub fn classify(path: &str) -> Option<ConfigKind> {
         "composer.json" => ConfigKind::ComposerJson,
         "CMakeLists.txt" | "meson.build" | "vcpkg.json" | "conanfile.txt" => ConfigKind::NativeBuild,
         "Caddyfile" => ConfigKind::Caddyfile,
+        "Makefile" | "makefile" | "GNUmakefile" => ConfigKind::Makefile,
         _ if lower.ends_with(".versions.toml") && path.rsplit('/').nth(1) == Some("gradle") => {
             ConfigKind::VersionCatalog
         }
@@ -562,6 +568,15 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
                 return parse(ConfigKind::KubernetesCandidate, path, text);
             }
             ConfigFacts::HelmTemplate(text.to_owned())
+        }
+        ConfigKind::Makefile => {
+            let dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+            let runs: Vec<(String, u32)> =
+                makefile::go_runs(text).into_iter().map(|(package, line)| (join(dir, &package), line)).collect();
+            if runs.is_empty() {
+                return Ok(None);
+            }
+            ConfigFacts::GoRuns(runs)
         }
     }))
 }

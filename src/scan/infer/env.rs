@@ -105,7 +105,8 @@ impl Builder {
                 | ConfigFacts::Aspire(_)
                 | ConfigFacts::HelmChart(_)
                 | ConfigFacts::HelmValues(_)
-                | ConfigFacts::HelmTemplate(_) => Vec::new(),
+                | ConfigFacts::HelmTemplate(_)
+                | ConfigFacts::GoRuns(_) => Vec::new(),
             };
             for definition in definitions {
                 let source = kind.source().to_owned();

@@ -26,6 +26,9 @@ pub(super) struct Unit {
     /// Programs of its subdirectories were folded into it: its `main`s are
     /// theirs, not stray scripts.
     pub(super) ships_programs: bool,
+    /// The repository's build runs it from source (`go run ./cmd/gen` in a
+    /// Makefile): a step of the build, unless something deploys it.
+    pub(super) run_by_build: bool,
 }
 
 impl Unit {
@@ -38,10 +41,12 @@ impl Unit {
             return true;
         }
         // Go's convention: the module's commands live in `cmd/`; a `main`
-        // package elsewhere (tools/, hack/, examples/) is a program only when
+        // package elsewhere (tools/, hack/, examples/), or one the build runs
+        // from source (a doc or code generator), is a program only when
         // something builds or deploys it (a Dockerfile, compose, a workload).
         if self.go_module.is_some() {
-            return self.root.split('/').any(|segment| segment == "cmd") || self.dockerfile.is_some();
+            let command = self.root.split('/').any(|segment| segment == "cmd") && !self.run_by_build;
+            return command || self.dockerfile.is_some();
         }
         if self.manifests.iter().any(|(_, m)| m.not_a_service) {
             return false;

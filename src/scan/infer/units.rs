@@ -143,6 +143,15 @@ impl Builder {
                 self.units.entry(dir.clone()).or_insert_with(|| Unit::new(&dir)).go_module = Some(module);
             }
         }
+        // Go programs the build runs from source (`go run ./cmd/gen` in a Makefile).
+        for file in files {
+            let Some((_, ConfigFacts::GoRuns(runs))) = &file.config else { continue };
+            for (package, _) in runs {
+                if let Some(unit) = self.units.get_mut(package.as_str()) {
+                    unit.run_by_build = true;
+                }
+            }
+        }
         for service in self.projects.iter().flat_map(|p| &p.services) {
             match &service.build {
                 Some(context) => {
