@@ -1479,4 +1479,23 @@ pub static ALL: &[Case] = &[
         ],
         expect: &[Expect::Services(&[("api", "cmd/api"), ("worker", "cmd/worker")])],
     },
+    Case {
+        name: "a-go-modules-own-main-beside-a-ui-is-its-program",
+        files: &[
+            ("go.mod", GO_MOD),
+            ("main.go", "package main\n\nimport \"example.com/svc/cmd\"\n\nfunc main() {\n\tcmd.Execute()\n}\n"),
+            (
+                "cmd/root.go",
+                "package cmd\n\nimport \"net/http\"\n\nfunc Execute() {\n\thttp.ListenAndServe(\":4533\", nil)\n}\n",
+            ),
+            // Build-time tool imports: a `package main` with no `main`.
+            ("tools.go", "//go:build tools\n\npackage main\n\nimport _ \"github.com/google/wire/cmd/wire\"\n"),
+            (
+                "ui/package.json",
+                "{\"name\": \"svc-ui\", \"scripts\": {\"start\": \"vite\", \"build\": \"vite build\"}, \"dependencies\": {\"react\": \"18\"}}\n",
+            ),
+            ("ui/src/index.jsx", "import React from 'react';\n"),
+        ],
+        expect: &[Expect::Services(&[("svc", ""), ("ui", "ui")])],
+    },
 ];

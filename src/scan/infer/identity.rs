@@ -101,9 +101,15 @@ impl Builder {
         });
         // A workspace root's stray scripts do not make it a service: with
         // units below it, only its own framework, Dockerfile or build counts.
+        // A Go module's or Rust package's own `main` is no stray script: it is
+        // the program its manifest builds (`main.go` beside `go.mod` and `ui/`).
         let roots: Vec<String> = units.keys().cloned().collect();
         for (root, unit) in units.iter_mut() {
-            if !unit.ships_programs && roots.iter().any(|other| other != root && is_under(other, root)) {
+            let builds_its_main = unit.manifests.iter().any(|(_, m)| matches!(m.ecosystem, "go" | "cargo"));
+            if !unit.ships_programs
+                && !builds_its_main
+                && roots.iter().any(|other| other != root && is_under(other, root))
+            {
                 unit.entry_points.clear();
             }
         }
