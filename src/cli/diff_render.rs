@@ -93,12 +93,16 @@ pub fn text(diff: &Diff, verbose: bool) -> String {
     let mut out =
         format!("{} {} → {}\n", paint(BOLD, "pruv diff"), paint(BOLD, &diff.old.label), paint(BOLD, &diff.new.label));
     if !diff.architecture_changed {
-        let _ = writeln!(
-            out,
-            "{} no architectural change (graph {} on both sides)",
-            paint(OK, "✓"),
-            short_hash(&diff.new.graph_hash)
-        );
+        let graphs = if diff.old.graph_hash == diff.new.graph_hash {
+            format!("graph {} on both sides", short_hash(&diff.new.graph_hash))
+        } else {
+            format!(
+                "only CI-only variables or platform names differ · graph {} → {}",
+                short_hash(&diff.old.graph_hash),
+                short_hash(&diff.new.graph_hash)
+            )
+        };
+        let _ = writeln!(out, "{} no architectural change ({graphs})", paint(OK, "✓"));
     } else {
         let _ = writeln!(
             out,

@@ -1,6 +1,8 @@
 //! The differ: what changed in the architecture between two scans.
 //!
-//! Equal graph hashes mean no architectural change, at once. Otherwise
+//! Equal graph hashes mean no architectural change, at once; so do hashes
+//! that differ only by what is not architecture (CI-only variables,
+//! platform names), which leave no change behind. Otherwise
 //! services are matched by id, then removed and added services by the
 //! files they share (a renamed directory is a moved service, not one
 //! removed and one added); connections are compared with moved ids
@@ -21,15 +23,17 @@ use crate::scan::model::ScanDocument;
 /// Compares `old` with `new`; the labels say how each was named.
 pub fn diff(old: &ScanDocument, old_label: &str, new: &ScanDocument, new_label: &str) -> Diff {
     let files = files::compare(&old.files, &new.files);
-    let architecture_changed = old.graph_hash != new.graph_hash;
     let mut changes = Vec::new();
-    if architecture_changed {
+    if old.graph_hash != new.graph_hash {
         let (service_changes, moved) = services::compare(old, new, &files);
         changes.extend(service_changes);
         changes.extend(links::compare(old, new, &moved));
         changes.extend(env::compare(old, new));
         changes.sort_by(|a, b| (a.category, a.kind, &a.subject).cmp(&(b.category, b.kind, &b.subject)));
     }
+    // The hash also covers what is not architecture (variables only CI jobs
+    // set, platform names): when that is all that differs, nothing changed.
+    let architecture_changed = !changes.is_empty();
     Diff {
         format: DIFF_FORMAT,
         old: side(old, old_label),

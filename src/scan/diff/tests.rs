@@ -229,3 +229,17 @@ fn ci_only_and_platform_variables_are_not_architecture() {
     );
     assert_eq!(kinds(&diff(&old, "old", &new, "new")), ["env-added LOG_LEVEL"]);
 }
+
+/// Regression: a release whose only difference is a CI-only variable was
+/// reported as "architecture changed: 0 changes".
+#[test]
+fn only_ci_variables_differing_is_no_architectural_change() {
+    let mut ci_only = var("BASE_REF", EnvStatus::Unused, false);
+    ci_only.defined[0].source = "ci".into();
+    let old = document(vec![], vec![], vec![var("DATABASE_URL", EnvStatus::Defined, false)], vec![]);
+    let new = document(vec![], vec![], vec![ci_only, var("DATABASE_URL", EnvStatus::Defined, false)], vec![]);
+    assert_ne!(old.graph_hash, new.graph_hash);
+    let found = diff(&old, "old", &new, "new");
+    assert!(found.changes.is_empty());
+    assert!(!found.architecture_changed);
+}
