@@ -25,6 +25,19 @@
  (#any-of? @_f "fetch" "axios" "got" "ky" "request" "superagent" "$fetch" "ofetch")
  (#match? @url "^https?://")) @js.http.literal-url
 
+; fetch("/api/items"), axios.get(`api/queries/${id}`): a relative URL, a path
+; on the origin that served the page
+((call_expression
+   function: [(identifier) @_f (member_expression object: (identifier) @_f)]
+   arguments: (arguments . [(string (string_fragment) @url) (template_string . (string_fragment) @url)]))
+ (#any-of? @_f "fetch" "axios" "got" "ky" "request" "superagent" "$fetch" "ofetch")
+ (#match? @url "^(/[A-Za-z_]|[A-Za-z_][A-Za-z0-9_.-]*/)")) @js.http.same-origin
+
+; axios.create({ baseURL: "/api" })
+((pair key: (property_identifier) @_k value: (string (string_fragment) @url))
+ (#any-of? @_k "baseURL" "baseUrl")
+ (#match? @url "^/[A-Za-z_]")) @js.http.same-origin-base
+
 ; axios.create({ baseURL: process.env.X }) and other clients configured with a baseURL
 ((pair
    key: (property_identifier) @_k

@@ -18,6 +18,8 @@ pub struct Framework {
     /// Words of a command line that runs it (`sidekiq`, `celery`): a compose
     /// service or Procfile process with such a command is this worker.
     pub commands: Vec<String>,
+    /// A front end built to static files that another origin serves.
+    pub static_build: bool,
 }
 
 const TABLE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/grammars/frameworks.toml"));
@@ -42,6 +44,8 @@ struct Entry {
     port: Option<u16>,
     #[serde(default)]
     commands: Vec<String>,
+    #[serde(default)]
+    static_build: bool,
     #[serde(default)]
     npm: Vec<String>,
     #[serde(default)]
@@ -91,8 +95,23 @@ fn parse(text: &str) -> Result<Loaded, String> {
         .frameworks
         .into_iter()
         .map(|(name, entry)| {
-            let Entry { kind, rank, port, commands, npm, pypi, go, maven, nuget, cargo, gem, composer, hex, cmake } =
-                entry;
+            let Entry {
+                kind,
+                rank,
+                port,
+                commands,
+                static_build,
+                npm,
+                pypi,
+                go,
+                maven,
+                nuget,
+                cargo,
+                gem,
+                composer,
+                hex,
+                cmake,
+            } = entry;
             let lists = [
                 ("npm", npm),
                 ("pypi", pypi),
@@ -114,7 +133,10 @@ fn parse(text: &str) -> Result<Loaded, String> {
             if kind != ServiceKind::Worker && !commands.is_empty() {
                 return Err(format!("[{name}]: `commands` name worker processes; this is a {kind:?}"));
             }
-            Ok(Framework { name, kind, rank, default_port: port, packages, commands })
+            if kind != ServiceKind::Frontend && static_build {
+                return Err(format!("[{name}]: `static_build` is for front ends; this is a {kind:?}"));
+            }
+            Ok(Framework { name, kind, rank, default_port: port, packages, commands, static_build })
         })
         .collect::<Result<_, String>>()?;
     let scheduler_words = table

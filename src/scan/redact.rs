@@ -117,6 +117,15 @@ fn reduce(name: &str, value: &str) -> Option<String> {
     (word_like && !token_like).then(|| value.to_owned())
 }
 
+/// A URL relative to the page's origin: `/api/items`, `api/queries/1`; not
+/// `//cdn.example.com/x`, `db:5432/app` or `example.com/api`.
+fn is_relative_url(text: &str) -> bool {
+    if let Some(path) = text.strip_prefix('/') {
+        return !path.starts_with('/');
+    }
+    text.split_once('/').is_some_and(|(first, _)| !first.is_empty() && !first.contains([':', '.', '@']))
+}
+
 /// Whether `name` says its value is an address (`REDIS_HOST`, `AUTH_URL`).
 fn address_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
@@ -237,6 +246,8 @@ fn entries(list: &mut [EnvEntry]) {
 pub fn processed(processed: &mut Processed) {
     for fact in &mut processed.code {
         match &mut fact.kind {
+            // A path on the page's own origin (`fetch("/api/items")`): only that it is one.
+            FactKind::Target { url: Some(text), .. } if is_relative_url(text) => *text = "/".to_owned(),
             FactKind::Target { url: Some(text), .. } | FactKind::Literal { url: text } => {
                 // A client may name its target by a bare service name (`@FeignClient("stats")`).
                 let bare = host_like(text).then(|| text.clone());
@@ -452,5 +463,15 @@ mod tests {
             assert!(!text.contains(secret), "{secret} in {text}");
         }
         assert!(text.contains("postgres://db") && text.contains("API=http://a:80") && text.contains("BARE"), "{text}");
+    }
+
+    #[test]
+    fn relative_urls_keep_only_that_they_are_relative() {
+        for relative in ["/api/items", "api/queries/1", "/users?token=abc"] {
+            assert!(is_relative_url(relative), "{relative}");
+        }
+        for absolute in ["//cdn.example.com/x", "db:5432/app", "example.com/api", "stats"] {
+            assert!(!is_relative_url(absolute), "{absolute}");
+        }
     }
 }

@@ -1498,4 +1498,30 @@ pub static ALL: &[Case] = &[
         ],
         expect: &[Expect::Services(&[("svc", ""), ("ui", "ui")])],
     },
+    Case {
+        name: "a-static-front-ends-same-origin-calls-reach-the-one-backend",
+        files: &[
+            (
+                "web/package.json",
+                "{\"name\": \"web\", \"scripts\": {\"dev\": \"vite\"}, \"dependencies\": {\"react\": \"18\"}}\n",
+            ),
+            (
+                "web/src/api.js",
+                "export const items = () => fetch('/api/items');\nexport const one = (id) => axios.get(`api/items/${id}`);\n",
+            ),
+            (
+                "site/package.json",
+                "{\"name\": \"site\", \"scripts\": {\"dev\": \"next dev\"}, \"dependencies\": {\"next\": \"14\"}}\n",
+            ),
+            // Next.js answers its own /api routes.
+            ("site/app/page.tsx", "export default async function Page() { await fetch('/api/hello'); return null; }\n"),
+            ("api/requirements.txt", FASTAPI_REQUIREMENTS),
+            ("api/main.py", FASTAPI_MAIN),
+        ],
+        expect: &[
+            Expect::Services(&[("api", "api"), ("site", "site"), ("web", "web")]),
+            Expect::Connection("web", "api"),
+            Expect::NoConnection("site", "api"),
+        ],
+    },
 ];

@@ -127,7 +127,9 @@ impl Builder {
                         }
                     }
                     FactKind::Target { kind, url, env } => {
-                        if let Some(target) = url.as_deref().and_then(|u| self.resolve_value(u, &from)) {
+                        if url.as_deref() == Some("/") {
+                            found.extend(self.same_origin_backend(&from).map(|to| (to, None, *kind, here.clone())));
+                        } else if let Some(target) = url.as_deref().and_then(|u| self.resolve_value(u, &from)) {
                             found.push((target, None, *kind, here.clone()));
                         }
                         if let Some(name) = env {

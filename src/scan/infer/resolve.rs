@@ -82,6 +82,29 @@ impl Builder {
         None
     }
 
+    /// The backend a static front end's same-origin calls (`fetch("/api/…")`)
+    /// reach: the origin that serves its files. Known when the tree has one
+    /// first-party server besides front ends and workers; a front end with a
+    /// server of its own (Next.js, Nuxt) answers such calls itself.
+    pub(super) fn same_origin_backend(&self, from: &str) -> Option<String> {
+        let static_front_end = self.services.iter().find(|s| s.id == from).is_some_and(|s| {
+            s.kind == ServiceKind::Frontend
+                && s.framework.as_deref().and_then(frameworks::by_name).is_some_and(|f| f.static_build)
+        });
+        if !static_front_end {
+            return None;
+        }
+        let servers: Vec<&Service> = self
+            .services
+            .iter()
+            .filter(|s| s.id != from && s.kind == ServiceKind::Service && s.root.is_some())
+            .collect();
+        match servers.as_slice() {
+            [only] => Some(only.id.clone()),
+            _ => None,
+        }
+    }
+
     /// The root directory of service `id` ("" for externals and unknowns).
     pub(super) fn root_of(&self, id: &str) -> String {
         self.services.iter().find(|s| s.id == id).and_then(|s| s.root.clone()).unwrap_or_default()
