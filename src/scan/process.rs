@@ -224,7 +224,9 @@ fn process_hashed(path: &str, bytes: &[u8], sha256: String) -> Processed {
         return processed; // binary
     }
     let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text,
+        // A UTF-8 byte order mark (Visual Studio writes one into JSON and XML)
+        // is no part of the text any parser reads.
+        Ok(text) => text.strip_prefix('\u{feff}').unwrap_or(text),
         Err(e) => {
             processed.warning = Some(format!("{path}: not UTF-8 at byte {}; hashed, not parsed", e.valid_up_to()));
             return processed;
@@ -328,6 +330,16 @@ mod tests {
         );
         let names: Vec<_> = facts.iter().map(|f| (f.line, format!("{:?}", f.kind))).collect();
         assert_eq!(names, [(2, "EnvRead { name: \"DB_HOST\", default: true, fallback: None }".to_owned())]);
+    }
+
+    /// Regression: an `appsettings.json` that Visual Studio saved with a byte
+    /// order mark was skipped as "expected value at line 1 column 1".
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_text() {
+        let processed =
+            super::process_bytes("Web/appsettings.json", "\u{feff}{ \"Api\": \"http://api:8080\" }\n".as_bytes());
+        assert_eq!(processed.warning, None);
+        assert!(processed.config.is_some());
     }
 }
 
