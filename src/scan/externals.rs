@@ -594,6 +594,9 @@ mod tests {
     fn table_loads_and_lookups_work() {
         assert_eq!(id(by_package("pypi", "psycopg2-binary")), Some("postgres"));
         assert_eq!(id(by_package("pypi", "sentry_sdk.integrations")), Some("sentry"));
+        // Regression: kombu is Celery's broker-agnostic messaging layer (Redis,
+        // SQS, AMQP), not RabbitMQ's client.
+        assert_eq!(id(by_package("pypi", "kombu.serialization")), None);
         assert_eq!(id(by_package("npm", "@sentry/nextjs")), Some("sentry"));
         assert_eq!(id(by_package("go", "github.com/redis/go-redis/v9")), Some("redis"));
         assert_eq!(id(by_package("gradle", "org.postgresql:postgresql")), Some("postgres"));
@@ -776,6 +779,8 @@ mod tests {
             ("oryd/mailslurper:latest-smtps", "smtp"),
             ("maildev/maildev:2.1.0", "smtp"),
             ("axllent/mailpit", "smtp"),
+            // Regression: GreenMail's image was the external `standalone`.
+            ("docker.io/greenmail/standalone:2.1.11", "smtp"),
         ] {
             assert_eq!(id(by_image(image)), Some(expected), "{image}");
         }
