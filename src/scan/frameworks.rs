@@ -153,6 +153,9 @@ fn parse(text: &str) -> Result<Loaded, String> {
         .map(|entry| {
             let (ecosystem, package) =
                 entry.split_once(':').ok_or_else(|| format!("token_issuers: {entry:?} is not ecosystem:package"))?;
+            if !super::externals::ECOSYSTEMS.contains(&ecosystem) {
+                return Err(format!("token_issuers: {entry:?} names no package ecosystem"));
+            }
             Ok((ecosystem.to_owned(), package.to_ascii_lowercase()))
         })
         .collect::<Result<_, String>>()?;

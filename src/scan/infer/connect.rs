@@ -387,8 +387,7 @@ impl Builder {
     /// directory). A `depends_on` between them orders their start (the worker
     /// waits for the server's migrations); it is not a call.
     fn same_code_base(&self, a: &str, b: &str) -> bool {
-        let root = |id: &str| self.services.iter().find(|s| s.id == id).and_then(|s| s.root.as_deref());
-        root(a).is_some_and(|ra| root(b) == Some(ra))
+        self.service_root(a).is_some_and(|root| self.service_root(b) == Some(root))
     }
 
     /// Connections from the env a deployment gives service `from`.

@@ -107,6 +107,11 @@ impl Builder {
 
     /// The root directory of service `id` ("" for externals and unknowns).
     pub(super) fn root_of(&self, id: &str) -> String {
-        self.services.iter().find(|s| s.id == id).and_then(|s| s.root.clone()).unwrap_or_default()
+        self.service_root(id).unwrap_or_default().to_owned()
+    }
+
+    /// The root directory of first-party service `id`; none for externals and unknowns.
+    pub(super) fn service_root(&self, id: &str) -> Option<&str> {
+        self.services.iter().find(|s| s.id == id).and_then(|s| s.root.as_deref())
     }
 }

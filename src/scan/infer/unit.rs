@@ -95,7 +95,7 @@ impl Unit {
         if !self.manifests.is_empty() || !self.frameworks.is_empty() || !self.entry_points.is_empty() || self.routes {
             return None;
         }
-        if let Some(external) = externals::by_image(dockerfile.final_from(None)?) {
+        if let Some(external) = super::units::known_system_image(dockerfile) {
             return Some(external);
         }
         // `firestore`, or `firestore-component-tests` of a test setup.

@@ -71,17 +71,7 @@ impl Builder {
             // `release` is a deploy step (migrations), not a running process; a
             // process that rebuilds assets on change is a developer's loop.
             for process in processes.iter().filter(|p| p.name != "release" && !is_watch_loop(&p.command)) {
-                let service = ComposeService {
-                    name: process.name.clone(),
-                    path: entry.path.clone(),
-                    line: process.line,
-                    build: Some(dir.clone()),
-                    command: Some(process.command.clone()),
-                    environment: process.env.iter().map(|e| (entry.path.clone(), e.clone())).collect(),
-                    files: vec![entry.path.clone()],
-                    project_dir: dir.clone(),
-                    ..ComposeService::default()
-                };
+                let service = process_service(process, &entry.path, &dir);
                 self.units
                     .entry(dir.clone())
                     .or_insert_with(|| Unit::new(&dir))
@@ -414,30 +404,14 @@ impl Builder {
     /// holds linters, migrations and one-off scripts.
     pub(super) fn adopt_task_processes(&mut self) {
         for unit in self.units.values_mut() {
-            let runs = |c: &ComposeService| {
-                let command = c.command.as_deref()?;
-                let framework = frameworks::worker_command(command)??;
-                Some((framework.name.as_str(), frameworks::is_scheduler_command(command)))
-            };
-            let mut running: BTreeSet<(&str, bool)> = unit.compose.iter().filter_map(|(_, c)| runs(c)).collect();
+            let mut running: BTreeSet<(&str, bool)> =
+                unit.compose.iter().filter_map(|(_, c)| worker_process(c.command.as_deref()?)).collect();
             let mut adopted = Vec::new();
             for (path, manifest) in &unit.manifests {
                 for task in &manifest.tasks {
-                    let Some(Some(framework)) = frameworks::worker_command(&task.command) else { continue };
-                    if !running.insert((framework.name.as_str(), frameworks::is_scheduler_command(&task.command))) {
-                        continue;
+                    if worker_process(&task.command).is_some_and(|process| running.insert(process)) {
+                        adopted.push((path.clone(), process_service(task, path, &unit.root)));
                     }
-                    let service = ComposeService {
-                        name: task.name.clone(),
-                        path: path.clone(),
-                        line: task.line,
-                        build: Some(unit.root.clone()),
-                        command: Some(task.command.clone()),
-                        files: vec![path.clone()],
-                        project_dir: unit.root.clone(),
-                        ..ComposeService::default()
-                    };
-                    adopted.push((path.clone(), service));
                 }
             }
             unit.compose.extend(adopted);
@@ -445,8 +419,31 @@ impl Builder {
     }
 }
 
+/// The worker process a command line runs: its known framework, and
+/// whether it only schedules (`celery … beat`) rather than works.
+fn worker_process(command: &str) -> Option<(&'static str, bool)> {
+    let framework = frameworks::worker_command(command)??;
+    Some((framework.name.as_str(), frameworks::is_scheduler_command(command)))
+}
+
+/// A named process (a Procfile's or a task runner's) of the program in
+/// `dir`, as the compose service that would run it.
+fn process_service(process: &crate::scan::config::Process, path: &str, dir: &str) -> ComposeService {
+    ComposeService {
+        name: process.name.clone(),
+        path: path.to_owned(),
+        line: process.line,
+        build: Some(dir.to_owned()),
+        command: Some(process.command.clone()),
+        environment: process.env.iter().map(|e| (path.to_owned(), e.clone())).collect(),
+        files: vec![path.to_owned()],
+        project_dir: dir.to_owned(),
+        ..ComposeService::default()
+    }
+}
+
 /// The known system the image is made from (`FROM postgres:16`), if any.
-fn known_system_image(dockerfile: &Dockerfile) -> Option<&'static externals::External> {
+pub(super) fn known_system_image(dockerfile: &Dockerfile) -> Option<&'static externals::External> {
     dockerfile.final_from(None).and_then(externals::by_image)
 }
 
