@@ -67,6 +67,11 @@ pub enum FactKind {
     /// An env-shaped member read through a name (`env.DATABASE_URL`,
     /// `const { PORT } = env`): a read when the name holds the env record.
     Member { object: String, name: String },
+    /// A gRPC stub or service base generated from a `.proto` service, used
+    /// here: `symbol` is the generated name as the code spells it
+    /// (`NewCartServiceClient`, `CartServiceStub`, `CartServiceImplBase`);
+    /// `serves` when the code implements the service, not calls it.
+    GrpcStub { symbol: String, serves: bool },
 }
 
 /// A label from the scanner's own tables. (An alias, so that serde does

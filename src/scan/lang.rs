@@ -31,7 +31,8 @@ pub static PYTHON: ParsedLanguage = ParsedLanguage {
         "python" / "imports.scm",
         "python" / "clients.scm",
         "python" / "wrappers.scm",
-        "python" / "calls.scm"
+        "python" / "calls.scm",
+        "python" / "stubs.scm"
     ],
     ecosystem: "pypi",
 };
@@ -44,7 +45,8 @@ const JS_RULES: &[(&str, &str)] = rules![
     "javascript" / "clients.scm",
     "javascript" / "wrappers.scm",
     "javascript" / "calls.scm",
-    "javascript" / "records.scm"
+    "javascript" / "records.scm",
+    "javascript" / "stubs.scm"
 ];
 
 pub static JAVASCRIPT: ParsedLanguage = ParsedLanguage {
@@ -77,7 +79,8 @@ pub static GO: ParsedLanguage = ParsedLanguage {
         "go" / "imports.scm",
         "go" / "clients.scm",
         "go" / "wrappers.scm",
-        "go" / "calls.scm"
+        "go" / "calls.scm",
+        "go" / "stubs.scm"
     ],
     ecosystem: "go",
 };
@@ -92,7 +95,8 @@ pub static JAVA: ParsedLanguage = ParsedLanguage {
         "java" / "imports.scm",
         "java" / "clients.scm",
         "java" / "wrappers.scm",
-        "java" / "calls.scm"
+        "java" / "calls.scm",
+        "java" / "stubs.scm"
     ],
     ecosystem: "maven",
 };
@@ -100,7 +104,7 @@ pub static JAVA: ParsedLanguage = ParsedLanguage {
 pub static CSHARP: ParsedLanguage = ParsedLanguage {
     name: "csharp",
     grammar: || tree_sitter_c_sharp::LANGUAGE.into(),
-    rules: rules!["csharp" / "env.scm", "csharp" / "web.scm", "csharp" / "imports.scm", "csharp" / "clients.scm"],
+    rules: rules!["csharp" / "env.scm", "csharp" / "web.scm", "csharp" / "imports.scm", "csharp" / "clients.scm", "csharp" / "stubs.scm"],
     ecosystem: "nuget",
 };
 
@@ -112,7 +116,8 @@ pub static RUST: ParsedLanguage = ParsedLanguage {
         "rust" / "env.scm",
         "rust" / "web.scm",
         "rust" / "imports.scm",
-        "rust" / "clients.scm"
+        "rust" / "clients.scm",
+        "rust" / "stubs.scm"
     ],
     ecosystem: "cargo",
 };
@@ -126,7 +131,8 @@ pub static RUBY: ParsedLanguage = ParsedLanguage {
         "ruby" / "imports.scm",
         "ruby" / "clients.scm",
         "ruby" / "wrappers.scm",
-        "ruby" / "calls.scm"
+        "ruby" / "calls.scm",
+        "ruby" / "stubs.scm"
     ],
     ecosystem: "gem",
 };
@@ -192,7 +198,7 @@ pub static C: ParsedLanguage = ParsedLanguage {
 pub static CPP: ParsedLanguage = ParsedLanguage {
     name: "cpp",
     grammar: || tree_sitter_cpp::LANGUAGE.into(),
-    rules: rules!["cpp" / "env.scm", "cpp" / "web.scm", "cpp" / "clients.scm"],
+    rules: rules!["cpp" / "env.scm", "cpp" / "web.scm", "cpp" / "clients.scm", "cpp" / "stubs.scm"],
     ecosystem: "c",
 };
 

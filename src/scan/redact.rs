@@ -298,7 +298,8 @@ pub fn processed(processed: &mut Processed) {
         | ConfigFacts::Aspire(_)
         | ConfigFacts::HelmChart(_)
         | ConfigFacts::HelmTemplate(_)
-        | ConfigFacts::GoRuns(_) => {}
+        | ConfigFacts::GoRuns(_)
+        | ConfigFacts::Proto(_) => {}
     }
 }
 

@@ -54,6 +54,51 @@ const GO_MAIN: &str = "package main\n\nimport \"net/http\"\n\nfunc main() {\n\th
 
 pub static ALL: &[Case] = &[
     Case {
+        // The addresses come from a mesh the tree does not describe: only the
+        // .proto services tie each client stub to its implementer.
+        name: "grpc-clients-reach-the-implementers-of-their-proto-services",
+        files: &[
+            ("protos/demo.proto", "syntax = \"proto3\";\npackage shop;\nservice CartService {\n  rpc GetCart(Req) returns (Cart) {}\n}\nservice CurrencyService {\n  rpc Convert(Money) returns (Money) {}\n}\n// service Retired {}\n"),
+            ("docker-compose.yml", "services:\n  frontend:\n    build: ./frontend\n  cart:\n    build: ./cart\n  currency:\n    build: ./currency\n"),
+            ("frontend/Dockerfile", "FROM golang:1.22\nCOPY . .\nRUN go build -o /app .\nCMD [\"/app\"]\n"),
+            ("frontend/go.mod", "module example.com/frontend\n\ngo 1.22\n\nrequire google.golang.org/grpc v1.60.0\n"),
+            ("frontend/main.go", "package main\n\nimport (\n\t\"net/http\"\n\t\"os\"\n\n\t\"google.golang.org/grpc\"\n\tpb \"example.com/frontend/genproto\"\n)\n\nfunc main() {\n\tconn, _ := grpc.NewClient(os.Getenv(\"UPSTREAM\"))\n\tcart := pb.NewCartServiceClient(conn)\n\tmoney := pb.NewCurrencyServiceClient(conn)\n\t_, _ = cart, money\n\thttp.ListenAndServe(\":8080\", nil)\n}\n"),
+            ("cart/Dockerfile", "FROM python:3.12\nCOPY . .\nCMD [\"python\", \"server.py\"]\n"),
+            ("cart/requirements.txt", "grpcio\n"),
+            ("cart/server.py", "import grpc\nimport demo_pb2_grpc\n\nclass Cart(demo_pb2_grpc.CartServiceServicer):\n    def GetCart(self, request, context):\n        money = demo_pb2_grpc.CurrencyServiceStub(grpc.insecure_channel(peer))\n\ndef serve():\n    server = grpc.server(None)\n    demo_pb2_grpc.add_CartServiceServicer_to_server(Cart(), server)\n    server.add_insecure_port(\"[::]:7070\")\n    server.start()\n"),
+            ("currency/Dockerfile", "FROM node:20\nCOPY . .\nCMD [\"node\", \"index.js\"]\n"),
+            ("currency/package.json", "{\"name\": \"currency\", \"main\": \"index.js\", \"dependencies\": {\"@grpc/grpc-js\": \"1\"}}\n"),
+            ("currency/index.js", "const grpc = require('@grpc/grpc-js');\nconst server = new grpc.Server();\nserver.addService(shop.CurrencyService.service, { convert });\nserver.bindAsync('0.0.0.0:7000', grpc.ServerCredentials.createInsecure(), () => {});\n"),
+        ],
+        expect: &[
+            Expect::Services(&[("cart", "cart"), ("currency", "currency"), ("frontend", "frontend")]),
+            Expect::Connection("frontend", "cart"),
+            Expect::Connection("frontend", "currency"),
+            Expect::Connection("cart", "currency"),
+            Expect::NoConnection("currency", "cart"),
+            Expect::NoConnection("cart", "frontend"),
+        ],
+    },
+    Case {
+        // Two units serve the same proto service: the stub alone cannot say which one a client calls.
+        name: "grpc-client-of-a-service-two-units-implement-is-left-to-the-address",
+        files: &[
+            ("api.proto", "service Quotes {\n  rpc Get(Req) returns (Quote);\n}\n"),
+            ("docker-compose.yml", "services:\n  web:\n    build: ./web\n  quotes:\n    build: ./quotes\n  cache:\n    build: ./cache\n"),
+            ("web/Dockerfile", "FROM python:3.12\nCOPY . .\nCMD [\"python\", \"app.py\"]\n"),
+            ("web/app.py", "import api_pb2_grpc\nstub = api_pb2_grpc.QuotesStub(channel)\n"),
+            ("quotes/Dockerfile", "FROM python:3.12\nCOPY . .\nCMD [\"python\", \"serve.py\"]\n"),
+            ("quotes/serve.py", "import api_pb2_grpc\napi_pb2_grpc.add_QuotesServicer_to_server(Impl(), server)\n"),
+            ("cache/Dockerfile", "FROM python:3.12\nCOPY . .\nCMD [\"python\", \"serve.py\"]\n"),
+            ("cache/serve.py", "import api_pb2_grpc\napi_pb2_grpc.add_QuotesServicer_to_server(Cached(), server)\n"),
+        ],
+        expect: &[
+            Expect::Services(&[("cache", "cache"), ("quotes", "quotes"), ("web", "web")]),
+            Expect::NoConnection("web", "quotes"),
+            Expect::NoConnection("web", "cache"),
+        ],
+    },
+    Case {
         name: "interpolation-from-the-projects-dotenv",
         files: &[
             (".env", "WEB_DOCKERFILE=web/Dockerfile\nWEB_PORT=8080\nAPI_HOST=api\n"),

@@ -6,6 +6,7 @@ mod appsettings;
 pub mod aspire;
 pub mod compose;
 pub mod helm;
+pub mod proto;
 pub use compose::join;
 mod dockerfile;
 mod dotenv;
@@ -341,6 +342,8 @@ pub enum ConfigFacts {
     /// The Go packages a Makefile runs from source (`go run ./cmd/gen`), as
     /// paths from the tree's root, each with its line.
     GoRuns(Vec<(String, u32)>),
+    /// A `.proto` file's package and services.
+    Proto(proto::ProtoFile),
 }
 
 /// One process type of a Procfile (`worker: bundle exec sidekiq`).
@@ -392,6 +395,8 @@ pub enum ConfigKind {
     HelmValues,
     HelmTemplate,
     Makefile,
+    /// Protocol Buffers definitions (`*.proto`).
+    Proto,
 }
 
 impl ConfigKind {
@@ -428,6 +433,7 @@ pub fn classify(path: &str) -> Option<ConfigKind> {
         "CMakeLists.txt" | "meson.build" | "vcpkg.json" | "conanfile.txt" => ConfigKind::NativeBuild,
         "Caddyfile" => ConfigKind::Caddyfile,
         "Makefile" | "makefile" | "GNUmakefile" => ConfigKind::Makefile,
+        _ if lower.ends_with(".proto") => ConfigKind::Proto,
         _ if lower.ends_with(".versions.toml") && path.rsplit('/').nth(1) == Some("gradle") => {
             ConfigKind::VersionCatalog
         }
@@ -577,6 +583,13 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
                 return Ok(None);
             }
             ConfigFacts::GoRuns(runs)
+        }
+        ConfigKind::Proto => {
+            let file = proto::parse(text);
+            if file.services.is_empty() {
+                return Ok(None);
+            }
+            ConfigFacts::Proto(file)
         }
     }))
 }

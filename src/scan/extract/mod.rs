@@ -157,6 +157,7 @@ fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '
                 end_line = capture.node.end_position().row as u32 + 1;
             }
             rules::CaptureRole::Function => values.function = Some(text()),
+            rules::CaptureRole::Symbol => values.symbol = Some(text()),
             rules::CaptureRole::Param => values.param = Some(leading_identifier(&text()).to_owned()),
             rules::CaptureRole::Name => values.name = Some(text()),
             rules::CaptureRole::UpperName => values.name = Some(text().to_ascii_uppercase()),
@@ -249,6 +250,9 @@ fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '
         Category::Member => {
             FactKind::Member { object: values.function?, name: values.name.filter(|n| is_env_name(n))? }
         }
+        Category::GrpcClient | Category::GrpcServer => {
+            FactKind::GrpcStub { symbol: values.symbol?, serves: category == Category::GrpcServer }
+        }
     };
     Some(Found::Fact(Fact { line, rule, kind }))
 }
@@ -303,6 +307,7 @@ struct Values {
     module: Option<String>,
     key: Option<String>,
     function: Option<String>,
+    symbol: Option<String>,
     param: Option<String>,
     default: bool,
     fallback: Option<String>,

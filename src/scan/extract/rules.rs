@@ -38,6 +38,10 @@ pub enum Category {
     Binding,
     /// An env-shaped member read through a name (`env.DATABASE_URL`).
     Member,
+    /// A generated gRPC client stub in use (`NewCartServiceClient(conn)`).
+    GrpcClient,
+    /// A generated gRPC service base implemented or registered (`RegisterCartServiceServer`).
+    GrpcServer,
 }
 
 impl Category {
@@ -59,6 +63,8 @@ impl Category {
             "envrecord" => Category::EnvRecord,
             "binding" => Category::Binding,
             "member" => Category::Member,
+            "grpcclient" => Category::GrpcClient,
+            "grpcserver" => Category::GrpcServer,
             _ => return None,
         })
     }
@@ -85,6 +91,8 @@ pub enum CaptureRole {
     Key,
     /// The name of a function defined or called.
     Function,
+    /// A generated gRPC name (`CartServiceStub`).
+    Symbol,
     /// The fallback of an env read (`getenv("X", "d")`): marks the read as having a default.
     Default,
     /// A parameter, or an identifier passed where an env var name goes.
@@ -211,6 +219,7 @@ fn compile_file(language: &Language, file: &RuleFile) -> Result<CompiledFile, St
             "module" => CaptureRole::Module,
             "key" => CaptureRole::Key,
             "function" => CaptureRole::Function,
+            "symbol" => CaptureRole::Symbol,
             "default" => CaptureRole::Default,
             "param" => CaptureRole::Param,
             "exclude" => CaptureRole::Exclude,

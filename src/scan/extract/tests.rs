@@ -41,6 +41,7 @@ pub(crate) fn all_facts_of(file_name: &str, source: &str) -> Vec<String> {
                 FactKind::EnvRecord { binding } => binding,
                 FactKind::ImportBinding { binding, module, exported } => format!("{binding}={exported}@{module}"),
                 FactKind::Member { object, name } => format!("{object}.{name}"),
+                FactKind::GrpcStub { symbol, serves } => format!("{}{symbol}", if serves { "serves " } else { "" }),
             };
             format!("{}:{} {value}", fact.line, fact.rule)
         })
@@ -163,6 +164,7 @@ const db = "redis://cache:6379";
         "14:js.http.base-url-env API_BASE",
         "15:js.env.process-env CART_ADDR",
         "15:js.grpc.client-env CART_ADDR",
+        "15:js.grpcclient.new-client CartServiceClient",
         "16:js.literal.url redis://cache:6379",
     ];
     for file in ["a.js", "a.ts", "a.tsx"] {

@@ -37,6 +37,7 @@ impl Builder {
         }
         self.connect_deployments();
         self.connect_aspire(files);
+        self.connect_proto_services(files);
         self.keep_schedulers_to_their_stores();
         self.keep_issuers_off_their_clients();
     }

@@ -106,7 +106,8 @@ impl Builder {
                 | ConfigFacts::HelmChart(_)
                 | ConfigFacts::HelmValues(_)
                 | ConfigFacts::HelmTemplate(_)
-                | ConfigFacts::GoRuns(_) => Vec::new(),
+                | ConfigFacts::GoRuns(_)
+                | ConfigFacts::Proto(_) => Vec::new(),
             };
             for definition in definitions {
                 let source = kind.source().to_owned();

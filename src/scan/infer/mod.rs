@@ -17,6 +17,7 @@ mod catalog;
 pub use catalog::resolve_version_catalogs;
 mod connect;
 mod env;
+mod grpc;
 mod identity;
 pub(super) mod kube;
 mod names;

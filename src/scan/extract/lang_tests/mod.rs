@@ -10,3 +10,4 @@ mod php;
 mod ruby;
 mod rust;
 mod scala;
+mod grpc_stubs;

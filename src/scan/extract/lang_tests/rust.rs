@@ -65,8 +65,11 @@ fn rocket() -> _ {
         "19:rust.env.var B",
         "25:rust.env.var G",
         "26:rust.framework.actix actix",
+        // A candidate only: it counts where a .proto declares a service `Http`.
+        "26:rust.grpcserver.server serves HttpServer",
         "27:rust.listen.bind-tuple 8080",
         "30:rust.framework.actix actix",
+        "30:rust.grpcserver.server serves HttpServer",
         "31:rust.framework.axum axum",
         "33:rust.listen.socket-addr 3001",
         "34:rust.listen.socket-addr 3002",
