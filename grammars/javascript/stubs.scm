@@ -1,6 +1,6 @@
 ; gRPC services loaded from a .proto (@grpc/grpc-js, @grpc/proto-loader,
 ; generated clients, Connect), tied to the service's implementers in inference.
-; triggers: addService( credentials createPromiseClient( createClient( createGrpcTransport
+; triggers: addService( credentials Credentials createPromiseClient( createClient( createGrpcTransport
 
 ; server.addService(proto.hipstershop.CartService.service, impl)
 ((call_expression

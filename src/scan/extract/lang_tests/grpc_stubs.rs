@@ -39,6 +39,11 @@ fn each_language_names_the_generated_symbols() {
             ],
         ),
         (
+            "Ad.gateway.ts",
+            "import { ChannelCredentials } from '@grpc/grpc-js';\nconst client = new AdServiceClient(AD_ADDR, ChannelCredentials.createInsecure());\n",
+            &["2:js.grpcclient.new-client AdServiceClient"],
+        ),
+        (
             "AdService.java",
             "class AdService {\n  void f() {\n    var s = CartServiceGrpc.newBlockingStub(channel);\n    var t = CartServiceStub.newStub(factory, channel);\n  }\n  static class AdServiceImpl extends AdServiceGrpc.AdServiceImplBase {}\n  static class Other extends Base {}\n}\n",
             &[
