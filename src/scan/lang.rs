@@ -32,7 +32,8 @@ pub static PYTHON: ParsedLanguage = ParsedLanguage {
         "python" / "clients.scm",
         "python" / "wrappers.scm",
         "python" / "calls.scm",
-        "python" / "stubs.scm"
+        "python" / "stubs.scm",
+        "python" / "settings.scm"
     ],
     ecosystem: "pypi",
 };
@@ -132,7 +133,8 @@ pub static RUBY: ParsedLanguage = ParsedLanguage {
         "ruby" / "clients.scm",
         "ruby" / "wrappers.scm",
         "ruby" / "calls.scm",
-        "ruby" / "stubs.scm"
+        "ruby" / "stubs.scm",
+        "ruby" / "settings.scm"
     ],
     ecosystem: "gem",
 };

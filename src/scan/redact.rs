@@ -299,7 +299,8 @@ pub fn processed(processed: &mut Processed) {
         | ConfigFacts::HelmChart(_)
         | ConfigFacts::HelmTemplate(_)
         | ConfigFacts::GoRuns(_)
-        | ConfigFacts::Proto(_) => {}
+        | ConfigFacts::Proto(_)
+        | ConfigFacts::FrameworkLoads { .. } => {}
     }
 }
 

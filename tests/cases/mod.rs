@@ -481,6 +481,43 @@ pub static ALL: &[Case] = &[
         expect: &[Expect::Services(&[("web", ""), ("worker", "")]), Expect::EnvDefined("DB_POOL")],
     },
     Case {
+        // The Gemfile names none of these systems: Rails' own settings do.
+        name: "rails-settings-name-the-systems-rails-loads-adapters-for",
+        files: &[
+            ("Gemfile", "source 'https://rubygems.org'\ngem 'rails'\n"),
+            ("config.ru", "require_relative 'config/environment'\nrun Rails.application\n"),
+            (
+                "config/database.yml",
+                "default: &default\n  adapter: postgresql\n  url: <%= ENV['DATABASE_URL'] %>\ndevelopment:\n  <<: *default\ntest:\n  adapter: sqlite3\nproduction:\n  <<: *default\n",
+            ),
+            ("config/cable.yml", "development:\n  adapter: async\nproduction:\n  adapter: redis\n  url: <%= ENV['REDIS_URL'] %>\n"),
+            ("config/storage.yml", "test:\n  service: Disk\namazon:\n  service: S3\n  bucket: files\n"),
+            (
+                "config/environments/production.rb",
+                "Rails.application.configure do\n  config.action_mailer.delivery_method = :smtp\n  config.cache_store = :mem_cache_store\nend\n",
+            ),
+        ],
+        expect: &[
+            Expect::Externals(&["memcached", "postgres", "redis", "s3", "smtp"]),
+            Expect::Connection("app", "postgres"),
+            Expect::Connection("app", "smtp"),
+        ],
+    },
+    Case {
+        // requirements.txt names Django alone: the settings say which database, cache, mail and storage.
+        name: "django-settings-name-the-backends-django-imports",
+        files: &[
+            ("requirements.txt", "django\n"),
+            ("manage.py", "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site.settings')\n"),
+            (
+                "site/settings.py",
+                "DATABASES = {\"default\": {\"ENGINE\": \"django.db.backends.postgresql\", \"HOST\": \"db\"}}\nCACHES = {\"default\": {\"BACKEND\": \"django.core.cache.backends.redis.RedisCache\"}}\nEMAIL_BACKEND = \"django.core.mail.backends.smtp.EmailBackend\"\nSTORAGES = {\"default\": {\"BACKEND\": \"storages.backends.s3.S3Storage\"}}\n",
+            ),
+            ("site/wsgi.py", "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n"),
+        ],
+        expect: &[Expect::Externals(&["postgres", "redis", "s3", "smtp"])],
+    },
+    Case {
         name: "a-procfile-of-background-processes-leaves-the-web-app-a-service",
         files: &[
             (

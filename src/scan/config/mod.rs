@@ -7,6 +7,7 @@ pub mod aspire;
 pub mod compose;
 pub mod helm;
 pub mod proto;
+pub mod rails;
 pub use compose::join;
 mod dockerfile;
 mod dotenv;
@@ -342,8 +343,14 @@ pub enum ConfigFacts {
     /// The Go packages a Makefile runs from source (`go run ./cmd/gen`), as
     /// paths from the tree's root, each with its line.
     GoRuns(Vec<(String, u32)>),
-    /// A `.proto` file's package and services.
+    /// A `.proto` file's services.
     Proto(proto::ProtoFile),
+    /// Code a framework loads by a name its configuration gives
+    /// (`adapter: postgresql` in Rails' `database.yml` loads
+    /// `active_record/connection_adapters/postgresql_adapter`), each with its line:
+    /// imports the framework makes, mapped to systems like the code's own
+    /// imports in the framework's package `ecosystem`.
+    FrameworkLoads { ecosystem: String, modules: Vec<(String, u32)> },
 }
 
 /// One process type of a Procfile (`worker: bundle exec sidekiq`).
@@ -397,6 +404,8 @@ pub enum ConfigKind {
     Makefile,
     /// Protocol Buffers definitions (`*.proto`).
     Proto,
+    /// Rails' `config/database.yml`, `cable.yml` and `storage.yml`.
+    Rails(rails::RailsFile),
 }
 
 impl ConfigKind {
@@ -434,6 +443,7 @@ pub fn classify(path: &str) -> Option<ConfigKind> {
         "Caddyfile" => ConfigKind::Caddyfile,
         "Makefile" | "makefile" | "GNUmakefile" => ConfigKind::Makefile,
         _ if lower.ends_with(".proto") => ConfigKind::Proto,
+        _ if let Some(file) = rails::file_of(path) => ConfigKind::Rails(file),
         _ if lower.ends_with(".versions.toml") && path.rsplit('/').nth(1) == Some("gradle") => {
             ConfigKind::VersionCatalog
         }
@@ -590,6 +600,9 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
                 return Ok(None);
             }
             ConfigFacts::Proto(file)
+        }
+        ConfigKind::Rails(file) => {
+            ConfigFacts::FrameworkLoads { ecosystem: "gem".to_owned(), modules: rails::loads(file, text)? }
         }
     }))
 }

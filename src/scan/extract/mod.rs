@@ -202,7 +202,15 @@ fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '
         }
         Category::Framework => FactKind::Framework { name: rules::framework_of(rule).to_owned(), port: values.port },
         Category::Listen => FactKind::Listen { port: values.port, env: values.name.filter(|n| is_env_name(n)) },
-        Category::Import => FactKind::Import { module: values.module? },
+        Category::Import => {
+            let module = values.module?;
+            // A setting that names what the framework loads (`:smtp` → `mail/network/delivery_methods/smtp`).
+            let load = compiled.query.property_settings(found.pattern_index).iter().find(|p| &*p.key == "load");
+            match load.and_then(|p| p.value.as_deref()) {
+                Some(path) => FactKind::Import { module: path.replace("{}", module.trim_start_matches(':')) },
+                None => FactKind::Import { module },
+            }
+        }
         Category::Http | Category::Grpc => {
             let kind = if category == Category::Http { ConnectionKind::Http } else { ConnectionKind::Grpc };
             let env = values.name.filter(|n| is_env_name(n));

@@ -363,3 +363,38 @@ fn fallbacks_keep_only_their_address() {
         ]
     );
 }
+
+#[test]
+fn django_settings_name_the_modules_django_imports() {
+    let python = r#"DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "app",
+    },
+    "other": {"ENGINE": "django.db.backends." + DB},
+}
+CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://cache:6379/1"}}
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+DEFAULT_FILE_STORAGE = "storages.backends.s3boto3.S3Boto3Storage"
+TITLE_BACKEND = "not a module"
+backend = "a.b"
+"#;
+    let facts: Vec<String> = facts_of("settings.py", python).into_iter().filter(|f| f.contains(".import.")).collect();
+    assert_eq!(
+        facts,
+        [
+            "3:python.import.framework-setting django.db.backends.postgresql",
+            "8:python.import.framework-setting django_redis.cache.RedisCache",
+            "9:python.import.framework-setting django.core.mail.backends.smtp.EmailBackend",
+            "10:python.import.framework-setting storages.backends.s3boto3.S3Boto3Storage",
+        ],
+        "\n{}",
+        facts.join("\n")
+    );
+    let system = |module: &str| crate::scan::externals::by_package("pypi", module).map(|e| e.id.as_str());
+    assert_eq!(system("django.db.backends.postgresql"), Some("postgres"));
+    assert_eq!(system("django_redis.cache.RedisCache"), Some("redis"));
+    assert_eq!(system("django.core.mail.backends.smtp.EmailBackend"), Some("smtp"));
+    assert_eq!(system("storages.backends.s3boto3.S3Boto3Storage"), Some("s3"));
+    assert_eq!(system("django.core.mail.backends.console.EmailBackend"), None);
+}

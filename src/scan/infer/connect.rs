@@ -180,6 +180,14 @@ impl Builder {
                     }
                 }
             }
+            if let Some((_, ConfigFacts::FrameworkLoads { ecosystem, modules })) = &file.config {
+                for (module, line) in modules {
+                    if let Some(external) = externals::by_package(ecosystem, module) {
+                        let here = evidence(&entry.path, *line, "framework.config.loads");
+                        found.push((external.id.clone(), None, ConnectionKind::Sdk, here));
+                    }
+                }
+            }
             if let Some((kind, ConfigFacts::Spring { targets, .. })) = &file.config {
                 let rule = if *kind == ConfigKind::AppSettings {
                     "dotnet.appsettings.address"

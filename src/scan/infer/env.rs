@@ -107,7 +107,8 @@ impl Builder {
                 | ConfigFacts::HelmValues(_)
                 | ConfigFacts::HelmTemplate(_)
                 | ConfigFacts::GoRuns(_)
-                | ConfigFacts::Proto(_) => Vec::new(),
+                | ConfigFacts::Proto(_)
+                | ConfigFacts::FrameworkLoads { .. } => Vec::new(),
             };
             for definition in definitions {
                 let source = kind.source().to_owned();

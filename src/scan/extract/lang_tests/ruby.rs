@@ -59,3 +59,20 @@ port ENV.fetch("ALT_PORT")
     ];
     assert_eq!(facts, expected, "\n{}", facts.join("\n"));
 }
+
+#[test]
+fn rails_settings_name_what_rails_loads() {
+    let source = "Rails.application.configure do\n  config.action_mailer.delivery_method = :smtp\n  config.cache_store = :redis_cache_store, { url: ENV[\"REDIS_URL\"] }\n  config.active_job.queue_adapter = :sidekiq\n  config.cache_store = :memory_store\n  config.log_level = :info\nend\n";
+    let facts: Vec<String> = facts_of("production.rb", source).into_iter().filter(|f| f.contains(".import.")).collect();
+    assert_eq!(
+        facts,
+        [
+            "2:ruby.import.rails-mailer mail/network/delivery_methods/smtp",
+            "3:ruby.import.rails-cache-store active_support/cache/redis_cache_store",
+            "4:ruby.import.rails-queue-adapter active_job/queue_adapters/sidekiq_adapter",
+            "5:ruby.import.rails-cache-store active_support/cache/memory_store",
+        ],
+        "\n{}",
+        facts.join("\n")
+    );
+}
