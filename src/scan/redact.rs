@@ -289,6 +289,11 @@ pub fn processed(processed: &mut Processed) {
                 entries(&mut process.env);
             }
         }
+        ConfigFacts::Platform(apps) => {
+            for app in apps {
+                entries(&mut app.env);
+            }
+        }
         ConfigFacts::Compose(file) => compose_node(&mut file.document),
         ConfigFacts::HelmValues(values) => helm_values(values, ""),
         // Names only (an AppHost keeps no values); a chart's name; a template's

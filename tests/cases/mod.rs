@@ -518,6 +518,53 @@ pub static ALL: &[Case] = &[
         expect: &[Expect::Externals(&["postgres", "redis", "s3", "smtp"])],
     },
     Case {
+        name: "a-render-blueprint-deploys-its-services-and-wires-their-env",
+        files: &[
+            (
+                "render.yaml",
+                "services:\n  - type: web\n    name: shop-api\n    runtime: python\n    rootDir: api\n    startCommand: gunicorn app:app\n    envVars:\n      - key: DATABASE_URL\n        fromDatabase:\n          name: shopdb\n          property: connectionString\n      - key: CACHE_URL\n        fromService:\n          type: redis\n          name: cache\n          property: connectionString\n      - key: SECRET_KEY\n        generateValue: true\n  - type: worker\n    name: mailer\n    runtime: docker\n    dockerfilePath: ./mailer/Dockerfile\n    dockerContext: ./mailer\n    envVars:\n      - key: API_HOST\n        fromService:\n          type: web\n          name: shop-api\n          property: host\n  - type: redis\n    name: cache\n    ipAllowList: []\ndatabases:\n  - name: shopdb\n",
+            ),
+            ("api/requirements.txt", "flask\ngunicorn\n"),
+            ("api/app.py", "import os\nfrom flask import Flask\napp = Flask(__name__)\ndb = os.environ[\"DATABASE_URL\"]\nkey = os.environ[\"SECRET_KEY\"]\n"),
+            ("mailer/Dockerfile", "FROM python:3.12\nCOPY . .\nCMD [\"python\", \"main.py\"]\n"),
+            ("mailer/main.py", "import os\nhost = os.environ[\"API_HOST\"]\n"),
+        ],
+        expect: &[
+            Expect::Services(&[("mailer", "mailer"), ("shop-api", "api")]),
+            Expect::Externals(&["postgres", "redis"]),
+            Expect::Connection("shop-api", "postgres"),
+            Expect::Connection("shop-api", "redis"),
+            Expect::Connection("mailer", "shop-api"),
+            Expect::EnvStatus("SECRET_KEY", "defined"),
+            Expect::EnvStatus("API_HOST", "defined"),
+        ],
+    },
+    Case {
+        name: "fly-and-app-engine-manifests-deploy-the-code-beside-them",
+        files: &[
+            (
+                "web/fly.toml",
+                "app = \"storefront\"\nprimary_region = \"ams\"\n\n[build]\n  dockerfile = \"Dockerfile\"\n\n[env]\n  CATALOG_URL = \"http://catalog.internal:8080\"\n\n[http_service]\n  internal_port = 3000\n",
+            ),
+            ("web/Dockerfile", "FROM node:20\nCOPY . .\nCMD [\"node\", \"server.js\"]\n"),
+            ("web/package.json", "{\"name\": \"web\", \"dependencies\": {\"express\": \"4\"}}\n"),
+            ("web/server.js", "const express = require('express');\nconst app = express();\nfetch(process.env.CATALOG_URL);\napp.listen(process.env.PORT);\n"),
+            (
+                "catalog/app.yaml",
+                "runtime: python312\nservice: catalog\nentrypoint: gunicorn -b :$PORT main:app\nenv_variables:\n  BUCKET: images\n",
+            ),
+            ("catalog/requirements.txt", "flask\n"),
+            ("catalog/main.py", "import os\nfrom flask import Flask\napp = Flask(__name__)\nbucket = os.environ[\"BUCKET\"]\n"),
+            ("k8s/app.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: other\n"),
+        ],
+        expect: &[
+            Expect::Services(&[("catalog", "catalog"), ("storefront", "web")]),
+            Expect::Ports("storefront", &[3000]),
+            Expect::EnvStatus("BUCKET", "defined"),
+            Expect::EnvStatus("CATALOG_URL", "defined"),
+        ],
+    },
+    Case {
         name: "a-procfile-of-background-processes-leaves-the-web-app-a-service",
         files: &[
             (

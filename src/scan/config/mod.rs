@@ -6,6 +6,7 @@ mod appsettings;
 pub mod aspire;
 pub mod compose;
 pub mod helm;
+pub mod paas;
 pub mod proto;
 pub mod rails;
 pub use compose::join;
@@ -351,6 +352,8 @@ pub enum ConfigFacts {
     /// imports the framework makes, mapped to systems like the code's own
     /// imports in the framework's package `ecosystem`.
     FrameworkLoads { ecosystem: String, modules: Vec<(String, u32)> },
+    /// The apps a platform manifest (fly.toml, render.yaml, App Engine app.yaml) deploys.
+    Platform(Vec<paas::PlatformApp>),
 }
 
 /// One process type of a Procfile (`worker: bundle exec sidekiq`).
@@ -406,6 +409,8 @@ pub enum ConfigKind {
     Proto,
     /// Rails' `config/database.yml`, `cable.yml` and `storage.yml`.
     Rails(rails::RailsFile),
+    /// A platform-as-a-service manifest.
+    Platform(paas::Platform),
 }
 
 impl ConfigKind {
@@ -419,6 +424,9 @@ impl ConfigKind {
             ConfigKind::Workflow => "ci",
             ConfigKind::Spring | ConfigKind::Hocon => "spring",
             ConfigKind::Procfile => "procfile",
+            ConfigKind::Platform(paas::Platform::Fly) => "fly",
+            ConfigKind::Platform(paas::Platform::Render) => "render",
+            ConfigKind::Platform(paas::Platform::AppEngine) => "appengine",
             ConfigKind::AspireHost => "aspire",
             ConfigKind::HelmChart | ConfigKind::HelmValues | ConfigKind::HelmTemplate => "helm",
             _ => "manifest",
@@ -444,6 +452,7 @@ pub fn classify(path: &str) -> Option<ConfigKind> {
         "Makefile" | "makefile" | "GNUmakefile" => ConfigKind::Makefile,
         _ if lower.ends_with(".proto") => ConfigKind::Proto,
         _ if let Some(file) = rails::file_of(path) => ConfigKind::Rails(file),
+        _ if let Some(platform) = paas::platform_of(path) => ConfigKind::Platform(platform),
         _ if lower.ends_with(".versions.toml") && path.rsplit('/').nth(1) == Some("gradle") => {
             ConfigKind::VersionCatalog
         }
@@ -601,6 +610,11 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
             }
             ConfigFacts::Proto(file)
         }
+        ConfigKind::Platform(platform) => match paas::parse(platform, path, text)? {
+            Some(apps) => ConfigFacts::Platform(apps),
+            // An `app.yaml` that is not App Engine's: maybe Kubernetes.
+            None => return parse(ConfigKind::KubernetesCandidate, path, text),
+        },
         ConfigKind::Rails(file) => {
             ConfigFacts::FrameworkLoads { ecosystem: "gem".to_owned(), modules: rails::loads(file, text)? }
         }

@@ -37,6 +37,7 @@ impl Builder {
         }
         self.connect_deployments();
         self.connect_aspire(files);
+        self.connect_platform_apps(files);
         self.connect_proto_services(files);
         self.keep_schedulers_to_their_stores();
         self.keep_issuers_off_their_clients();
@@ -65,7 +66,7 @@ impl Builder {
             connection
                 .evidence
                 .iter()
-                .all(|e| ["compose.", "k8s.", "aspire.", "helm."].iter().any(|p| e.rule.starts_with(p)))
+                .all(|e| ["compose.", "k8s.", "aspire.", "helm.", "fly.", "render.", "appengine."].iter().any(|p| e.rule.starts_with(p)))
         };
         self.connections.retain(|(from, to, _), connection| {
             !(issuers.contains(from) && first_party.contains(to.as_str()) && deployment_only(connection))
@@ -395,6 +396,34 @@ impl Builder {
     /// Two processes of one code base (`web` and `worker` built from the same
     /// directory). A `depends_on` between them orders their start (the worker
     /// waits for the server's migrations); it is not a call.
+    /// What a platform manifest wires: the env it gives each app (an address
+    /// in a value), and the variables it fills with another resource's
+    /// address (Render's `fromDatabase`, `fromService`).
+    fn connect_platform_apps(&mut self, files: &[Processed]) {
+        for file in files {
+            let (Some(entry), Some((kind, ConfigFacts::Platform(apps)))) = (&file.entry, &file.config) else {
+                continue;
+            };
+            let dir = dir_of(&entry.path).to_owned();
+            let rule = format!("{}.env", kind.source());
+            for app in apps {
+                let Some(from) = self.aliases.get(&app.name, &dir) else { continue };
+                let env: Vec<(&str, &EnvEntry)> = app.env.iter().map(|e| (entry.path.as_str(), e)).collect();
+                self.connect_env(&from, &env, ConnectionKind::Env, &rule);
+                for (variable, target, line) in &app.links {
+                    let to = match externals::by_id(target) {
+                        Some(external) => Some(external.id.clone()),
+                        None => self.aliases.get(target, &dir),
+                    };
+                    if let Some(to) = to {
+                        let here = evidence(&entry.path, *line, &format!("{}.link", kind.source()));
+                        self.add_connection(&from, &to, Some(variable.clone()), ConnectionKind::Env, here);
+                    }
+                }
+            }
+        }
+    }
+
     fn same_code_base(&self, a: &str, b: &str) -> bool {
         self.service_root(a).is_some_and(|root| self.service_root(b) == Some(root))
     }

@@ -95,6 +95,7 @@ impl Builder {
             let definitions: Vec<&EnvEntry> = match facts {
                 ConfigFacts::Dotenv(entries) | ConfigFacts::Workflow(entries) => entries.iter().collect(),
                 ConfigFacts::Procfile(processes) => processes.iter().flat_map(|p| &p.env).collect(),
+                ConfigFacts::Platform(apps) => apps.iter().flat_map(|a| &a.env).collect(),
                 ConfigFacts::Dockerfile(dockerfile) => dockerfile.runtime_env(None),
                 ConfigFacts::Spring { .. }
                 | ConfigFacts::Manifest(_)

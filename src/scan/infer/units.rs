@@ -79,6 +79,34 @@ impl Builder {
                     .push((entry.path.clone(), service));
             }
         }
+        // A platform manifest (fly.toml, render.yaml, App Engine app.yaml) deploys
+        // the code at each app's root under the app's name, as compose would.
+        for file in files {
+            let (Some(entry), Some((_, ConfigFacts::Platform(apps)))) = (&file.entry, &file.config) else {
+                continue;
+            };
+            for app in apps.iter().filter(|app| !app.name.is_empty()) {
+                let service = ComposeService {
+                    name: app.name.clone(),
+                    path: entry.path.clone(),
+                    line: app.line,
+                    build: Some(app.root.clone()),
+                    dockerfile: app.dockerfile.clone(),
+                    image: app.image.clone(),
+                    command: app.command.clone(),
+                    ports: app.ports.clone(),
+                    environment: app.env.iter().map(|e| (entry.path.clone(), e.clone())).collect(),
+                    files: vec![entry.path.clone()],
+                    project_dir: dir_of(&entry.path).to_owned(),
+                    ..ComposeService::default()
+                };
+                self.units
+                    .entry(app.root.clone())
+                    .or_insert_with(|| Unit::new(&app.root))
+                    .compose
+                    .push((entry.path.clone(), service));
+            }
+        }
         // An Aspire AppHost runs projects of the solution under names, as compose runs builds.
         let projects_by_type: BTreeMap<String, String> = files
             .iter()
