@@ -1454,6 +1454,36 @@ pub static ALL: &[Case] = &[
         ],
     },
     Case {
+        // The ConfigMap exists only as a Kustomize generator: literals and an env file.
+        name: "a-kustomize-generated-configmap-gives-its-literals-and-env-file",
+        files: &[
+            ("deploy/base/api.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    metadata:\n      labels:\n        app: api\n    spec:\n      containers:\n        - name: api\n          image: registry.example.com/api:1\n          envFrom:\n            - configMapRef:\n                name: addresses\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  selector:\n    app: api\n  ports:\n    - port: 8080\n"),
+            ("deploy/base/cart.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cart\nspec:\n  template:\n    metadata:\n      labels:\n        app: cart\n    spec:\n      containers:\n        - name: cart\n          image: registry.example.com/cart:1\n          envFrom:\n            - configMapRef:\n                name: addresses\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: cart\nspec:\n  selector:\n    app: cart\n  ports:\n    - port: 8080\n"),
+            ("deploy/base/users.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: users\nspec:\n  template:\n    metadata:\n      labels:\n        app: users\n    spec:\n      containers:\n        - name: users\n          image: registry.example.com/users:1\n          envFrom:\n            - configMapRef:\n                name: addresses\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: users\nspec:\n  selector:\n    app: users\n  ports:\n    - port: 8080\n"),
+            (
+                "deploy/base/kustomization.yaml",
+                "resources:\n  - api.yaml\n  - cart.yaml\n  - users.yaml\nconfigMapGenerator:\n  - name: addresses\n    literals:\n      - CART_ADDR=cart:8080\n    envs:\n      - addresses.env\nsecretGenerator:\n  - name: keys\n    literals:\n      - API_TOKEN=hunter2\n",
+            ),
+            ("deploy/base/addresses.env", "USERS_ADDR=users:8080\n"),
+            ("api/requirements.txt", FASTAPI_REQUIREMENTS),
+            (
+                "api/main.py",
+                "import os\nfrom fastapi import FastAPI\n\napp = FastAPI()\nCART = os.environ[\"CART_ADDR\"]\nUSERS = os.environ[\"USERS_ADDR\"]\n",
+            ),
+            ("cart/requirements.txt", FASTAPI_REQUIREMENTS),
+            ("cart/main.py", FASTAPI_MAIN),
+            ("users/requirements.txt", FASTAPI_REQUIREMENTS),
+            ("users/main.py", FASTAPI_MAIN),
+        ],
+        expect: &[
+            Expect::Services(&[("api", "api"), ("cart", "cart"), ("users", "users")]),
+            Expect::Connection("api", "cart"),
+            Expect::Connection("api", "users"),
+            Expect::EnvStatus("CART_ADDR", "defined"),
+            Expect::EnvStatus("USERS_ADDR", "defined"),
+        ],
+    },
+    Case {
         name: "a-dotnet-typed-http-client-calls-the-address-its-configuration-holds",
         files: &[
             (

@@ -11,6 +11,54 @@ pub fn parse(text: &str) -> Result<KubeObjects, String> {
     Ok(objects_of(&yaml::parse(text)?))
 }
 
+/// Whether `path` is a Kustomize entry file.
+pub fn is_kustomization(path: &str) -> bool {
+    matches!(path.rsplit('/').next(), Some("kustomization.yaml" | "kustomization.yml" | "Kustomization"))
+}
+
+/// A kustomization's generated ConfigMaps and Secrets: `configMapGenerator`
+/// and `secretGenerator` entries, each with its `literals` (`KEY=value`;
+/// a Secret's values are never kept) and the `.env` files its `envs` name.
+/// Kustomize appends a content hash to a generated name and rewrites every
+/// reference to match, so references by the plain name find them.
+pub fn kustomization(text: &str) -> Result<KubeObjects, String> {
+    let mut objects = KubeObjects::default();
+    for document in yaml::parse(text)? {
+        let namespace = document.get("namespace").and_then(Node::str).map(str::to_owned);
+        for (key, keep_values) in [("configMapGenerator", true), ("secretGenerator", false)] {
+            for generator in document.get(key).map(Node::items).unwrap_or_default() {
+                let Some(name) = generator.get("name").and_then(Node::str) else { continue };
+                let entries = generator
+                    .get("literals")
+                    .map(Node::items)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|literal| {
+                        let (key, value) = literal.str()?.split_once('=')?;
+                        crate::scan::extract::is_env_name(key).then(|| EnvEntry {
+                            name: key.to_owned(),
+                            line: literal.line,
+                            value: Some(value.to_owned()).filter(|_| keep_values),
+                            default: false,
+                        })
+                    })
+                    .collect();
+                let env_files = generator
+                    .get("envs")
+                    .map(Node::items)
+                    .unwrap_or_default()
+                    .iter()
+                    .chain(generator.get("env"))
+                    .filter_map(|file| file.str().map(str::to_owned))
+                    .collect();
+                let namespace = generator.get("namespace").and_then(Node::str).map(str::to_owned).or(namespace.clone());
+                objects.config_maps.push(ConfigMap { name: name.to_owned(), namespace, entries, env_files });
+            }
+        }
+    }
+    Ok(objects)
+}
+
 /// The objects of parsed documents.
 pub fn objects_of(documents: &[Node]) -> KubeObjects {
     let mut objects = KubeObjects::default();
@@ -109,7 +157,7 @@ fn collect(document: &Node, out: &mut KubeObjects) {
                     default: false,
                 })
                 .collect();
-            out.config_maps.push(ConfigMap { name: name.to_owned(), namespace, entries });
+            out.config_maps.push(ConfigMap { name: name.to_owned(), namespace, entries, env_files: Vec::new() });
             return;
         }
         _ if !WORKLOADS.contains(&kind) => return,
@@ -189,6 +237,29 @@ mod tests {
         );
         assert_eq!(w.env[1].value.as_deref(), Some("cartservice:7070"));
         assert_eq!(w.env[1].line, 16);
+    }
+
+    #[test]
+    fn kustomize_generators_with_literals_and_env_files() {
+        let text = "namespace: shop\nconfigMapGenerator:\n  - name: addresses\n    literals:\n      - CART_ADDR=cart:8080\n      - not a literal\n    envs:\n      - ../common/addresses.env\nsecretGenerator:\n  - name: keys\n    literals:\n      - API_TOKEN=hunter2\n";
+        let objects = kustomization(text).unwrap();
+        let maps: Vec<(&str, Option<&str>, Vec<(&str, Option<&str>)>, &[String])> = objects
+            .config_maps
+            .iter()
+            .map(|m| {
+                let entries = m.entries.iter().map(|e| (e.name.as_str(), e.value.as_deref())).collect();
+                (m.name.as_str(), m.namespace.as_deref(), entries, m.env_files.as_slice())
+            })
+            .collect();
+        assert_eq!(
+            maps,
+            [
+                ("addresses", Some("shop"), vec![("CART_ADDR", Some("cart:8080"))], &["../common/addresses.env".to_owned()][..]),
+                ("keys", Some("shop"), vec![("API_TOKEN", None)], &[][..]),
+            ]
+        );
+        assert!(is_kustomization("deploy/overlays/prod/kustomization.yaml"));
+        assert!(!is_kustomization("deploy/kustomize.yaml"));
     }
 
     #[test]

@@ -141,6 +141,10 @@ pub struct ConfigMap {
     pub name: String,
     pub namespace: Option<String>,
     pub entries: Vec<EnvEntry>,
+    /// `.env` files a Kustomize generator reads into it (`envs:`), relative
+    /// to the kustomization's directory; read when the tree is assembled.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub env_files: Vec<String>,
 }
 
 /// The Kubernetes objects of one file that the scanner reads.
@@ -507,6 +511,10 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
         ConfigKind::Compose => ConfigFacts::Compose(compose::parse(text)?),
         ConfigKind::Dockerfile => ConfigFacts::Dockerfile(dockerfile::parse(text)),
         ConfigKind::KubernetesCandidate => {
+            // Kustomize reads `kustomization.yaml` whether or not it names its kind.
+            if k8s::is_kustomization(path) {
+                return Ok(Some(ConfigFacts::Kubernetes(k8s::kustomization(text)?)));
+            }
             // Cheap checks first: most YAML in a tree is neither Kubernetes nor compose.
             if text.contains("apiVersion") && text.contains("kind") {
                 let objects = k8s::parse(text)?;

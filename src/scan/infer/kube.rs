@@ -49,6 +49,25 @@ pub fn assemble(files: &[Processed]) -> Kube {
         services.extend(objects.services.iter().map(|s| (path.to_owned(), s.clone())));
         dapr_components.extend(objects.dapr_components.iter().map(|c| (path.to_owned(), c.clone())));
     }
+    // A Kustomize generator's `.env` files, read into its map.
+    let generated: Vec<(&str, ConfigMap)> = maps
+        .iter()
+        .filter(|(_, map)| !map.env_files.is_empty())
+        .map(|(path, map)| {
+            let mut map = (*map).clone();
+            for env_file in &map.env_files.clone() {
+                let wanted = crate::scan::config::join(dir_of(path), env_file);
+                let defined = files.iter().find_map(|file| match (&file.entry, &file.config) {
+                    (Some(entry), Some((_, ConfigFacts::Dotenv(entries)))) if entry.path == wanted => Some(entries),
+                    _ => None,
+                });
+                map.entries.extend(defined.into_iter().flatten().cloned());
+            }
+            (*path, map)
+        })
+        .collect();
+    maps.retain(|(_, map)| map.env_files.is_empty());
+    maps.extend(generated.iter().map(|(path, map)| (*path, map)));
     let map_named = |name: &str, namespace: Option<&str>| {
         maps.iter().find(|(_, m)| m.name == name && same_namespace(m.namespace.as_deref(), namespace)).copied()
     };
