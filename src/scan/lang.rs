@@ -105,7 +105,13 @@ pub static JAVA: ParsedLanguage = ParsedLanguage {
 pub static CSHARP: ParsedLanguage = ParsedLanguage {
     name: "csharp",
     grammar: || tree_sitter_c_sharp::LANGUAGE.into(),
-    rules: rules!["csharp" / "env.scm", "csharp" / "web.scm", "csharp" / "imports.scm", "csharp" / "clients.scm", "csharp" / "stubs.scm"],
+    rules: rules![
+        "csharp" / "env.scm",
+        "csharp" / "web.scm",
+        "csharp" / "imports.scm",
+        "csharp" / "clients.scm",
+        "csharp" / "stubs.scm"
+    ],
     ecosystem: "nuget",
 };
 

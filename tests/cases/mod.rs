@@ -58,17 +58,35 @@ pub static ALL: &[Case] = &[
         // .proto services tie each client stub to its implementer.
         name: "grpc-clients-reach-the-implementers-of-their-proto-services",
         files: &[
-            ("protos/demo.proto", "syntax = \"proto3\";\npackage shop;\nservice CartService {\n  rpc GetCart(Req) returns (Cart) {}\n}\nservice CurrencyService {\n  rpc Convert(Money) returns (Money) {}\n}\n// service Retired {}\n"),
-            ("docker-compose.yml", "services:\n  frontend:\n    build: ./frontend\n  cart:\n    build: ./cart\n  currency:\n    build: ./currency\n"),
+            (
+                "protos/demo.proto",
+                "syntax = \"proto3\";\npackage shop;\nservice CartService {\n  rpc GetCart(Req) returns (Cart) {}\n}\nservice CurrencyService {\n  rpc Convert(Money) returns (Money) {}\n}\n// service Retired {}\n",
+            ),
+            (
+                "docker-compose.yml",
+                "services:\n  frontend:\n    build: ./frontend\n  cart:\n    build: ./cart\n  currency:\n    build: ./currency\n",
+            ),
             ("frontend/Dockerfile", "FROM golang:1.22\nCOPY . .\nRUN go build -o /app .\nCMD [\"/app\"]\n"),
             ("frontend/go.mod", "module example.com/frontend\n\ngo 1.22\n\nrequire google.golang.org/grpc v1.60.0\n"),
-            ("frontend/main.go", "package main\n\nimport (\n\t\"net/http\"\n\t\"os\"\n\n\t\"google.golang.org/grpc\"\n\tpb \"example.com/frontend/genproto\"\n)\n\nfunc main() {\n\tconn, _ := grpc.NewClient(os.Getenv(\"UPSTREAM\"))\n\tcart := pb.NewCartServiceClient(conn)\n\tmoney := pb.NewCurrencyServiceClient(conn)\n\t_, _ = cart, money\n\thttp.ListenAndServe(\":8080\", nil)\n}\n"),
+            (
+                "frontend/main.go",
+                "package main\n\nimport (\n\t\"net/http\"\n\t\"os\"\n\n\t\"google.golang.org/grpc\"\n\tpb \"example.com/frontend/genproto\"\n)\n\nfunc main() {\n\tconn, _ := grpc.NewClient(os.Getenv(\"UPSTREAM\"))\n\tcart := pb.NewCartServiceClient(conn)\n\tmoney := pb.NewCurrencyServiceClient(conn)\n\t_, _ = cart, money\n\thttp.ListenAndServe(\":8080\", nil)\n}\n",
+            ),
             ("cart/Dockerfile", "FROM python:3.12\nCOPY . .\nCMD [\"python\", \"server.py\"]\n"),
             ("cart/requirements.txt", "grpcio\n"),
-            ("cart/server.py", "import grpc\nimport demo_pb2_grpc\n\nclass Cart(demo_pb2_grpc.CartServiceServicer):\n    def GetCart(self, request, context):\n        money = demo_pb2_grpc.CurrencyServiceStub(grpc.insecure_channel(peer))\n\ndef serve():\n    server = grpc.server(None)\n    demo_pb2_grpc.add_CartServiceServicer_to_server(Cart(), server)\n    server.add_insecure_port(\"[::]:7070\")\n    server.start()\n"),
+            (
+                "cart/server.py",
+                "import grpc\nimport demo_pb2_grpc\n\nclass Cart(demo_pb2_grpc.CartServiceServicer):\n    def GetCart(self, request, context):\n        money = demo_pb2_grpc.CurrencyServiceStub(grpc.insecure_channel(peer))\n\ndef serve():\n    server = grpc.server(None)\n    demo_pb2_grpc.add_CartServiceServicer_to_server(Cart(), server)\n    server.add_insecure_port(\"[::]:7070\")\n    server.start()\n",
+            ),
             ("currency/Dockerfile", "FROM node:20\nCOPY . .\nCMD [\"node\", \"index.js\"]\n"),
-            ("currency/package.json", "{\"name\": \"currency\", \"main\": \"index.js\", \"dependencies\": {\"@grpc/grpc-js\": \"1\"}}\n"),
-            ("currency/index.js", "const grpc = require('@grpc/grpc-js');\nconst server = new grpc.Server();\nserver.addService(shop.CurrencyService.service, { convert });\nserver.bindAsync('0.0.0.0:7000', grpc.ServerCredentials.createInsecure(), () => {});\n"),
+            (
+                "currency/package.json",
+                "{\"name\": \"currency\", \"main\": \"index.js\", \"dependencies\": {\"@grpc/grpc-js\": \"1\"}}\n",
+            ),
+            (
+                "currency/index.js",
+                "const grpc = require('@grpc/grpc-js');\nconst server = new grpc.Server();\nserver.addService(shop.CurrencyService.service, { convert });\nserver.bindAsync('0.0.0.0:7000', grpc.ServerCredentials.createInsecure(), () => {});\n",
+            ),
         ],
         expect: &[
             Expect::Services(&[("cart", "cart"), ("currency", "currency"), ("frontend", "frontend")]),
@@ -84,7 +102,10 @@ pub static ALL: &[Case] = &[
         name: "grpc-client-of-a-service-two-units-implement-is-left-to-the-address",
         files: &[
             ("api.proto", "service Quotes {\n  rpc Get(Req) returns (Quote);\n}\n"),
-            ("docker-compose.yml", "services:\n  web:\n    build: ./web\n  quotes:\n    build: ./quotes\n  cache:\n    build: ./cache\n"),
+            (
+                "docker-compose.yml",
+                "services:\n  web:\n    build: ./web\n  quotes:\n    build: ./quotes\n  cache:\n    build: ./cache\n",
+            ),
             ("web/Dockerfile", "FROM python:3.12\nCOPY . .\nCMD [\"python\", \"app.py\"]\n"),
             ("web/app.py", "import api_pb2_grpc\nstub = api_pb2_grpc.QuotesStub(channel)\n"),
             ("quotes/Dockerfile", "FROM python:3.12\nCOPY . .\nCMD [\"python\", \"serve.py\"]\n"),
@@ -490,7 +511,10 @@ pub static ALL: &[Case] = &[
                 "config/database.yml",
                 "default: &default\n  adapter: postgresql\n  url: <%= ENV['DATABASE_URL'] %>\ndevelopment:\n  <<: *default\ntest:\n  adapter: sqlite3\nproduction:\n  <<: *default\n",
             ),
-            ("config/cable.yml", "development:\n  adapter: async\nproduction:\n  adapter: redis\n  url: <%= ENV['REDIS_URL'] %>\n"),
+            (
+                "config/cable.yml",
+                "development:\n  adapter: async\nproduction:\n  adapter: redis\n  url: <%= ENV['REDIS_URL'] %>\n",
+            ),
             ("config/storage.yml", "test:\n  service: Disk\namazon:\n  service: S3\n  bucket: files\n"),
             (
                 "config/environments/production.rb",
@@ -513,7 +537,10 @@ pub static ALL: &[Case] = &[
                 "site/settings.py",
                 "DATABASES = {\"default\": {\"ENGINE\": \"django.db.backends.postgresql\", \"HOST\": \"db\"}}\nCACHES = {\"default\": {\"BACKEND\": \"django.core.cache.backends.redis.RedisCache\"}}\nEMAIL_BACKEND = \"django.core.mail.backends.smtp.EmailBackend\"\nSTORAGES = {\"default\": {\"BACKEND\": \"storages.backends.s3.S3Storage\"}}\n",
             ),
-            ("site/wsgi.py", "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n"),
+            (
+                "site/wsgi.py",
+                "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+            ),
         ],
         expect: &[Expect::Externals(&["postgres", "redis", "s3", "smtp"])],
     },
@@ -525,7 +552,10 @@ pub static ALL: &[Case] = &[
                 "services:\n  - type: web\n    name: shop-api\n    runtime: python\n    rootDir: api\n    startCommand: gunicorn app:app\n    envVars:\n      - key: DATABASE_URL\n        fromDatabase:\n          name: shopdb\n          property: connectionString\n      - key: CACHE_URL\n        fromService:\n          type: redis\n          name: cache\n          property: connectionString\n      - key: SECRET_KEY\n        generateValue: true\n  - type: worker\n    name: mailer\n    runtime: docker\n    dockerfilePath: ./mailer/Dockerfile\n    dockerContext: ./mailer\n    envVars:\n      - key: API_HOST\n        fromService:\n          type: web\n          name: shop-api\n          property: host\n  - type: redis\n    name: cache\n    ipAllowList: []\ndatabases:\n  - name: shopdb\n",
             ),
             ("api/requirements.txt", "flask\ngunicorn\n"),
-            ("api/app.py", "import os\nfrom flask import Flask\napp = Flask(__name__)\ndb = os.environ[\"DATABASE_URL\"]\nkey = os.environ[\"SECRET_KEY\"]\n"),
+            (
+                "api/app.py",
+                "import os\nfrom flask import Flask\napp = Flask(__name__)\ndb = os.environ[\"DATABASE_URL\"]\nkey = os.environ[\"SECRET_KEY\"]\n",
+            ),
             ("mailer/Dockerfile", "FROM python:3.12\nCOPY . .\nCMD [\"python\", \"main.py\"]\n"),
             ("mailer/main.py", "import os\nhost = os.environ[\"API_HOST\"]\n"),
         ],
@@ -548,13 +578,19 @@ pub static ALL: &[Case] = &[
             ),
             ("web/Dockerfile", "FROM node:20\nCOPY . .\nCMD [\"node\", \"server.js\"]\n"),
             ("web/package.json", "{\"name\": \"web\", \"dependencies\": {\"express\": \"4\"}}\n"),
-            ("web/server.js", "const express = require('express');\nconst app = express();\nfetch(process.env.CATALOG_URL);\napp.listen(process.env.PORT);\n"),
+            (
+                "web/server.js",
+                "const express = require('express');\nconst app = express();\nfetch(process.env.CATALOG_URL);\napp.listen(process.env.PORT);\n",
+            ),
             (
                 "catalog/app.yaml",
                 "runtime: python312\nservice: catalog\nentrypoint: gunicorn -b :$PORT main:app\nenv_variables:\n  BUCKET: images\n",
             ),
             ("catalog/requirements.txt", "flask\n"),
-            ("catalog/main.py", "import os\nfrom flask import Flask\napp = Flask(__name__)\nbucket = os.environ[\"BUCKET\"]\n"),
+            (
+                "catalog/main.py",
+                "import os\nfrom flask import Flask\napp = Flask(__name__)\nbucket = os.environ[\"BUCKET\"]\n",
+            ),
             ("k8s/app.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: other\n"),
         ],
         expect: &[
@@ -1457,9 +1493,18 @@ pub static ALL: &[Case] = &[
         // The ConfigMap exists only as a Kustomize generator: literals and an env file.
         name: "a-kustomize-generated-configmap-gives-its-literals-and-env-file",
         files: &[
-            ("deploy/base/api.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    metadata:\n      labels:\n        app: api\n    spec:\n      containers:\n        - name: api\n          image: registry.example.com/api:1\n          envFrom:\n            - configMapRef:\n                name: addresses\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  selector:\n    app: api\n  ports:\n    - port: 8080\n"),
-            ("deploy/base/cart.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cart\nspec:\n  template:\n    metadata:\n      labels:\n        app: cart\n    spec:\n      containers:\n        - name: cart\n          image: registry.example.com/cart:1\n          envFrom:\n            - configMapRef:\n                name: addresses\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: cart\nspec:\n  selector:\n    app: cart\n  ports:\n    - port: 8080\n"),
-            ("deploy/base/users.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: users\nspec:\n  template:\n    metadata:\n      labels:\n        app: users\n    spec:\n      containers:\n        - name: users\n          image: registry.example.com/users:1\n          envFrom:\n            - configMapRef:\n                name: addresses\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: users\nspec:\n  selector:\n    app: users\n  ports:\n    - port: 8080\n"),
+            (
+                "deploy/base/api.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    metadata:\n      labels:\n        app: api\n    spec:\n      containers:\n        - name: api\n          image: registry.example.com/api:1\n          envFrom:\n            - configMapRef:\n                name: addresses\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  selector:\n    app: api\n  ports:\n    - port: 8080\n",
+            ),
+            (
+                "deploy/base/cart.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cart\nspec:\n  template:\n    metadata:\n      labels:\n        app: cart\n    spec:\n      containers:\n        - name: cart\n          image: registry.example.com/cart:1\n          envFrom:\n            - configMapRef:\n                name: addresses\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: cart\nspec:\n  selector:\n    app: cart\n  ports:\n    - port: 8080\n",
+            ),
+            (
+                "deploy/base/users.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: users\nspec:\n  template:\n    metadata:\n      labels:\n        app: users\n    spec:\n      containers:\n        - name: users\n          image: registry.example.com/users:1\n          envFrom:\n            - configMapRef:\n                name: addresses\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: users\nspec:\n  selector:\n    app: users\n  ports:\n    - port: 8080\n",
+            ),
             (
                 "deploy/base/kustomization.yaml",
                 "resources:\n  - api.yaml\n  - cart.yaml\n  - users.yaml\nconfigMapGenerator:\n  - name: addresses\n    literals:\n      - CART_ADDR=cart:8080\n    envs:\n      - addresses.env\nsecretGenerator:\n  - name: keys\n    literals:\n      - API_TOKEN=hunter2\n",

@@ -242,24 +242,24 @@ mod tests {
     #[test]
     fn kustomize_generators_with_literals_and_env_files() {
         let text = "namespace: shop\nconfigMapGenerator:\n  - name: addresses\n    literals:\n      - CART_ADDR=cart:8080\n      - not a literal\n    envs:\n      - ../common/addresses.env\nsecretGenerator:\n  - name: keys\n    literals:\n      - API_TOKEN=hunter2\n";
-        let objects = kustomization(text).unwrap();
-        let maps: Vec<(&str, Option<&str>, Vec<(&str, Option<&str>)>, &[String])> = objects
+        let objects = super::kustomization(text).unwrap();
+        let described: Vec<String> = objects
             .config_maps
             .iter()
             .map(|m| {
-                let entries = m.entries.iter().map(|e| (e.name.as_str(), e.value.as_deref())).collect();
-                (m.name.as_str(), m.namespace.as_deref(), entries, m.env_files.as_slice())
+                let entries: Vec<String> = m.entries.iter().map(|e| format!("{}={:?}", e.name, e.value)).collect();
+                format!("{}@{:?} {entries:?} {:?}", m.name, m.namespace, m.env_files)
             })
             .collect();
         assert_eq!(
-            maps,
+            described,
             [
-                ("addresses", Some("shop"), vec![("CART_ADDR", Some("cart:8080"))], &["../common/addresses.env".to_owned()][..]),
-                ("keys", Some("shop"), vec![("API_TOKEN", None)], &[][..]),
+                r#"addresses@Some("shop") ["CART_ADDR=Some(\"cart:8080\")"] ["../common/addresses.env"]"#,
+                r#"keys@Some("shop") ["API_TOKEN=None"] []"#,
             ]
         );
-        assert!(is_kustomization("deploy/overlays/prod/kustomization.yaml"));
-        assert!(!is_kustomization("deploy/kustomize.yaml"));
+        assert!(super::is_kustomization("deploy/overlays/prod/kustomization.yaml"));
+        assert!(!super::is_kustomization("deploy/kustomize.yaml"));
     }
 
     #[test]

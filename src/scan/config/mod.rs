@@ -38,6 +38,13 @@ pub struct EnvEntry {
     pub default: bool,
 }
 
+impl EnvEntry {
+    /// A `NAME: value` entry of a YAML map (compose `environment`, App Engine `env_variables`).
+    pub fn of_yaml(name: &str, value: &yaml::Node) -> EnvEntry {
+        EnvEntry { name: name.to_owned(), line: value.line, value: value.str().map(str::to_owned), default: false }
+    }
+}
+
 /// An address a configuration file points its service at
 /// (`lb://customers-service`, `${CONFIG_URL:http://localhost:8888}`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -355,7 +362,10 @@ pub enum ConfigFacts {
     /// `active_record/connection_adapters/postgresql_adapter`), each with its line:
     /// imports the framework makes, mapped to systems like the code's own
     /// imports in the framework's package `ecosystem`.
-    FrameworkLoads { ecosystem: String, modules: Vec<(String, u32)> },
+    FrameworkLoads {
+        ecosystem: String,
+        modules: Vec<(String, u32)>,
+    },
     /// The apps a platform manifest (fly.toml, render.yaml, App Engine app.yaml) deploys.
     Platform(Vec<paas::PlatformApp>),
 }

@@ -60,11 +60,16 @@ pub fn parse(platform: Platform, path: &str, text: &str) -> Result<Option<Vec<Pl
 /// `internal_port` of `[http_service]` or each `[[services]]`.
 fn fly(dir: &str, text: &str) -> Result<PlatformApp, String> {
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| e.message().to_owned())?;
-    let line_of = |needle: &str| text.lines().position(|l| l.trim_start().starts_with(needle)).map_or(1, |i| i as u32 + 1);
+    let line_of =
+        |needle: &str| text.lines().position(|l| l.trim_start().starts_with(needle)).map_or(1, |i| i as u32 + 1);
     let build = table.get("build").and_then(toml::Value::as_table);
-    let text_of = |t: Option<&toml::Table>, key: &str| t.and_then(|t| t.get(key)).and_then(toml::Value::as_str).map(str::to_owned);
+    let text_of = |t: Option<&toml::Table>, key: &str| {
+        t.and_then(|t| t.get(key)).and_then(toml::Value::as_str).map(str::to_owned)
+    };
     let mut ports: Vec<Port> = Vec::new();
-    let port_of = |service: &toml::Value| service.get("internal_port").and_then(toml::Value::as_integer).and_then(|p| Port::try_from(p).ok());
+    let port_of = |service: &toml::Value| {
+        service.get("internal_port").and_then(toml::Value::as_integer).and_then(|p| Port::try_from(p).ok())
+    };
     ports.extend(table.get("http_service").and_then(port_of));
     for service in table.get("services").and_then(toml::Value::as_array).into_iter().flatten() {
         ports.extend(port_of(service));
@@ -104,11 +109,8 @@ fn render(text: &str) -> Result<Vec<PlatformApp>, String> {
     let kind_of = |service: &Node| service.get("type").and_then(Node::str).unwrap_or("web").to_owned();
     let is_redis = |kind: &str| matches!(kind, "redis" | "keyvalue");
     // Resource name → what it is, for `fromService`.
-    let redis: Vec<&str> = services
-        .iter()
-        .filter(|s| is_redis(&kind_of(s)))
-        .filter_map(|s| s.get("name").and_then(Node::str))
-        .collect();
+    let redis: Vec<&str> =
+        services.iter().filter(|s| is_redis(&kind_of(s))).filter_map(|s| s.get("name").and_then(Node::str)).collect();
     let mut apps = Vec::new();
     for service in services.iter().filter(|s| !is_redis(&kind_of(s))) {
         let Some(name) = service.get("name").and_then(Node::str) else { continue };
@@ -160,12 +162,7 @@ fn app_engine(dir: &str, text: &str) -> Result<Option<Vec<PlatformApp>>, String>
         .map(Node::entries)
         .unwrap_or_default()
         .iter()
-        .map(|(name, value)| EnvEntry {
-            name: name.clone(),
-            line: value.line,
-            value: value.str().map(str::to_owned),
-            default: false,
-        })
+        .map(|(name, value)| EnvEntry::of_yaml(name, value))
         .collect();
     let name = document.get("service").and_then(Node::str).unwrap_or("default").to_owned();
     Ok(Some(vec![PlatformApp {
@@ -201,7 +198,10 @@ mod tests {
         let apps = render(text).unwrap();
         let shapes: Vec<(&str, &str, Option<&str>)> =
             apps.iter().map(|a| (a.name.as_str(), a.root.as_str(), a.dockerfile.as_deref())).collect();
-        assert_eq!(shapes, [("api", "services/api", Some("Dockerfile")), ("site", "site", Some("../docker/site.Dockerfile"))]);
+        assert_eq!(
+            shapes,
+            [("api", "services/api", Some("Dockerfile")), ("site", "site", Some("../docker/site.Dockerfile"))]
+        );
     }
 
     #[test]

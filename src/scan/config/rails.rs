@@ -91,11 +91,12 @@ fn is_word(text: &str) -> bool {
 
 fn snake_case(word: &str) -> String {
     let mut out = String::new();
-    for (i, c) in word.chars().enumerate() {
-        let previous_lower = i > 0 && word[..i].chars().last().is_some_and(|p| p.is_ascii_lowercase());
+    let mut previous_lower = false;
+    for c in word.chars() {
         if c.is_ascii_uppercase() && previous_lower {
             out.push('_');
         }
+        previous_lower = c.is_ascii_lowercase();
         out.push(c.to_ascii_lowercase());
     }
     out

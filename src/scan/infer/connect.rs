@@ -63,10 +63,11 @@ impl Builder {
             .collect();
         let first_party: BTreeSet<&str> = self.services.iter().map(|s| s.id.as_str()).collect();
         let deployment_only = |connection: &Connection| {
-            connection
-                .evidence
-                .iter()
-                .all(|e| ["compose.", "k8s.", "aspire.", "helm.", "fly.", "render.", "appengine."].iter().any(|p| e.rule.starts_with(p)))
+            connection.evidence.iter().all(|e| {
+                ["compose.", "k8s.", "aspire.", "helm.", "fly.", "render.", "appengine."]
+                    .iter()
+                    .any(|p| e.rule.starts_with(p))
+            })
         };
         self.connections.retain(|(from, to, _), connection| {
             !(issuers.contains(from) && first_party.contains(to.as_str()) && deployment_only(connection))

@@ -235,15 +235,7 @@ fn environment(node: &Node) -> Vec<EnvEntry> {
                 Some(EnvEntry { name: name.trim().to_owned(), line: item.line, value, default: false })
             })
             .collect(),
-        Yaml::Map(entries) => entries
-            .iter()
-            .map(|(name, value)| EnvEntry {
-                name: name.clone(),
-                line: value.line,
-                value: value.str().map(str::to_owned),
-                default: false,
-            })
-            .collect(),
+        Yaml::Map(entries) => entries.iter().map(|(name, value)| EnvEntry::of_yaml(name, value)).collect(),
         _ => Vec::new(),
     }
     .into_iter()

@@ -5,7 +5,10 @@ use crate::scan::extract::tests::all_facts_of;
 
 /// Only the stub facts of a snippet.
 fn stubs_of(file_name: &str, source: &str) -> Vec<String> {
-    all_facts_of(file_name, source).into_iter().filter(|f| f.contains(".grpcclient.") || f.contains(".grpcserver.")).collect()
+    all_facts_of(file_name, source)
+        .into_iter()
+        .filter(|f| f.contains(".grpcclient.") || f.contains(".grpcserver."))
+        .collect()
 }
 
 #[test]
@@ -46,10 +49,7 @@ fn each_language_names_the_generated_symbols() {
         (
             "AdService.java",
             "class AdService {\n  void f() {\n    var s = CartServiceGrpc.newBlockingStub(channel);\n    var t = CartServiceStub.newStub(factory, channel);\n  }\n  static class AdServiceImpl extends AdServiceGrpc.AdServiceImplBase {}\n  static class Other extends Base {}\n}\n",
-            &[
-                "3:java.grpcclient.new-stub CartServiceGrpc",
-                "6:java.grpcserver.impl-base serves AdServiceImplBase",
-            ],
+            &["3:java.grpcclient.new-stub CartServiceGrpc", "6:java.grpcserver.impl-base serves AdServiceImplBase"],
         ),
         (
             "CartService.cs",
@@ -63,26 +63,17 @@ fn each_language_names_the_generated_symbols() {
         (
             "server.cpp",
             "class CurrencyServiceImpl final : public oteldemo::CurrencyService::Service {};\nauto stub = hipstershop::CartService::NewStub(channel);\n",
-            &[
-                "1:cpp.grpcserver.service serves CurrencyService",
-                "2:cpp.grpcclient.new-stub CartService",
-            ],
+            &["1:cpp.grpcserver.service serves CurrencyService", "2:cpp.grpcclient.new-stub CartService"],
         ),
         (
             "email_server.rb",
             "class EmailServer < Hipstershop::EmailService::Service\nend\nstub = Hipstershop::CartService::Stub.new(addr, :this_channel_is_insecure)\n",
-            &[
-                "1:ruby.grpcserver.service serves EmailService",
-                "3:ruby.grpcclient.stub CartService",
-            ],
+            &["1:ruby.grpcserver.service serves EmailService", "3:ruby.grpcclient.stub CartService"],
         ),
         (
             "main.rs",
             "fn main() {\n    let c = CartServiceClient::connect(addr);\n    Server::builder().add_service(shipping_service_server::ShippingServiceServer::new(svc));\n    let h = reqwest::Client::new();\n}\n",
-            &[
-                "2:rust.grpcclient.client CartServiceClient",
-                "3:rust.grpcserver.server serves ShippingServiceServer",
-            ],
+            &["2:rust.grpcclient.client CartServiceClient", "3:rust.grpcserver.server serves ShippingServiceServer"],
         ),
     ];
     for (file, source, expected) in cases {
