@@ -20,6 +20,16 @@ pub struct Framework {
     pub commands: Vec<String>,
     /// A front end built to static files that another origin serves.
     pub static_build: bool,
+    /// Env vars whose value picks the framework's driver, and the system
+    /// each value is (`DB_CONNECTION` = `pgsql` → postgres), values lower-cased.
+    pub drivers: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl Framework {
+    /// The system the framework drives when env var `name` holds `value`.
+    pub fn driver(&self, name: &str, value: &str) -> Option<&str> {
+        self.drivers.get(name)?.get(&value.trim().to_ascii_lowercase()).map(String::as_str)
+    }
 }
 
 const TABLE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/grammars/frameworks.toml"));
@@ -46,6 +56,8 @@ struct Entry {
     commands: Vec<String>,
     #[serde(default)]
     static_build: bool,
+    #[serde(default)]
+    drivers: BTreeMap<String, BTreeMap<String, String>>,
     #[serde(default)]
     npm: Vec<String>,
     #[serde(default)]
@@ -101,6 +113,7 @@ fn parse(text: &str) -> Result<Loaded, String> {
                 port,
                 commands,
                 static_build,
+                drivers,
                 npm,
                 pypi,
                 go,
@@ -136,7 +149,20 @@ fn parse(text: &str) -> Result<Loaded, String> {
             if kind != ServiceKind::Frontend && static_build {
                 return Err(format!("[{name}]: `static_build` is for front ends; this is a {kind:?}"));
             }
-            Ok(Framework { name, kind, rank, default_port: port, packages, commands, static_build })
+            for (variable, values) in &drivers {
+                if let Some(unknown) = values.values().find(|id| super::externals::by_id(id).is_none()) {
+                    return Err(format!(
+                        "[{name}.drivers.{variable}]: {unknown:?} is no system of grammars/externals.toml"
+                    ));
+                }
+            }
+            let drivers = drivers
+                .into_iter()
+                .map(|(variable, values)| {
+                    (variable, values.into_iter().map(|(v, id)| (v.to_ascii_lowercase(), id)).collect())
+                })
+                .collect();
+            Ok(Framework { name, kind, rank, default_port: port, packages, commands, static_build, drivers })
         })
         .collect::<Result<_, String>>()?;
     let scheduler_words = table

@@ -601,6 +601,30 @@ pub static ALL: &[Case] = &[
         ],
     },
     Case {
+        // composer.json names only Laravel: the env values pick its drivers.
+        name: "laravel-driver-variables-name-the-systems-their-values-pick",
+        files: &[
+            (
+                "composer.json",
+                "{\"name\": \"acme/shop\", \"require\": {\"php\": \"^8.2\", \"laravel/framework\": \"^11.0\"}}\n",
+            ),
+            ("artisan", "#!/usr/bin/env php\n<?php\nrequire __DIR__.'/vendor/autoload.php';\n"),
+            (
+                "public/index.php",
+                "<?php\n$app = require_once __DIR__.'/../bootstrap/app.php';\n$app->handleRequest(Illuminate\\Http\\Request::capture());\n",
+            ),
+            ("config/database.php", "<?php\nreturn [\n    'default' => env('DB_CONNECTION', 'sqlite'),\n];\n"),
+            ("config/mail.php", "<?php\nreturn [\n    'default' => env('MAIL_MAILER', 'log'),\n];\n"),
+            ("config/queue.php", "<?php\nreturn [\n    'default' => env('QUEUE_CONNECTION', 'redis'),\n];\n"),
+            (".env.example", "APP_NAME=Shop\nDB_CONNECTION=pgsql\nMAIL_MAILER=smtp\n"),
+        ],
+        expect: &[
+            Expect::Externals(&["postgres", "redis", "smtp"]),
+            Expect::Connection("shop", "postgres"),
+            Expect::NoConnection("shop", "sqlite"),
+        ],
+    },
+    Case {
         name: "a-procfile-of-background-processes-leaves-the-web-app-a-service",
         files: &[
             (

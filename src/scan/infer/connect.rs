@@ -111,6 +111,13 @@ impl Builder {
                 .cloned()
                 .collect::<Vec<_>>()
         };
+        let framework = self
+            .services
+            .iter()
+            .find(|service| service.id == from)
+            .and_then(|service| service.framework.as_deref())
+            .and_then(frameworks::by_name)
+            .filter(|framework| !framework.drivers.is_empty());
         {
             let mut found: Vec<(String, Option<String>, ConnectionKind, Evidence)> = Vec::new();
             for fact in &file.code {
@@ -156,6 +163,23 @@ impl Builder {
                         for (value, _, _) in values_of(name) {
                             if let Some(target) = self.resolve_env_value(name, &value, &from) {
                                 found.push((target, Some(name.to_owned()), ConnectionKind::Env, here.clone()));
+                            }
+                        }
+                        // A variable that picks the framework's driver (`DB_CONNECTION=pgsql`):
+                        // what defines it, else the code's fallback.
+                        if let Some(framework) = framework {
+                            let defined: Vec<String> = values_of(name).into_iter().map(|(value, _, _)| value).collect();
+                            let fallback = match &fact.kind {
+                                FactKind::EnvRead { fallback: Some(fallback), .. } if defined.is_empty() => {
+                                    Some(fallback.clone())
+                                }
+                                _ => None,
+                            };
+                            for value in defined.iter().chain(&fallback) {
+                                if let Some(system) = framework.driver(name, value) {
+                                    let here = evidence(&entry.path, fact.line, "framework.env.driver");
+                                    found.push((system.to_owned(), Some(name.to_owned()), ConnectionKind::Env, here));
+                                }
                             }
                         }
                         // Where the code points when the variable is unset (`getenv("CART_HOST", "cart")`).
