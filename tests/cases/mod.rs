@@ -625,6 +625,22 @@ pub static ALL: &[Case] = &[
         ],
     },
     Case {
+        name: "a-serverless-service-runs-the-functions-beside-it-with-what-it-provisions",
+        files: &[
+            (
+                "api/serverless.yml",
+                "service: orders\nprovider:\n  name: aws\n  runtime: nodejs20.x\n  environment:\n    TABLE_NAME: orders-table\nfunctions:\n  create:\n    handler: handler.create\n    events:\n      - httpApi: POST /orders\n      - sqs:\n          arn: arn:aws:sqs:eu-west-1:1:jobs\nresources:\n  Resources:\n    OrdersTable:\n      Type: AWS::DynamoDB::Table\n",
+            ),
+            ("api/package.json", "{\"name\": \"orders-api\", \"main\": \"handler.js\"}\n"),
+            ("api/handler.js", "exports.create = async () => ({ table: process.env.TABLE_NAME });\n"),
+        ],
+        expect: &[
+            Expect::Services(&[("orders", "api")]),
+            Expect::Externals(&["dynamodb", "sqs"]),
+            Expect::EnvStatus("TABLE_NAME", "defined"),
+        ],
+    },
+    Case {
         name: "a-procfile-of-background-processes-leaves-the-web-app-a-service",
         files: &[
             (

@@ -441,6 +441,7 @@ impl ConfigKind {
             ConfigKind::Platform(paas::Platform::Fly) => "fly",
             ConfigKind::Platform(paas::Platform::Render) => "render",
             ConfigKind::Platform(paas::Platform::AppEngine) => "appengine",
+            ConfigKind::Platform(paas::Platform::Serverless) => "serverless",
             ConfigKind::AspireHost => "aspire",
             ConfigKind::HelmChart | ConfigKind::HelmValues | ConfigKind::HelmTemplate => "helm",
             _ => "manifest",
@@ -630,7 +631,7 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
         }
         ConfigKind::Platform(platform) => match paas::parse(platform, path, text)? {
             Some(apps) => ConfigFacts::Platform(apps),
-            // An `app.yaml` that is not App Engine's: maybe Kubernetes.
+            // An `app.yaml` that is not App Engine's (maybe Kubernetes), a `serverless.yml` of no service.
             None => return parse(ConfigKind::KubernetesCandidate, path, text),
         },
         ConfigKind::Rails(file) => {

@@ -1,6 +1,6 @@
 //! Platform-as-a-service manifests, each read with its platform's rules:
-//! a Fly.io `fly.toml`, a Render Blueprint (`render.yaml`) and a Google App
-//! Engine `app.yaml`. Each names the apps it deploys, where their code and
+//! a Fly.io `fly.toml`, a Render Blueprint (`render.yaml`), a Google App
+//! Engine `app.yaml` and a Serverless Framework `serverless.yml`. Each names the apps it deploys, where their code and
 //! Dockerfile are, the port they listen on and the env they are given;
 //! a Render Blueprint also wires env vars to its databases and services
 //! (`fromDatabase`, `fromService`).
@@ -26,6 +26,9 @@ pub struct PlatformApp {
     /// Env vars the platform fills with another resource's address:
     /// (variable, the resource: an app's name or a system id, line).
     pub links: Vec<(String, String, u32)>,
+    /// Systems the manifest provisions for the app or triggers it from
+    /// (a Serverless `resources` table, an `sqs` event): (system id, line).
+    pub uses: Vec<(String, u32)>,
 }
 
 /// Which platform's manifest a file is, by name.
@@ -34,6 +37,7 @@ pub enum Platform {
     Fly,
     Render,
     AppEngine,
+    Serverless,
 }
 
 pub fn platform_of(path: &str) -> Option<Platform> {
@@ -41,6 +45,7 @@ pub fn platform_of(path: &str) -> Option<Platform> {
         "fly.toml" => Some(Platform::Fly),
         "render.yaml" | "render.yml" => Some(Platform::Render),
         "app.yaml" | "app.yml" => Some(Platform::AppEngine),
+        "serverless.yml" | "serverless.yaml" => Some(Platform::Serverless),
         _ => None,
     }
 }
@@ -53,6 +58,7 @@ pub fn parse(platform: Platform, path: &str, text: &str) -> Result<Option<Vec<Pl
         Platform::Fly => fly(dir, text).map(|app| Some(vec![app])),
         Platform::Render => render(text).map(Some),
         Platform::AppEngine => app_engine(dir, text),
+        Platform::Serverless => serverless(dir, text),
     }
 }
 
@@ -175,6 +181,63 @@ fn app_engine(dir: &str, text: &str) -> Result<Option<Vec<PlatformApp>>, String>
     }]))
 }
 
+/// AWS CloudFormation resource types and event sources of a Serverless
+/// service, and the system each is.
+const AWS_RESOURCES: &[(&str, &str)] = &[
+    ("AWS::DynamoDB::Table", "dynamodb"),
+    ("AWS::DynamoDB::GlobalTable", "dynamodb"),
+    ("AWS::SQS::Queue", "sqs"),
+    ("AWS::S3::Bucket", "s3"),
+    ("AWS::SNS::Topic", "sns"),
+    ("AWS::Kinesis::Stream", "kinesis"),
+    ("AWS::Events::EventBus", "eventbridge"),
+];
+const AWS_EVENTS: &[(&str, &str)] =
+    &[("sqs", "sqs"), ("s3", "s3"), ("sns", "sns"), ("eventBridge", "eventbridge"), ("kinesis", "kinesis")];
+
+/// Serverless Framework: the `service` (its functions are the code beside
+/// the file), `provider.environment` and each function's `environment`,
+/// the AWS resources it declares and the event sources that trigger it.
+fn serverless(dir: &str, text: &str) -> Result<Option<Vec<PlatformApp>>, String> {
+    let Some(document) = yaml::parse(text)?.into_iter().next() else { return Ok(None) };
+    let Some(service) = document.get("service") else { return Ok(None) };
+    let name = service.str().or_else(|| service.get("name").and_then(Node::str)).unwrap_or_default();
+    let functions = document.get("functions").map(Node::entries).unwrap_or_default();
+    let mut app =
+        PlatformApp { name: name.to_owned(), line: service.line, root: dir.to_owned(), ..PlatformApp::default() };
+    let environments = document
+        .get("provider")
+        .and_then(|p| p.get("environment"))
+        .into_iter()
+        .chain(functions.iter().filter_map(|(_, f)| f.get("environment")));
+    for environment in environments {
+        for (name, value) in environment.entries() {
+            if !app.env.iter().any(|e| e.name == *name) {
+                app.env.push(EnvEntry::of_yaml(name, value));
+            }
+        }
+    }
+    let resources = document.get("resources").and_then(|r| r.get("Resources")).map(Node::entries).unwrap_or_default();
+    for (_, resource) in resources {
+        let kind = resource.get("Type").and_then(Node::str).unwrap_or_default();
+        if let Some((_, system)) = AWS_RESOURCES.iter().find(|(t, _)| *t == kind) {
+            app.uses.push(((*system).to_owned(), resource.line));
+        }
+    }
+    for (_, function) in functions {
+        for event in function.get("events").map(Node::items).unwrap_or_default() {
+            for (source, _) in event.entries() {
+                if let Some((_, system)) = AWS_EVENTS.iter().find(|(s, _)| s == source) {
+                    app.uses.push(((*system).to_owned(), event.line));
+                }
+            }
+        }
+    }
+    app.uses.sort();
+    app.uses.dedup_by(|a, b| a.0 == b.0);
+    Ok(Some(vec![app]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,6 +265,18 @@ mod tests {
             shapes,
             [("api", "services/api", Some("Dockerfile")), ("site", "site", Some("../docker/site.Dockerfile"))]
         );
+    }
+
+    #[test]
+    fn serverless_service_env_resources_and_events() {
+        let text = "service: orders\nprovider:\n  name: aws\n  environment:\n    TABLE: ${self:service}-orders\n    STAGE: prod\nfunctions:\n  create:\n    handler: handler.create\n    environment:\n      QUEUE_URL: { Ref: Jobs }\n    events:\n      - httpApi: POST /orders\n      - sqs:\n          arn: arn:aws:sqs:x\nresources:\n  Resources:\n    Orders:\n      Type: AWS::DynamoDB::Table\n    Jobs:\n      Type: AWS::SQS::Queue\n";
+        let apps = serverless("api", text).unwrap().unwrap();
+        assert_eq!((apps[0].name.as_str(), apps[0].root.as_str()), ("orders", "api"));
+        let env: Vec<&str> = apps[0].env.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(env, ["TABLE", "STAGE", "QUEUE_URL"]);
+        let uses: Vec<&str> = apps[0].uses.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(uses, ["dynamodb", "sqs"]);
+        assert_eq!(serverless("", "provider:\n  name: aws\n").unwrap(), None);
     }
 
     #[test]

@@ -64,7 +64,7 @@ impl Builder {
         let first_party: BTreeSet<&str> = self.services.iter().map(|s| s.id.as_str()).collect();
         let deployment_only = |connection: &Connection| {
             connection.evidence.iter().all(|e| {
-                ["compose.", "k8s.", "aspire.", "helm.", "fly.", "render.", "appengine."]
+                ["compose.", "k8s.", "aspire.", "helm.", "fly.", "render.", "appengine.", "serverless."]
                     .iter()
                     .any(|p| e.rule.starts_with(p))
             })
@@ -435,6 +435,10 @@ impl Builder {
                 let Some(from) = self.aliases.get(&app.name, &dir) else { continue };
                 let env: Vec<(&str, &EnvEntry)> = app.env.iter().map(|e| (entry.path.as_str(), e)).collect();
                 self.connect_env(&from, &env, ConnectionKind::Env, &rule);
+                for (system, line) in &app.uses {
+                    let here = evidence(&entry.path, *line, &format!("{}.resource", kind.source()));
+                    self.add_connection(&from, system, None, ConnectionKind::Sdk, here);
+                }
                 for (variable, target, line) in &app.links {
                     let to = match externals::by_id(target) {
                         Some(external) => Some(external.id.clone()),
