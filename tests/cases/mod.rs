@@ -641,6 +641,21 @@ pub static ALL: &[Case] = &[
         ],
     },
     Case {
+        // The Procfile's web process is the command compose's image runs: one service.
+        name: "a-procfile-process-running-the-images-command-is-the-compose-service",
+        files: &[
+            (
+                "docker-compose.yml",
+                "services:\n  app:\n    build:\n      context: .\n      dockerfile: ./Dockerfile\n    ports: [\"8000:8000\"]\n",
+            ),
+            ("Dockerfile", "FROM python:3.12\nCOPY . /code\nCMD [\"uwsgi\", \"/code/etc/uwsgi.ini\"]\n"),
+            ("Procfile", "web: uwsgi ./etc/uwsgi.ini\nworker: celery -A shop worker\n"),
+            ("requirements.txt", "django\ncelery\nuwsgi\n"),
+            ("manage.py", "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\n"),
+        ],
+        expect: &[Expect::Services(&[("app", ""), ("worker", "")])],
+    },
+    Case {
         name: "a-procfile-of-background-processes-leaves-the-web-app-a-service",
         files: &[
             (

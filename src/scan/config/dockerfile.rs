@@ -29,7 +29,7 @@ pub fn parse(text: &str) -> Dockerfile {
                     (Some(as_), Some(name)) if as_.eq_ignore_ascii_case("as") => Some(name.to_ascii_lowercase()),
                     _ => None,
                 };
-                file.stages.push(Stage { name, from: image, line, expose: Vec::new(), copies: Vec::new() });
+                file.stages.push(Stage { name, from: image, line, expose: Vec::new(), copies: Vec::new(), cmd: None });
             }
             "EXPOSE" => {
                 let stage = file.stages.last_mut().expect("a FROM came first");
@@ -59,6 +59,10 @@ pub fn parse(text: &str) -> Dockerfile {
                 }
                 stage.copies.extend(sources);
             }
+            "CMD" if !rest.contains("envsubst") => {
+                let stage = file.stages.last_mut().expect("a FROM came first");
+                stage.cmd = Some(command_words(rest));
+            }
             "RUN" | "CMD" | "ENTRYPOINT" if rest.contains("envsubst") => {
                 file.envsubst.extend(envsubst_calls(rest, line))
             }
@@ -72,6 +76,16 @@ pub fn parse(text: &str) -> Dockerfile {
         }
     }
     file
+}
+
+/// A `CMD`'s words joined by spaces: `["uwsgi", "/code/etc/uwsgi.ini"]` and
+/// `uwsgi /code/etc/uwsgi.ini` alike.
+fn command_words(rest: &str) -> String {
+    let rest = rest.trim();
+    match serde_json::from_str::<Vec<String>>(rest) {
+        Ok(words) => words.join(" "),
+        Err(_) => rest.to_owned(),
+    }
 }
 
 /// Each `envsubst ['$A $B'] < template` of a shell command (also inside a JSON-form `sh -c`).

@@ -242,6 +242,9 @@ pub struct Stage {
     pub expose: Vec<(Port, u32)>,
     /// Context paths copied in (`COPY`/`ADD` without `--from`), as written.
     pub copies: Vec<String>,
+    /// Its `CMD`, words joined by spaces (the JSON form unquoted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cmd: Option<String>,
 }
 
 impl Dockerfile {
@@ -251,6 +254,11 @@ impl Dockerfile {
             Some(target) => self.stages.iter().position(|s| s.name.as_deref() == Some(&target.to_ascii_lowercase())),
             None => self.stages.len().checked_sub(1),
         }
+    }
+
+    /// The command the image runs: the nearest `CMD` of its stages.
+    pub fn command(&self, target: Option<&str>) -> Option<&str> {
+        self.lineage(target).into_iter().find_map(|stage| stage.cmd.as_deref())
     }
 
     /// The stages the image is made of: the final one and the stages it is `FROM`, nearest first.

@@ -294,8 +294,16 @@ impl Builder {
         )];
         // Entries running the same build in the same role (`trainer-http` and
         // `trainer-grpc` from one image) are one service under several names.
+        // So is a process that runs the very command the main entry runs (a
+        // Procfile's `web: uwsgi etc/uwsgi.ini` beside a compose service whose
+        // image's CMD is `uwsgi /code/etc/uwsgi.ini`).
+        let main_command = main_compose.and_then(|(_, m)| {
+            m.command.as_deref().or_else(|| unit.dockerfile.as_ref().and_then(|(_, d)| d.command(m.target.as_deref())))
+        });
         let same_program = |c: &ComposeService, kind: ServiceKind| {
-            kind == main_kind && main_compose.is_some_and(|(_, m)| m.dockerfile == c.dockerfile) && own_dockerfile(c)
+            kind == main_kind
+                && ((main_compose.is_some_and(|(_, m)| m.dockerfile == c.dockerfile) && own_dockerfile(c))
+                    || c.command.as_deref().zip(main_command).is_some_and(|(a, b)| same_command(a, b)))
         };
         // Another compose entry of a service already made: its ports, evidence and names join it.
         let absorb = |(service, names): &mut (Service, Vec<(String, String)>), path: &str, compose: &ComposeService| {
@@ -433,4 +441,20 @@ fn listens_as_known_system(ports: &[u16]) -> Option<&'static externals::External
     let mut systems = ports.iter().filter_map(|port| externals::by_port(*port));
     let first = systems.next()?;
     systems.all(|other| other.id == first.id).then_some(first)
+}
+
+/// Whether two command lines run the same program with the same files:
+/// each word compared by its last path segment (`./etc/uwsgi.ini` and
+/// `/code/etc/uwsgi.ini` are one file, seen from the checkout and from the
+/// image), leading `NAME=value` assignments left out.
+fn same_command(a: &str, b: &str) -> bool {
+    let words = |command: &str| -> Vec<String> {
+        command
+            .split_whitespace()
+            .skip_while(|w| w.contains('=') && !w.starts_with('-'))
+            .map(|w| w.trim_matches(['"', '\'']).rsplit('/').next().unwrap_or(w).to_owned())
+            .collect()
+    };
+    let (a, b) = (words(a), words(b));
+    !a.is_empty() && a == b
 }
