@@ -595,6 +595,8 @@ pub static ALL: &[Case] = &[
         ],
         expect: &[
             Expect::Services(&[("catalog", "catalog"), ("storefront", "web")]),
+            // Fly.io's private network: `<app>.internal`.
+            Expect::Connection("storefront", "catalog"),
             Expect::Ports("storefront", &[3000]),
             Expect::EnvStatus("BUCKET", "defined"),
             Expect::EnvStatus("CATALOG_URL", "defined"),

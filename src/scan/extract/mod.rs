@@ -166,6 +166,17 @@ fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '
                 let tag = text();
                 values.default |= tag.contains("envDefault:\"") || tag.contains(" default:\"");
                 values.name = struct_tag_env(&tag);
+                // go-flags prefixes the names of a group's fields with its `env-namespace`s,
+                // once for each field of the group's type.
+                if let Some(name) = values.name.as_deref().filter(|_| source.contains("env-namespace:")) {
+                    values.placeholders = go_env_namespaces(capture.node, source)
+                        .into_iter()
+                        .map(|mut chain| {
+                            chain.push(name.to_owned());
+                            (chain.join("_"), values.default)
+                        })
+                        .collect();
+                }
             }
             rules::CaptureRole::Default => {
                 values.default = true;
@@ -263,6 +274,97 @@ fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '
         }
     };
     Some(Found::Fact(Fact { line, rule, kind }))
+}
+
+/// The `env-namespace` chains (outermost first) of the groups a Go struct
+/// field sits in, as github.com/jessevdk/go-flags joins them onto its `env`
+/// name: the tag of each enclosing field of anonymous struct type, and, for
+/// a field of a named struct type, each field of this file that has that
+/// type (one chain per such field). `node` is inside the field's tag.
+fn go_env_namespaces(node: tree_sitter::Node<'_>, source: &str) -> Vec<Vec<String>> {
+    match enclosing(node, "field_declaration") {
+        Some(field) => namespace_chains(field, source, 0),
+        None => vec![Vec::new()],
+    }
+}
+
+fn namespace_chains(field: tree_sitter::Node<'_>, source: &str, depth: usize) -> Vec<Vec<String>> {
+    // Bounded: a type nested in itself through a pointer must not loop.
+    if depth > 8 {
+        return vec![Vec::new()];
+    }
+    let extend = |owner: tree_sitter::Node<'_>| {
+        let mut chains = namespace_chains(owner, source, depth + 1);
+        if let Some(namespace) = tag_value(owner, source, "env-namespace") {
+            chains.iter_mut().for_each(|chain| chain.push(namespace.clone()));
+        }
+        chains
+    };
+    let owner = field.parent().and_then(|list| list.parent()).and_then(|st| st.parent());
+    match owner {
+        Some(owner) if owner.kind() == "field_declaration" => extend(owner),
+        Some(owner) if owner.kind() == "type_spec" => {
+            let name = owner.child_by_field_name("name").and_then(|n| n.utf8_text(source.as_bytes()).ok());
+            let users = name.map(|name| fields_of_type(root_of(owner), name, source)).unwrap_or_default();
+            if users.is_empty() {
+                return vec![Vec::new()];
+            }
+            let mut chains: Vec<Vec<String>> = users.into_iter().flat_map(extend).collect();
+            chains.sort();
+            chains.dedup();
+            chains
+        }
+        _ => vec![Vec::new()],
+    }
+}
+
+fn enclosing<'a>(node: tree_sitter::Node<'a>, kind: &str) -> Option<tree_sitter::Node<'a>> {
+    let mut at = Some(node);
+    while let Some(current) = at {
+        if current.kind() == kind {
+            return Some(current);
+        }
+        at = current.parent();
+    }
+    None
+}
+
+fn root_of(node: tree_sitter::Node<'_>) -> tree_sitter::Node<'_> {
+    let mut root = node;
+    while let Some(parent) = root.parent() {
+        root = parent;
+    }
+    root
+}
+
+/// Every field declared with type `name` or `*name` (`Google AuthGroup \`…\``), at most 64.
+fn fields_of_type<'a>(root: tree_sitter::Node<'a>, name: &str, source: &str) -> Vec<tree_sitter::Node<'a>> {
+    let mut found = Vec::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if found.len() >= 64 {
+            break;
+        }
+        if node.kind() == "field_declaration"
+            && node
+                .child_by_field_name("type")
+                .and_then(|t| t.utf8_text(source.as_bytes()).ok())
+                .is_some_and(|t| t.trim_start_matches('*') == name)
+        {
+            found.push(node);
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.children(&mut cursor));
+    }
+    found
+}
+
+/// The value of `key:"…"` in a field declaration's tag.
+fn tag_value(field: tree_sitter::Node<'_>, source: &str, key: &str) -> Option<String> {
+    let tag = field.child_by_field_name("tag")?.utf8_text(source.as_bytes()).ok()?;
+    let start = tag.find(&format!("{key}:\""))? + key.len() + 2;
+    let value = &tag[start..start + tag[start..].find('"')?];
+    (!value.is_empty()).then(|| value.to_owned())
 }
 
 /// The env var a Go struct tag binds: `env:"PORT,required"` (caarlos0/env)

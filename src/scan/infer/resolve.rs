@@ -56,6 +56,16 @@ impl Builder {
         if let Some(id) = self.aliases.get(&host, &root).filter(|id| id != from) {
             return Some(id);
         }
+        // A platform's private network names an app `<app>.internal` (Fly.io,
+        // also `<region>.<app>.internal`), `<app>.flycast` (Fly.io's proxy) or
+        // `<service>.railway.internal` (Railway).
+        let private = [".railway.internal", ".internal", ".flycast"]
+            .iter()
+            .find_map(|suffix| host.strip_suffix(suffix))
+            .and_then(|rest| rest.rsplit('.').next());
+        if let Some(id) = private.and_then(|app| self.aliases.get(app, &root)).filter(|id| id != from) {
+            return Some(id);
+        }
         if let Some(external) = externals::by_url(value).filter(|_| value.contains("://")) {
             return Some(external.id.clone());
         }

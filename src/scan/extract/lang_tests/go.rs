@@ -55,3 +55,22 @@ fn go_struct_tags() {
     let facts = facts_of("config.go", source);
     assert_eq!(facts, ["4:go.env.struct-tag PORT?", "5:go.env.struct-tag DATABASE_URL"], "\n{}", facts.join("\n"));
 }
+
+#[test]
+fn go_flags_env_namespaces_prefix_their_groups_fields() {
+    let source = "package cmd\n\ntype ServerCommand struct {\n\tStore StoreGroup `group:\"store\" env-namespace:\"STORE\"`\n\tAuth struct {\n\t\tTTL struct {\n\t\t\tJWT string `long:\"jwt\" env:\"JWT\"`\n\t\t} `group:\"ttl\" env-namespace:\"TTL\"`\n\t\tAnon bool `long:\"anon\" env:\"ANON\"`\n\t} `group:\"auth\" env-namespace:\"AUTH\"`\n\tPort int `long:\"port\" env:\"REMARK_PORT\" default:\"8080\"`\n\tGoogle AuthGroup `env-namespace:\"GOOGLE\"`\n\tGithub *AuthGroup `env-namespace:\"GITHUB\"`\n}\n\ntype StoreGroup struct {\n\tType string `long:\"type\" env:\"TYPE\"`\n}\n\ntype AuthGroup struct {\n\tCID string `env:\"CID\"`\n}\n";
+    let facts = facts_of("server.go", source);
+    assert_eq!(
+        facts,
+        [
+            "7:go.env.struct-tag AUTH_TTL_JWT",
+            "9:go.env.struct-tag AUTH_ANON",
+            "11:go.env.struct-tag REMARK_PORT?",
+            "17:go.env.struct-tag STORE_TYPE",
+            "21:go.env.struct-tag GITHUB_CID",
+            "21:go.env.struct-tag GOOGLE_CID",
+        ],
+        "\n{}",
+        facts.join("\n")
+    );
+}
