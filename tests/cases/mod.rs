@@ -658,6 +658,33 @@ pub static ALL: &[Case] = &[
         expect: &[Expect::Services(&[("app", ""), ("worker", "")])],
     },
     Case {
+        // The final image copies only the Go stage's binary; the Go stage took the front end's assets.
+        // A test stack running the same image at another tag runs the same program.
+        name: "an-image-runs-the-program-of-the-builder-stage-whose-output-it-copies",
+        files: &[
+            (
+                "docker-compose.yml",
+                "services:\n  shop:\n    build:\n      context: .\n      dockerfile: Dockerfile\n    image: acme/shop:latest\n    ports: [\"8080:8080\"]\n",
+            ),
+            (
+                "compose-e2e.yml",
+                "services:\n  shop-e2e:\n    image: acme/shop:dev\n    environment:\n      - SHOP_MODE=test\n",
+            ),
+            (
+                "Dockerfile",
+                "FROM node:22 AS build-frontend\nCOPY ./web/package.json /src/web/\nCOPY ./web/ /src/web/\nRUN npm run build\n\nFROM golang:1.23 AS build-backend\nADD server /build/server\nCOPY --from=build-frontend /src/web/dist/ /build/server/static/\nRUN go build -o /shop ./server\n\nFROM alpine:3.20\nCOPY --from=build-backend /shop /srv/shop\nCMD [\"/srv/shop\"]\n",
+            ),
+            (
+                "web/package.json",
+                "{\"name\": \"web\", \"scripts\": {\"build\": \"webpack\"}, \"devDependencies\": {\"webpack\": \"5\"}}\n",
+            ),
+            ("web/index.js", "document.title = 'shop';\n"),
+            ("server/go.mod", GO_MOD),
+            ("server/main.go", GO_MAIN),
+        ],
+        expect: &[Expect::Services(&[("shop", "server")])],
+    },
+    Case {
         name: "a-procfile-of-background-processes-leaves-the-web-app-a-service",
         files: &[
             (

@@ -29,7 +29,15 @@ pub fn parse(text: &str) -> Dockerfile {
                     (Some(as_), Some(name)) if as_.eq_ignore_ascii_case("as") => Some(name.to_ascii_lowercase()),
                     _ => None,
                 };
-                file.stages.push(Stage { name, from: image, line, expose: Vec::new(), copies: Vec::new(), cmd: None });
+                file.stages.push(Stage {
+                    name,
+                    from: image,
+                    line,
+                    expose: Vec::new(),
+                    copies: Vec::new(),
+                    cmd: None,
+                    copies_from: Vec::new(),
+                });
             }
             "EXPOSE" => {
                 let stage = file.stages.last_mut().expect("a FROM came first");
@@ -42,6 +50,10 @@ pub fn parse(text: &str) -> Dockerfile {
             "COPY" | "ADD" => {
                 // `COPY --from=build …` takes another stage's output, not the context's files.
                 if rest.split_whitespace().any(|w| w.starts_with("--from")) {
+                    if let Some(from) = rest.split_whitespace().find_map(|w| w.strip_prefix("--from=")) {
+                        let stage = file.stages.last_mut().expect("a FROM came first");
+                        stage.copies_from.push(from.to_ascii_lowercase());
+                    }
                     continue;
                 }
                 let stage = file.stages.last_mut().expect("a FROM came first");

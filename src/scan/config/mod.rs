@@ -245,6 +245,9 @@ pub struct Stage {
     /// Its `CMD`, words joined by spaces (the JSON form unquoted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cmd: Option<String>,
+    /// Earlier stages (or images) it copies build output from (`COPY --from=build …`), lower-cased.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copies_from: Vec<String>,
 }
 
 impl Dockerfile {
@@ -303,6 +306,34 @@ impl Dockerfile {
                 None => false,
             })
             .collect()
+    }
+
+    /// The context paths of the program the image runs: those its own
+    /// stages copy in; when they copy none, those of the nearest builder
+    /// stages whose output they copy (`COPY --from=build-backend …`), so a
+    /// Go server built beside a front end's assets is the Go program.
+    pub fn program_copies(&self, target: Option<&str>) -> Vec<&str> {
+        let mut layer: Vec<&Stage> = self.lineage(target);
+        let mut seen: Vec<*const Stage> = Vec::new();
+        for _ in 0..self.stages.len() {
+            let copies: Vec<&str> = layer.iter().flat_map(|s| s.copies.iter().map(String::as_str)).collect();
+            if !copies.is_empty() {
+                return copies;
+            }
+            seen.extend(layer.iter().map(|s| *s as *const Stage));
+            let next: Vec<&Stage> = layer
+                .iter()
+                .flat_map(|s| &s.copies_from)
+                .filter_map(|name| self.stages.iter().position(|t| t.name.as_deref() == Some(name.as_str())))
+                .flat_map(|index| self.lineage(self.stages[index].name.as_deref()))
+                .filter(|s| !seen.contains(&(*s as *const Stage)))
+                .collect();
+            if next.is_empty() {
+                break;
+            }
+            layer = next;
+        }
+        Vec::new()
     }
 
     /// Every context path any stage copies in.

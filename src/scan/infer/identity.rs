@@ -300,10 +300,14 @@ impl Builder {
         let main_command = main_compose.and_then(|(_, m)| {
             m.command.as_deref().or_else(|| unit.dockerfile.as_ref().and_then(|(_, d)| d.command(m.target.as_deref())))
         });
+        // And so is an entry running the image the main entry builds, at any tag
+        // (`app:dev` in a test stack beside `app:latest`).
+        let main_image = main_compose.and_then(|(_, m)| m.image.as_deref()).map(image_repository);
         let same_program = |c: &ComposeService, kind: ServiceKind| {
             kind == main_kind
                 && ((main_compose.is_some_and(|(_, m)| m.dockerfile == c.dockerfile) && own_dockerfile(c))
-                    || c.command.as_deref().zip(main_command).is_some_and(|(a, b)| same_command(a, b)))
+                    || c.command.as_deref().zip(main_command).is_some_and(|(a, b)| same_command(a, b))
+                    || c.image.as_deref().map(image_repository).is_some_and(|i| Some(i) == main_image))
         };
         // Another compose entry of a service already made: its ports, evidence and names join it.
         let absorb = |(service, names): &mut (Service, Vec<(String, String)>), path: &str, compose: &ComposeService| {
@@ -457,4 +461,13 @@ fn same_command(a: &str, b: &str) -> bool {
     };
     let (a, b) = (words(a), words(b));
     !a.is_empty() && a == b
+}
+
+/// An image reference without its tag or digest: `ghcr.io/acme/app:dev` → `ghcr.io/acme/app`.
+fn image_repository(image: &str) -> &str {
+    let image = image.split('@').next().unwrap_or(image);
+    match image.rsplit_once(':') {
+        Some((repository, tag)) if !tag.contains('/') => repository,
+        _ => image,
+    }
 }

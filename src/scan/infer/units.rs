@@ -380,8 +380,11 @@ pub(super) fn build_root(
         return dir.to_owned();
     }
     let Some(dockerfile) = dockerfile else { return context.to_owned() };
-    let programs: BTreeSet<&str> = dockerfile
-        .copies()
+    // What the image runs: the program its stages, or the builder stages whose
+    // output it takes, copy in; any stage's copies when that says nothing.
+    let program_copies = dockerfile.program_copies(None);
+    let copied = if program_copies.is_empty() { dockerfile.copies() } else { program_copies };
+    let programs: BTreeSet<&str> = copied
         .into_iter()
         .filter(|source| !is_whole_context(source))
         .filter_map(|source| {
