@@ -288,19 +288,18 @@ fn embedded_ruby_env_reads(text: &str) -> Vec<crate::scan::facts::Fact> {
 /// The Ruby code of an ERB template, each tag ended by `;`, all other text
 /// replaced by spaces (newlines kept).
 fn erb_ruby(text: &str) -> String {
-    let blank = |s: &str| s.chars().map(|c| if c == '\n' { '\n' } else { ' ' }).collect::<String>();
     let mut ruby = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(open) = rest.find("<%") {
-        ruby += &blank(&rest[..open]);
-        let tag = &rest[open + 2..];
-        let code_start = usize::from(tag.starts_with(['=', '-']));
-        let close = tag.find("%>").unwrap_or(tag.len());
-        ruby += &tag[code_start..close];
-        ruby.push(';');
-        rest = tag.get(close + 2..).unwrap_or("");
+    for part in config::erb_parts(text) {
+        match part {
+            config::ErbPart::Text(text) => ruby += &config::blank(text),
+            config::ErbPart::Tag(tag) => {
+                let code_start = usize::from(tag.starts_with(['=', '-']));
+                ruby += &tag[code_start..];
+                ruby.push(';');
+            }
+        }
     }
-    ruby + &blank(rest)
+    ruby
 }
 
 fn stream_hash(handle: &mut impl std::io::Read) -> std::io::Result<(String, u64)> {

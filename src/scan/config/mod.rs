@@ -554,6 +554,33 @@ pub fn classify(path: &str) -> Option<ConfigKind> {
     })
 }
 
+/// A piece of an ERB template: text as written, or the Ruby inside one `<% … %>` tag.
+pub enum ErbPart<'a> {
+    Text(&'a str),
+    /// Between `<%` and `%>` (to the end of the text when unclosed).
+    Tag(&'a str),
+}
+
+/// An ERB template (a Rails `database.yml`) cut into its text and its tags, in order.
+pub fn erb_parts(text: &str) -> Vec<ErbPart<'_>> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("<%") {
+        parts.push(ErbPart::Text(&rest[..open]));
+        let tag = &rest[open + 2..];
+        let close = tag.find("%>").unwrap_or(tag.len());
+        parts.push(ErbPart::Tag(&tag[..close]));
+        rest = tag.get(close + 2..).unwrap_or("");
+    }
+    parts.push(ErbPart::Text(rest));
+    parts
+}
+
+/// `text` with every character but newlines replaced by a space, so that lines stay where they were.
+pub fn blank(text: &str) -> String {
+    text.chars().map(|c| if c == '\n' { '\n' } else { ' ' }).collect()
+}
+
 /// Parses `text` as `kind`. `Ok(None)`: not this kind after all (YAML that is not Kubernetes).
 pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFacts>, String> {
     Ok(Some(match kind {

@@ -105,14 +105,14 @@ fn snake_case(word: &str) -> String {
 /// The text with every `<% … %>` tag replaced by spaces (newlines kept).
 fn blank_erb(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(open) = rest.find("<%") {
-        out.push_str(&rest[..open]);
-        let close = rest[open..].find("%>").map_or(rest.len(), |end| open + end + 2);
-        out.extend(rest[open..close].chars().map(|c| if c == '\n' { '\n' } else { ' ' }));
-        rest = &rest[close..];
+    for part in super::erb_parts(text) {
+        match part {
+            super::ErbPart::Text(text) => out.push_str(text),
+            // The tag's delimiters, `<%` and `%>`, blanked with it.
+            super::ErbPart::Tag(tag) => out += &format!("  {}  ", super::blank(tag)),
+        }
     }
-    out + rest
+    out
 }
 
 #[cfg(test)]

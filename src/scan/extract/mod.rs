@@ -362,27 +362,32 @@ fn fields_of_type<'a>(root: tree_sitter::Node<'a>, name: &str, source: &str) -> 
 /// The value of `key:"…"` in a field declaration's tag.
 fn tag_value(field: tree_sitter::Node<'_>, source: &str, key: &str) -> Option<String> {
     let tag = field.child_by_field_name("tag")?.utf8_text(source.as_bytes()).ok()?;
-    let start = tag.find(&format!("{key}:\""))? + key.len() + 2;
-    let value = &tag[start..start + tag[start..].find('"')?];
-    (!value.is_empty()).then(|| value.to_owned())
+    struct_tag_pairs(tag.trim_matches('`'))
+        .find(|(k, _)| *k == key)
+        .map(|(_, value)| value.to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 /// The env var a Go struct tag binds: `env:"PORT,required"` (caarlos0/env)
 /// or `envconfig:"PORT"` (kelseyhightower/envconfig) → `PORT`.
 fn struct_tag_env(tag: &str) -> Option<String> {
+    let (_, value) = struct_tag_pairs(tag).find(|(key, _)| matches!(*key, "env" | "envconfig"))?;
+    let name = value.split(',').next().unwrap_or("");
+    is_env_name(name).then(|| name.to_owned())
+}
+
+/// The `key:"value"` pairs of a Go struct tag, in order.
+fn struct_tag_pairs(tag: &str) -> impl Iterator<Item = (&str, &str)> {
     let mut rest = tag;
-    while let Some(colon) = rest.find(":\"") {
+    std::iter::from_fn(move || {
+        let colon = rest.find(":\"")?;
         let key = rest[..colon].rsplit(' ').next().unwrap_or("").trim();
         let value_start = colon + 2;
         let value_end = rest[value_start..].find('"').map_or(rest.len(), |end| value_start + end);
         let value = &rest[value_start..value_end];
-        if matches!(key, "env" | "envconfig") {
-            let name = value.split(',').next().unwrap_or("");
-            return is_env_name(name).then(|| name.to_owned());
-        }
         rest = rest.get(value_end + 1..).unwrap_or("");
-    }
-    None
+        Some((key, value))
+    })
 }
 
 /// The env vars a Spring placeholder string names, each with whether it has

@@ -418,9 +418,6 @@ impl Builder {
         }
     }
 
-    /// Two processes of one code base (`web` and `worker` built from the same
-    /// directory). A `depends_on` between them orders their start (the worker
-    /// waits for the server's migrations); it is not a call.
     /// What a platform manifest wires: the env it gives each app (an address
     /// in a value), and the variables it fills with another resource's
     /// address (Render's `fromDatabase`, `fromService`).
@@ -453,6 +450,9 @@ impl Builder {
         }
     }
 
+    /// Two processes of one code base (`web` and `worker` built from the same
+    /// directory). A `depends_on` between them orders their start (the worker
+    /// waits for the server's migrations); it is not a call.
     fn same_code_base(&self, a: &str, b: &str) -> bool {
         self.service_root(a).is_some_and(|root| self.service_root(b) == Some(root))
     }

@@ -58,11 +58,14 @@ impl Builder {
         let mut clients: Vec<(String, &str, Evidence)> = Vec::new();
         for file in files {
             let Some(entry) = &file.entry else { continue };
-            let stubs = file.code.iter().filter_map(|fact| match &fact.kind {
-                FactKind::GrpcStub { symbol, serves } => Some((fact, symbol, *serves)),
-                _ => None,
-            });
-            let stubs: Vec<_> = stubs.collect();
+            let stubs: Vec<_> = file
+                .code
+                .iter()
+                .filter_map(|fact| match &fact.kind {
+                    FactKind::GrpcStub { symbol, serves } => Some((fact, symbol, *serves)),
+                    _ => None,
+                })
+                .collect();
             if stubs.is_empty() {
                 continue;
             }

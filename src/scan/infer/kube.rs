@@ -54,15 +54,21 @@ pub fn assemble(files: &[Processed]) -> Kube {
         .iter()
         .filter(|(_, map)| !map.env_files.is_empty())
         .map(|(path, map)| {
+            let read: Vec<EnvEntry> = map
+                .env_files
+                .iter()
+                .filter_map(|env_file| {
+                    let wanted = crate::scan::config::join(dir_of(path), env_file);
+                    files.iter().find_map(|file| match (&file.entry, &file.config) {
+                        (Some(entry), Some((_, ConfigFacts::Dotenv(entries)))) if entry.path == wanted => Some(entries),
+                        _ => None,
+                    })
+                })
+                .flatten()
+                .cloned()
+                .collect();
             let mut map = (*map).clone();
-            for env_file in &map.env_files.clone() {
-                let wanted = crate::scan::config::join(dir_of(path), env_file);
-                let defined = files.iter().find_map(|file| match (&file.entry, &file.config) {
-                    (Some(entry), Some((_, ConfigFacts::Dotenv(entries)))) if entry.path == wanted => Some(entries),
-                    _ => None,
-                });
-                map.entries.extend(defined.into_iter().flatten().cloned());
-            }
+            map.entries.extend(read);
             (*path, map)
         })
         .collect();
