@@ -122,7 +122,10 @@ fn render(text: &str) -> Result<Vec<PlatformApp>, String> {
         let Some(name) = service.get("name").and_then(Node::str) else { continue };
         let text_of = |key: &str| service.get(key).and_then(Node::str).map(|s| s.trim_start_matches("./").to_owned());
         let root = text_of("rootDir").or_else(|| text_of("dockerContext")).unwrap_or_default();
-        let root = root.trim_end_matches('/').trim_start_matches('.').to_owned();
+        let root = match root.trim_end_matches('/') {
+            "." => String::new(),
+            root => root.to_owned(),
+        };
         // `dockerfilePath` is from the repository root; the unit keeps it relative to its code.
         let dockerfile = text_of("dockerfilePath").map(|path| match path.strip_prefix(&format!("{root}/")) {
             Some(relative) if !root.is_empty() => relative.to_owned(),
@@ -257,13 +260,18 @@ mod tests {
 
     #[test]
     fn render_paths_are_from_the_repository_root() {
-        let text = "services:\n  - type: web\n    name: api\n    runtime: docker\n    dockerfilePath: ./services/api/Dockerfile\n    dockerContext: ./services/api\n  - name: site\n    runtime: node\n    rootDir: site\n    dockerfilePath: ./docker/site.Dockerfile\n  - type: keyvalue\n    name: kv\n";
+        let text = "services:\n  - type: web\n    name: api\n    runtime: docker\n    dockerfilePath: ./services/api/Dockerfile\n    dockerContext: ./services/api\n  - name: site\n    runtime: node\n    rootDir: site\n    dockerfilePath: ./docker/site.Dockerfile\n  - type: keyvalue\n    name: kv\n  - name: tools\n    rootDir: .tools/\n  - name: whole\n    rootDir: .\n";
         let apps = render(text).unwrap();
         let shapes: Vec<(&str, &str, Option<&str>)> =
             apps.iter().map(|a| (a.name.as_str(), a.root.as_str(), a.dockerfile.as_deref())).collect();
         assert_eq!(
             shapes,
-            [("api", "services/api", Some("Dockerfile")), ("site", "site", Some("../docker/site.Dockerfile"))]
+            [
+                ("api", "services/api", Some("Dockerfile")),
+                ("site", "site", Some("../docker/site.Dockerfile")),
+                ("tools", ".tools", None),
+                ("whole", "", None)
+            ]
         );
     }
 
