@@ -113,6 +113,20 @@ fn is_test_file(name: &str) -> bool {
         || ((name.ends_with(".kt") || name.ends_with(".scala") || name.ends_with(".php"))
             && (stem.ends_with("Test") || stem.ends_with("Tests") || stem.ends_with("Spec")))
         || (name.ends_with(".exs") && stem.ends_with("_test"))
+        || is_test_runner_setup(name, stem)
+}
+
+/// A file the JavaScript test runners load before every test file: Create
+/// React App's `setupTests.js`, jest-preset-angular's `setup-jest.ts`,
+/// `jest.setup.js` and `vitest.setup.ts` named in the runner's config.
+fn is_test_runner_setup(name: &str, stem: &str) -> bool {
+    let script = [".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".mts", ".cts"]
+        .iter()
+        .any(|extension| name.ends_with(extension));
+    script
+        && (matches!(stem, "setupTests" | "setup-jest" | "jest-setup" | "vitest-setup" | "test-setup")
+            || name.starts_with("jest.setup.")
+            || name.starts_with("vitest.setup."))
 }
 
 /// Per language: file names that start a program, and text that marks one.
@@ -219,6 +233,10 @@ mod tests {
         assert!(!is_excluded("src/currency/server.cpp"));
         assert!(is_excluded("src/test/java/AppTests.java"));
         assert!(!is_excluded("src/testing_utils.py"));
+        for setup in ["src-ui/setup-jest.ts", "web/src/setupTests.js", "jest.setup.ts", "app/vitest.setup.mts"] {
+            assert!(is_excluded(setup), "{setup}");
+        }
+        assert!(!is_excluded("src/setup.ts") && !is_excluded("setup.py"));
         assert!(is_excluded("src/scan/lang_tests/rust.rs"));
         assert!(is_excluded("src/extract/tests.rs"));
         assert!(is_excluded("integration_tests/api.go"));
