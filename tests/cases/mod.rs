@@ -1613,6 +1613,45 @@ pub static ALL: &[Case] = &[
         ],
     },
     Case {
+        // The base names plain workloads; the production overlay prefixes
+        // their names, puts them in a namespace and patches the api's env
+        // (a patch file and an inline JSON 6902 patch). The api reaches the
+        // cart by the name only the build gives it.
+        name: "kustomize-overlays-patch-env-and-rename-services",
+        files: &[
+            (
+                "deploy/base/api.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    metadata:\n      labels:\n        app: api\n    spec:\n      containers:\n        - name: api\n          image: api\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  selector:\n    app: api\n  ports:\n    - port: 80\n",
+            ),
+            (
+                "deploy/base/cart.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cart\nspec:\n  template:\n    metadata:\n      labels:\n        app: cart\n    spec:\n      containers:\n        - name: cart\n          image: cart\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: cart\nspec:\n  selector:\n    app: cart\n  ports:\n    - port: 8080\n",
+            ),
+            ("deploy/base/kustomization.yaml", "resources:\n  - api.yaml\n  - cart.yaml\n"),
+            (
+                "deploy/overlays/prod/kustomization.yaml",
+                "resources:\n  - ../../base\nnamePrefix: prod-\nnamespace: shop\npatches:\n  - path: api-env.yaml\n    target:\n      kind: Deployment\n      name: api\n  - target:\n      kind: Deployment\n      name: api\n    patch: |-\n      - op: add\n        path: /spec/template/spec/containers/0/env/-\n        value:\n          name: FEATURE_FLAGS\n          value: fast-checkout\n",
+            ),
+            (
+                "deploy/overlays/prod/api-env.yaml",
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api-env-patch\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          env:\n            - name: CART_URL\n              value: http://prod-cart.shop.svc.cluster.local:8080\n",
+            ),
+            ("api/requirements.txt", FASTAPI_REQUIREMENTS),
+            (
+                "api/main.py",
+                "import os\nfrom fastapi import FastAPI\n\napp = FastAPI()\nCART = os.environ[\"CART_URL\"]\nFLAGS = os.environ[\"FEATURE_FLAGS\"]\n",
+            ),
+            ("cart/requirements.txt", FASTAPI_REQUIREMENTS),
+            ("cart/main.py", FASTAPI_MAIN),
+        ],
+        expect: &[
+            Expect::Services(&[("api", "api"), ("cart", "cart")]),
+            Expect::Connection("api", "cart"),
+            Expect::EnvStatus("CART_URL", "defined"),
+            Expect::EnvStatus("FEATURE_FLAGS", "defined"),
+        ],
+    },
+    Case {
         name: "a-dotnet-typed-http-client-calls-the-address-its-configuration-holds",
         files: &[
             (

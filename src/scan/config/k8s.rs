@@ -11,54 +11,6 @@ pub fn parse(text: &str) -> Result<KubeObjects, String> {
     Ok(objects_of(&yaml::parse(text)?))
 }
 
-/// Whether `path` is a Kustomize entry file.
-pub fn is_kustomization(path: &str) -> bool {
-    matches!(path.rsplit('/').next(), Some("kustomization.yaml" | "kustomization.yml" | "Kustomization"))
-}
-
-/// A kustomization's generated ConfigMaps and Secrets: `configMapGenerator`
-/// and `secretGenerator` entries, each with its `literals` (`KEY=value`;
-/// a Secret's values are never kept) and the `.env` files its `envs` name.
-/// Kustomize appends a content hash to a generated name and rewrites every
-/// reference to match, so references by the plain name find them.
-pub fn kustomization(text: &str) -> Result<KubeObjects, String> {
-    let mut objects = KubeObjects::default();
-    for document in yaml::parse(text)? {
-        let namespace = document.get("namespace").and_then(Node::str).map(str::to_owned);
-        for (key, keep_values) in [("configMapGenerator", true), ("secretGenerator", false)] {
-            for generator in document.get(key).map(Node::items).unwrap_or_default() {
-                let Some(name) = generator.get("name").and_then(Node::str) else { continue };
-                let entries = generator
-                    .get("literals")
-                    .map(Node::items)
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|literal| {
-                        let (key, value) = literal.str()?.split_once('=')?;
-                        crate::scan::extract::is_env_name(key).then(|| EnvEntry {
-                            name: key.to_owned(),
-                            line: literal.line,
-                            value: Some(value.to_owned()).filter(|_| keep_values),
-                            default: false,
-                        })
-                    })
-                    .collect();
-                let env_files = generator
-                    .get("envs")
-                    .map(Node::items)
-                    .unwrap_or_default()
-                    .iter()
-                    .chain(generator.get("env"))
-                    .filter_map(|file| file.str().map(str::to_owned))
-                    .collect();
-                let namespace = generator.get("namespace").and_then(Node::str).map(str::to_owned).or(namespace.clone());
-                objects.config_maps.push(ConfigMap { name: name.to_owned(), namespace, entries, env_files });
-            }
-        }
-    }
-    Ok(objects)
-}
-
 /// The objects of parsed documents.
 pub fn objects_of(documents: &[Node]) -> KubeObjects {
     let mut objects = KubeObjects::default();
@@ -107,6 +59,7 @@ fn collect(document: &Node, out: &mut KubeObjects) {
                 line: document.line,
                 selector: pairs(spec.and_then(|s| s.get("selector"))),
                 ports,
+                built_names: Vec::new(),
             });
             return;
         }
@@ -186,39 +139,55 @@ fn collect(document: &Node, out: &mut KubeObjects) {
         ..Workload::default()
     };
     for container in pod.and_then(|p| p.get("containers")).map(Node::items).unwrap_or_default() {
-        if let Some(image) = container.get("image").and_then(Node::str) {
-            workload.images.push(image.to_owned());
-        }
-        for port in container.get("ports").map(Node::items).unwrap_or_default() {
-            if let Some(p) = port.get("containerPort").and_then(Node::str).and_then(|p| p.parse().ok()) {
-                workload.ports.push(p);
-            }
-        }
-        for var in container.get("env").map(Node::items).unwrap_or_default() {
-            let Some(name) = var.get("name").and_then(Node::str) else { continue };
-            let value = var.get("value").and_then(Node::str).map(str::to_owned);
-            workload.env.push(EnvEntry { name: name.to_owned(), line: var.line, value, default: false });
-            let from = var.get("valueFrom");
-            for source in ["configMapKeyRef", "secretKeyRef"] {
-                let Some(reference) = from.and_then(|f| f.get(source)) else { continue };
-                if let (Some(map), Some(key)) =
-                    (reference.get("name").and_then(Node::str), reference.get("key").and_then(Node::str))
-                {
-                    workload.env_refs.push((name.to_owned(), map.to_owned(), key.to_owned(), var.line));
-                }
-            }
-        }
-        for source in container.get("envFrom").map(Node::items).unwrap_or_default() {
-            for reference in ["configMapRef", "secretRef"] {
-                if let Some(map) = source.get(reference).and_then(|r| r.get("name")).and_then(Node::str) {
-                    workload.env_from.push(map.to_owned());
-                }
-            }
-        }
+        read_container(container, &mut workload);
     }
     workload.ports.sort_unstable();
     workload.ports.dedup();
     out.workloads.push(workload);
+}
+
+/// What one container of a pod template adds to its workload: image,
+/// container ports, `env` (literal and from ConfigMap/Secret keys), `envFrom`.
+pub(super) fn read_container(container: &Node, workload: &mut Workload) {
+    if let Some(image) = container.get("image").and_then(Node::str) {
+        workload.images.push(image.to_owned());
+    }
+    for port in container.get("ports").map(Node::items).unwrap_or_default() {
+        if let Some(p) = port.get("containerPort").and_then(Node::str).and_then(|p| p.parse().ok()) {
+            workload.ports.push(p);
+        }
+    }
+    for var in container.get("env").map(Node::items).unwrap_or_default() {
+        read_env_var(var, workload);
+    }
+    for source in container.get("envFrom").map(Node::items).unwrap_or_default() {
+        read_env_source(source, workload);
+    }
+}
+
+/// One item of a container's `env`.
+pub(super) fn read_env_var(var: &Node, workload: &mut Workload) {
+    let Some(name) = var.get("name").and_then(Node::str) else { return };
+    let value = var.get("value").and_then(Node::str).map(str::to_owned);
+    workload.env.push(EnvEntry { name: name.to_owned(), line: var.line, value, default: false });
+    let from = var.get("valueFrom");
+    for source in ["configMapKeyRef", "secretKeyRef"] {
+        let Some(reference) = from.and_then(|f| f.get(source)) else { continue };
+        if let (Some(map), Some(key)) =
+            (reference.get("name").and_then(Node::str), reference.get("key").and_then(Node::str))
+        {
+            workload.env_refs.push((name.to_owned(), map.to_owned(), key.to_owned(), var.line));
+        }
+    }
+}
+
+/// One item of a container's `envFrom`: a whole ConfigMap or Secret.
+pub(super) fn read_env_source(source: &Node, workload: &mut Workload) {
+    for reference in ["configMapRef", "secretRef"] {
+        if let Some(map) = source.get(reference).and_then(|r| r.get("name")).and_then(Node::str) {
+            workload.env_from.push(map.to_owned());
+        }
+    }
 }
 
 #[cfg(test)]
@@ -237,29 +206,6 @@ mod tests {
         );
         assert_eq!(w.env[1].value.as_deref(), Some("cartservice:7070"));
         assert_eq!(w.env[1].line, 16);
-    }
-
-    #[test]
-    fn kustomize_generators_with_literals_and_env_files() {
-        let text = "namespace: shop\nconfigMapGenerator:\n  - name: addresses\n    literals:\n      - CART_ADDR=cart:8080\n      - not a literal\n    envs:\n      - ../common/addresses.env\nsecretGenerator:\n  - name: keys\n    literals:\n      - API_TOKEN=hunter2\n";
-        let objects = super::kustomization(text).unwrap();
-        let described: Vec<String> = objects
-            .config_maps
-            .iter()
-            .map(|m| {
-                let entries: Vec<String> = m.entries.iter().map(|e| format!("{}={:?}", e.name, e.value)).collect();
-                format!("{}@{:?} {entries:?} {:?}", m.name, m.namespace, m.env_files)
-            })
-            .collect();
-        assert_eq!(
-            described,
-            [
-                r#"addresses@Some("shop") ["CART_ADDR=Some(\"cart:8080\")"] ["../common/addresses.env"]"#,
-                r#"keys@Some("shop") ["API_TOKEN=None"] []"#,
-            ]
-        );
-        assert!(super::is_kustomization("deploy/overlays/prod/kustomization.yaml"));
-        assert!(!super::is_kustomization("deploy/kustomize.yaml"));
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub use compose::join;
 mod dockerfile;
 mod dotenv;
 pub mod k8s;
+pub mod kustomize;
 mod makefile;
 mod manifest;
 mod proxy;
@@ -140,6 +141,9 @@ pub struct KubeService {
     pub selector: Vec<(String, String)>,
     /// (port, target port) pairs; the target as a number when it is one.
     pub ports: Vec<(Port, Option<Port>)>,
+    /// The names Kustomize builds give it (prefixed, suffixed) and their namespaces.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub built_names: Vec<(String, Option<String>)>,
 }
 
 /// A ConfigMap's (or Secret's `stringData`) keys: (key, value, line). Secret values are never kept.
@@ -163,6 +167,12 @@ pub struct KubeObjects {
     /// Dapr components (`kind: Component`, `apiVersion: dapr.io/…`).
     #[serde(default)]
     pub dapr_components: Vec<DaprComponent>,
+    /// A `kustomization.yaml`'s includes and transformations.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kustomization: Option<Box<kustomize::Kustomization>>,
+    /// A JSON 6902 patch: what it adds to the containers of its target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub json_patch: Option<Box<Workload>>,
 }
 
 /// A Dapr component: a building block (`pubsub`, `state`, `bindings`, …)
@@ -589,8 +599,14 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
         ConfigKind::Dockerfile => ConfigFacts::Dockerfile(dockerfile::parse(text)),
         ConfigKind::KubernetesCandidate => {
             // Kustomize reads `kustomization.yaml` whether or not it names its kind.
-            if k8s::is_kustomization(path) {
-                return Ok(Some(ConfigFacts::Kubernetes(k8s::kustomization(text)?)));
+            if kustomize::is_kustomization(path) {
+                return Ok(Some(ConfigFacts::Kubernetes(kustomize::parse(text)?)));
+            }
+            // A JSON 6902 patch file that a kustomization names.
+            if kustomize::looks_like_json_patch(text)
+                && let Some(objects) = kustomize::json_patch_file(text)
+            {
+                return Ok(Some(ConfigFacts::Kubernetes(objects)));
             }
             // Cheap checks first: most YAML in a tree is neither Kubernetes nor compose.
             if text.contains("apiVersion") && text.contains("kind") {

@@ -33,20 +33,33 @@ fn same_namespace(a: Option<&str>, b: Option<&str>) -> bool {
     a.is_none() || b.is_none() || a == b
 }
 
+/// An env entry a patch sets, with the patch's file.
+type PatchEnv = (String, EnvEntry);
+
 pub fn assemble(files: &[Processed]) -> Kube {
     let charts = helm_objects(files);
     let mut maps: Vec<(&str, &ConfigMap)> = Vec::new();
-    let mut workloads: Vec<(&str, &Workload)> = Vec::new();
+    // Each workload with its file and the env Kustomize patches set on it.
+    let mut workloads: Vec<(&str, &Workload, &[PatchEnv])> = Vec::new();
     let mut services = Vec::new();
     let mut dapr_components = Vec::new();
     let plain = files.iter().filter_map(|file| match (&file.entry, &file.config) {
-        (Some(entry), Some((_, ConfigFacts::Kubernetes(objects)))) => Some((entry.path.as_str(), objects)),
+        (Some(entry), Some((_, ConfigFacts::Kubernetes(objects)))) => Some((entry.path.clone(), objects.clone())),
         _ => None,
     });
-    for (path, objects) in plain.chain(charts.iter().map(|(path, objects)| (path.as_str(), objects))) {
+    let built = super::kustomize::build(plain.chain(charts).collect());
+    for (file, (path, objects)) in built.files.iter().enumerate() {
+        let path = path.as_str();
         maps.extend(objects.config_maps.iter().map(|m| (path, m)));
-        workloads.extend(objects.workloads.iter().map(|w| (path, w)));
-        services.extend(objects.services.iter().map(|s| (path.to_owned(), s.clone())));
+        workloads.extend(objects.workloads.iter().enumerate().map(|(index, w)| {
+            let patched = built.patched_env.get(&(file, index)).map(Vec::as_slice).unwrap_or_default();
+            (path, w, patched)
+        }));
+        services.extend(objects.services.iter().enumerate().map(|(index, s)| {
+            let mut service = s.clone();
+            service.built_names = built.service_names.get(&(file, index)).into_iter().flatten().cloned().collect();
+            (path.to_owned(), service)
+        }));
         dapr_components.extend(objects.dapr_components.iter().map(|c| (path.to_owned(), c.clone())));
     }
     // A Kustomize generator's `.env` files, read into its map.
@@ -79,7 +92,7 @@ pub fn assemble(files: &[Processed]) -> Kube {
     };
     let workloads = workloads
         .into_iter()
-        .map(|(path, workload)| {
+        .map(|(path, workload, patched)| {
             let namespace = workload.namespace.as_deref();
             let mut env: Vec<(String, EnvEntry)> = Vec::new();
             for from in &workload.env_from {
@@ -87,8 +100,10 @@ pub fn assemble(files: &[Processed]) -> Kube {
                     env.extend(map.entries.iter().map(|e| (map_path.to_owned(), e.clone())));
                 }
             }
-            // Its own `env` comes after `envFrom` and wins, as in the kubelet.
-            for own in &workload.env {
+            // Its own `env` comes after `envFrom` and wins, as in the kubelet;
+            // what a Kustomize patch sets wins over the base it patches.
+            let own = workload.env.iter().map(|e| (path, e));
+            for (from, own) in own.chain(patched.iter().map(|(p, e)| (p.as_str(), e))) {
                 let mut own = own.clone();
                 if own.value.is_none()
                     && let Some((_, map, key, _)) = workload.env_refs.iter().find(|(name, ..)| *name == own.name)
@@ -98,11 +113,13 @@ pub fn assemble(files: &[Processed]) -> Kube {
                         .and_then(|e| e.value.clone());
                 }
                 env.retain(|(_, e)| e.name != own.name);
-                env.push((path.to_owned(), own));
+                env.push((from.to_owned(), own));
             }
             let imported = env
                 .iter()
-                .filter(|(_, e)| !workload.env.iter().any(|own| own.name == e.name))
+                .filter(|(_, e)| {
+                    !workload.env.iter().chain(patched.iter().map(|(_, p)| p)).any(|own| own.name == e.name)
+                })
                 .map(|(_, e)| e.name.clone())
                 .collect();
             let mut resolved = workload.clone();
@@ -167,13 +184,21 @@ impl Kube {
                 same_namespace(w.workload.namespace.as_deref(), service.namespace.as_deref())
                     && service.selector.iter().all(|label| w.workload.labels.contains(label))
             });
-            let namespace = service.namespace.as_deref().unwrap_or("default");
-            let names = vec![
-                service.name.clone(),
-                format!("{}.{namespace}", service.name),
-                format!("{}.{namespace}.svc", service.name),
-                format!("{}.{namespace}.svc.cluster.local", service.name),
-            ];
+            let own = (service.name.clone(), service.namespace.clone());
+            let mut names = Vec::new();
+            for (name, namespace) in std::iter::once(&own).chain(&service.built_names) {
+                let namespace = namespace.as_deref().or(service.namespace.as_deref()).unwrap_or("default");
+                for form in [
+                    name.clone(),
+                    format!("{name}.{namespace}"),
+                    format!("{name}.{namespace}.svc"),
+                    format!("{name}.{namespace}.svc.cluster.local"),
+                ] {
+                    if !names.contains(&form) {
+                        names.push(form);
+                    }
+                }
+            }
             let selected: Vec<String> = selected.map(|w| w.workload.name.clone()).collect();
             if !selected.is_empty() {
                 out.push((selected, names));

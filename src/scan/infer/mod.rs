@@ -20,6 +20,7 @@ mod env;
 mod grpc;
 mod identity;
 pub(super) mod kube;
+mod kustomize;
 mod names;
 mod ownership;
 mod placement;
