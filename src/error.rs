@@ -101,6 +101,10 @@ pub enum Error {
 
     #[error("cannot get randomness from the operating system: {0}")]
     Random(#[from] getrandom::Error),
+
+    /// A program pruv was asked to run is not there.
+    #[error("{0}")]
+    MissingTool(String),
 }
 
 impl Error {
@@ -124,6 +128,7 @@ impl Error {
             Error::WouldOverwrite { .. } | Error::Unsafe(_) => ExitCode::UnsafeOperation,
             Error::Broken { .. } => ExitCode::VerificationFailed,
             Error::Policy(_) => ExitCode::PolicyViolation,
+            Error::MissingTool(_) => ExitCode::MissingDependency,
         }
     }
 

@@ -11,6 +11,7 @@ fn scan(name: &str, args: &[&str]) -> String {
         .current_dir(common::fixture(""))
         .env_remove("PRUV_STORE")
         .env("NO_COLOR", "1")
+        .env("PRUV_HELM", "never")
         .args(["scan", name, "--no-record"])
         .args(args)
         .output()

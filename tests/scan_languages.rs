@@ -13,6 +13,7 @@ fn scan_json(name: &str) -> Value {
         .current_dir(common::fixture("languages"))
         .env_remove("PRUV_STORE")
         .env("NO_COLOR", "1")
+        .env("PRUV_HELM", "never")
         .args(["scan", name, "--no-record", "--format", "json"])
         .output()
         .unwrap();

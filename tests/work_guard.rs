@@ -19,7 +19,7 @@ const BASELINE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/work-baseline
 type Counts = BTreeMap<String, u64>;
 
 fn counted(fixture: &str) -> Counts {
-    let options = ScanOptions { threads: 1, progress: None };
+    let options = ScanOptions { threads: 1, ..Default::default() };
     let outcome = scan(&common::fixture(fixture), fixture, &options).expect("fixture scans");
     let work = outcome.work;
     Counts::from([

@@ -178,6 +178,11 @@ pub struct ScanArgs {
     /// object database instead of the files on disk; the work tree is not touched.
     #[arg(long, value_name = "REV")]
     pub rev: Option<String>,
+    /// Render Helm charts with `helm template`: `auto` (when `helm` is on
+    /// PATH), `never` (read templates with the chart's values, unrendered),
+    /// or the `helm` binary to use.
+    #[arg(long, value_name = "auto|never|PATH", default_value = "auto", env = "PRUV_HELM")]
+    pub helm: String,
     /// Do not record the scan in the store.
     #[arg(long)]
     pub no_record: bool,
@@ -232,6 +237,12 @@ pub struct DiffArgs {
     /// Worker threads for scanning revisions and the work tree (default: one per core).
     #[arg(short = 'j', long, value_name = "N", env = "PRUV_THREADS")]
     pub threads: Option<usize>,
+    /// Render Helm charts with `helm template`: `auto` (when `helm` is on
+    /// PATH), `never` (read templates with the chart's values, unrendered),
+    /// or the `helm` binary to use.
+    #[arg(long, value_name = "auto|never|PATH", default_value = "auto", env = "PRUV_HELM")]
+    pub helm: String,
+
     /// Also list the files added, removed, modified and renamed.
     #[arg(short, long)]
     pub verbose: bool,

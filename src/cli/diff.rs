@@ -11,6 +11,7 @@ use super::scan::{run_scan, store_for};
 use crate::error::{Error, ExitCode, Result};
 use crate::scan::diff::policy::{POLICY_FILE, Policy, Selector};
 use crate::scan::diff::{self, policy};
+use crate::scan::helm_template::HelmMode;
 use crate::scan::model::{SCAN_FORMAT, ScanDocument};
 use crate::scan::{self, ScanOptions};
 use crate::store::Store;
@@ -36,7 +37,12 @@ pub fn run(ctx: &Context, args: &DiffArgs) -> Result<ExitCode> {
             .map_err(|e| Error::InvalidInput(format!("--fail-on: {e}")))?
     };
     let store = store_for(ctx, &dir)?;
-    let sides = Sides { dir: &dir, store: store.as_ref(), threads: args.threads.unwrap_or(0) };
+    let sides = Sides {
+        dir: &dir,
+        store: store.as_ref(),
+        threads: args.threads.unwrap_or(0),
+        helm: super::scan::helm_mode(&args.helm)?,
+    };
     let (old, new) = match (&args.old, &args.new) {
         (Some(old), Some(new)) => (sides.resolve(old)?, sides.resolve(new)?),
         (Some(old), None) => (sides.resolve(old)?, sides.resolve(".")?),
@@ -95,6 +101,7 @@ struct Sides<'a> {
     dir: &'a Path,
     store: Option<&'a Store>,
     threads: usize,
+    helm: HelmMode,
 }
 
 impl Sides<'_> {
@@ -165,7 +172,7 @@ impl Sides<'_> {
     }
 
     fn scan(&self, work: impl FnOnce(&ScanOptions) -> Result<scan::ScanOutcome>) -> Result<ScanDocument> {
-        run_scan(self.threads, work).map(|outcome| outcome.document)
+        run_scan(self.threads, self.helm.clone(), work).map(|outcome| outcome.document)
     }
 }
 

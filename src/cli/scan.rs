@@ -1,7 +1,7 @@
 //! `pruv scan [PATH]`
 
 use std::io::IsTerminal as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::Context;
 use super::args::{Format, ScanArgs};
@@ -10,6 +10,7 @@ use super::output::{WARN, emit, emit_json, escape_controls, escaped, paint};
 use super::scan_render;
 use crate::core::json;
 use crate::error::{Error, ExitCode, Result};
+use crate::scan::helm_template::HelmMode;
 use crate::scan::{self, ScanOptions};
 use crate::store::{self, STORE_DIR, Store};
 
@@ -35,7 +36,7 @@ pub fn run(ctx: &Context, args: &ScanArgs) -> Result<ExitCode> {
         }
         _ => None,
     };
-    let outcome = run_scan(args.threads.unwrap_or(0), |options| match &args.rev {
+    let outcome = run_scan(args.threads.unwrap_or(0), helm_mode(&args.helm)?, |options| match &args.rev {
         Some(rev) => scan::scan_rev(&root, rev, &label, options),
         None => scan::scan_cached(&root, &label, options, load),
     })?;
@@ -97,14 +98,53 @@ pub fn run(ctx: &Context, args: &ScanArgs) -> Result<ExitCode> {
     Ok(ExitCode::Ok)
 }
 
+/// How `--helm` asks for charts to be read: `never`, `auto` (the `helm` on
+/// PATH, if there is one) or a binary, which must exist.
+pub(super) fn helm_mode(arg: &str) -> Result<HelmMode> {
+    match arg {
+        "never" => Ok(HelmMode::Off),
+        "auto" => Ok(find_on_path("helm").map_or(HelmMode::Off, HelmMode::Binary)),
+        path => {
+            let path = Path::new(path);
+            if path.is_file() {
+                Ok(HelmMode::Binary(path.to_owned()))
+            } else {
+                Err(Error::MissingTool(format!(
+                    "--helm {}: no such file; give the path of a helm binary, or --helm never to read charts without it",
+                    path.display()
+                )))
+            }
+        }
+    }
+}
+
+/// The first executable file called `name` in the directories of PATH.
+fn find_on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|candidate| is_executable(candidate))
+}
+
+fn is_executable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        path.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        path.with_extension("exe").is_file() || path.is_file()
+    }
+}
+
 /// Runs a scan with `threads` workers (0: one per core), with progress on a
 /// terminal, and reports its warnings on stderr.
 pub(super) fn run_scan(
     threads: usize,
+    helm: HelmMode,
     work: impl FnOnce(&ScanOptions) -> Result<scan::ScanOutcome>,
 ) -> Result<scan::ScanOutcome> {
     let progress = std::io::stderr().is_terminal().then(|| std::sync::Arc::new(scan::Progress::default()));
-    let options = ScanOptions { threads, progress: progress.clone() };
+    let options = ScanOptions { threads, progress: progress.clone(), helm };
     let outcome = match progress {
         Some(progress) => with_progress(&progress, || work(&options))?,
         None => work(&options)?,

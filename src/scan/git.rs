@@ -98,7 +98,35 @@ impl RevTree {
     pub fn reader(&self) -> gix::Repository {
         self.repo.to_thread_local()
     }
+
+    /// Writes the listed files under `dir` (a path from the tree's root)
+    /// into a new temporary directory, for a tool that reads files from
+    /// disk (`helm template`). Symbolic links are left out; at most
+    /// [`MAX_WRITTEN`] bytes.
+    pub fn write_out(&self, files: &[Listed], dir: &str) -> std::result::Result<tempfile::TempDir, String> {
+        let repo = self.reader();
+        let out = tempfile::tempdir().map_err(|e| format!("no temporary directory: {e}"))?;
+        let mut written = 0u64;
+        for file in files.iter().filter(|f| !f.is_symlink && crate::scan::paths::is_under(&f.path, dir)) {
+            let object =
+                repo.find_object(file.oid).map_err(|e| format!("{}: {}", file.path, first_line(&e.to_string())))?;
+            written += object.data.len() as u64;
+            if written > MAX_WRITTEN {
+                return Err(format!("{dir}/ holds more than {} MiB", MAX_WRITTEN >> 20));
+            }
+            let inside = if dir.is_empty() { file.path.as_str() } else { &file.path[dir.len() + 1..] };
+            let target = out.path().join(inside);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+            }
+            std::fs::write(&target, &object.data).map_err(|e| format!("{}: {e}", target.display()))?;
+        }
+        Ok(out)
+    }
 }
+
+/// The most [`RevTree::write_out`] writes for one directory.
+pub const MAX_WRITTEN: u64 = 256 << 20;
 
 /// Reads and processes one listed file with a thread's own repository handle.
 pub fn process(repo: &gix::Repository, file: &Listed) -> Processed {

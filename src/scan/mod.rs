@@ -13,6 +13,7 @@ pub mod frameworks;
 pub mod git;
 mod go_imports;
 pub mod graph;
+pub mod helm_template;
 pub mod infer;
 pub mod interpolate;
 pub mod lang;
@@ -37,6 +38,9 @@ pub struct ScanOptions {
     pub threads: usize,
     /// Counters a caller can watch to show progress.
     pub progress: Option<std::sync::Arc<Progress>>,
+    /// Whether Helm charts are rendered by `helm template` (scans of the
+    /// working tree only: a git revision's charts are read without it).
+    pub helm: helm_template::HelmMode,
 }
 
 /// How far a running scan has got.
@@ -111,7 +115,17 @@ pub fn scan_cached(
         }
         None => (uncached_work(&processed), None),
     };
+    let mut processed = processed;
+    let rendering = match &options.helm {
+        helm_template::HelmMode::Binary(helm) => {
+            let locate = |dir: &str| Ok(helm_template::ChartDir::InTree(root.join(dir)));
+            pool.install(|| helm_template::render_charts(helm, &mut processed, &locate))
+        }
+        helm_template::HelmMode::Off => Vec::new(),
+    };
     let mut outcome = assemble(root_label, started, walked.warnings, processed, git::describe_worktree(root));
+    // Not skipped files: charts read the other way.
+    outcome.warnings.extend(rendering);
     outcome.work = work;
     outcome.cache = changes;
     outcome.threads = threads;
@@ -131,7 +145,16 @@ pub fn scan_rev(dir: &Path, rev: &str, root_label: &str, options: &ScanOptions) 
         listing.files.par_iter().map_init(|| tree.reader(), |repo, file| tick.done(git::process(repo, file))).collect()
     });
     let work = uncached_work(&processed);
+    let mut processed = processed;
+    let rendering = match &options.helm {
+        helm_template::HelmMode::Binary(helm) => {
+            let locate = |dir: &str| tree.write_out(&listing.files, dir).map(helm_template::ChartDir::Written);
+            pool.install(|| helm_template::render_charts(helm, &mut processed, &locate))
+        }
+        helm_template::HelmMode::Off => Vec::new(),
+    };
     let mut outcome = assemble(root_label, started, listing.warnings, processed, Some(tree.source.clone()));
+    outcome.warnings.extend(rendering);
     outcome.work = work;
     outcome.threads = threads;
     Ok(outcome)

@@ -7,7 +7,7 @@
 //! strings and anything that does not look like an address are dropped.
 
 use super::config::yaml::{Node, Yaml};
-use super::config::{ConfigFacts, EnvEntry};
+use super::config::{ConfigFacts, EnvEntry, KubeObjects};
 use super::facts::FactKind;
 use super::process::Processed;
 
@@ -261,17 +261,8 @@ pub fn processed(processed: &mut Processed) {
     match facts {
         ConfigFacts::Dotenv(list) | ConfigFacts::Workflow(list) => entries(list),
         ConfigFacts::Dockerfile(dockerfile) => entries(&mut dockerfile.env),
-        ConfigFacts::Kubernetes(objects) => {
-            for workload in &mut objects.workloads {
-                entries(&mut workload.env);
-            }
-            for map in &mut objects.config_maps {
-                entries(&mut map.entries);
-            }
-            for component in &mut objects.dapr_components {
-                entries(&mut component.addresses);
-            }
-        }
+        ConfigFacts::Kubernetes(objects) => kube_objects(objects),
+        ConfigFacts::HelmRendered(chart) => chart.templates.iter_mut().for_each(|(_, objects)| kube_objects(objects)),
         ConfigFacts::Spring { reads, targets, .. } => {
             entries(reads);
             for target in targets {
@@ -306,6 +297,20 @@ pub fn processed(processed: &mut Processed) {
         | ConfigFacts::GoRuns(_)
         | ConfigFacts::Proto(_)
         | ConfigFacts::FrameworkLoads { .. } => {}
+    }
+}
+
+/// Kubernetes objects' env values, ConfigMap values and Dapr addresses
+/// (a Secret's values are never read at all).
+pub fn kube_objects(objects: &mut KubeObjects) {
+    for workload in &mut objects.workloads {
+        entries(&mut workload.env);
+    }
+    for map in &mut objects.config_maps {
+        entries(&mut map.entries);
+    }
+    for component in &mut objects.dapr_components {
+        entries(&mut component.addresses);
     }
 }
 

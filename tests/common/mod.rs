@@ -30,14 +30,15 @@ impl Sandbox {
 
     pub fn pruv(&self) -> Command {
         let mut command = Command::cargo_bin("pruv").expect("pruv binary");
-        command.current_dir(self.path()).env_remove("PRUV_STORE").env("NO_COLOR", "1");
+        // Charts read the same way whether or not this machine has helm.
+        command.current_dir(self.path()).env_remove("PRUV_STORE").env("NO_COLOR", "1").env("PRUV_HELM", "never");
         command
     }
 
     /// The same, as a std Command, for tests that need to spawn and wait.
     pub fn std_pruv(&self) -> std::process::Command {
         let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin!("pruv"));
-        command.current_dir(self.path()).env_remove("PRUV_STORE").env("NO_COLOR", "1");
+        command.current_dir(self.path()).env_remove("PRUV_STORE").env("NO_COLOR", "1").env("PRUV_HELM", "never");
         command
     }
 

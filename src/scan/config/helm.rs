@@ -9,7 +9,16 @@
 //! does not parse afterwards is left out. Charts read this way are marked
 //! as not rendered.
 
+use super::KubeObjects;
 use super::yaml::{self, Node, Yaml};
+
+/// A rendered chart: its objects, grouped by the template file (path from
+/// the tree's root) each came from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RenderedChart {
+    pub name: String,
+    pub templates: Vec<(String, KubeObjects)>,
+}
 
 /// Renders the literal parts of `template` with `values`, then parses it.
 /// `None` for documents that are not YAML once rendered.

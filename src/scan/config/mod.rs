@@ -120,15 +120,23 @@ pub struct Workload {
     /// `envFrom[].configMapRef`/`secretRef` names.
     #[serde(default)]
     pub env_from: Vec<String>,
-    /// The Helm chart whose template it was read from without `helm` (not rendered).
+    /// The Helm chart whose template it was read from.
     #[serde(default)]
     pub chart: Option<String>,
+    /// Whether `helm template` rendered that chart (else its templates were
+    /// read without `helm`, values put into their literal parts).
+    #[serde(default)]
+    pub rendered: bool,
 }
 
 impl Workload {
     /// The rule that found it, for evidence.
     pub fn rule(&self) -> &'static str {
-        if self.chart.is_some() { "helm.template.unrendered" } else { "k8s.workload" }
+        match (&self.chart, self.rendered) {
+            (Some(_), true) => "helm.template.rendered",
+            (Some(_), false) => "helm.template.unrendered",
+            (None, _) => "k8s.workload",
+        }
     }
 }
 
@@ -173,6 +181,24 @@ pub struct KubeObjects {
     /// A JSON 6902 patch: what it adds to the containers of its target.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub json_patch: Option<Box<Workload>>,
+}
+
+impl KubeObjects {
+    /// Whether it holds none of the objects the scanner reads.
+    pub fn is_empty(&self) -> bool {
+        self.workloads.is_empty()
+            && self.services.is_empty()
+            && self.config_maps.is_empty()
+            && self.dapr_components.is_empty()
+    }
+
+    /// Adds `other`'s objects to these.
+    pub fn extend(&mut self, other: KubeObjects) {
+        self.workloads.extend(other.workloads);
+        self.services.extend(other.services);
+        self.config_maps.extend(other.config_maps);
+        self.dapr_components.extend(other.dapr_components);
+    }
 }
 
 /// A Dapr component: a building block (`pubsub`, `state`, `bindings`, …)
@@ -401,6 +427,8 @@ pub enum ConfigFacts {
     HelmValues(yaml::Node),
     /// A chart template, as written; read against its chart's values later.
     HelmTemplate(String),
+    /// A chart rendered by `helm template` (in place of its `Chart.yaml`'s name).
+    HelmRendered(helm::RenderedChart),
     /// The Go packages a Makefile runs from source (`go run ./cmd/gen`), as
     /// paths from the tree's root, each with its line.
     GoRuns(Vec<(String, u32)>),
@@ -611,11 +639,7 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
             // Cheap checks first: most YAML in a tree is neither Kubernetes nor compose.
             if text.contains("apiVersion") && text.contains("kind") {
                 let objects = k8s::parse(text)?;
-                if !(objects.workloads.is_empty()
-                    && objects.services.is_empty()
-                    && objects.config_maps.is_empty()
-                    && objects.dapr_components.is_empty())
-                {
+                if !objects.is_empty() {
                     return Ok(Some(ConfigFacts::Kubernetes(objects)));
                 }
             }

@@ -107,6 +107,7 @@ impl Builder {
                 | ConfigFacts::HelmChart(_)
                 | ConfigFacts::HelmValues(_)
                 | ConfigFacts::HelmTemplate(_)
+                | ConfigFacts::HelmRendered(_)
                 | ConfigFacts::GoRuns(_)
                 | ConfigFacts::Proto(_)
                 | ConfigFacts::FrameworkLoads { .. } => Vec::new(),

@@ -130,12 +130,16 @@ pub fn assemble(files: &[Processed]) -> Kube {
     Kube { workloads, services, dapr_components }
 }
 
-/// The objects of every Helm chart's templates, read without `helm` against
-/// the chart's `values.yaml` (see `config::helm`), each workload marked so.
+/// The objects of every Helm chart's templates: as `helm template`
+/// rendered them when it did (see `scan::helm_template`), else read
+/// without `helm` against the chart's `values.yaml` (see `config::helm`);
+/// each workload marked with its chart and how it was read.
 fn helm_objects(files: &[Processed]) -> Vec<(String, KubeObjects)> {
     use std::collections::BTreeMap;
     let mut charts: BTreeMap<&str, &str> = BTreeMap::new();
     let mut values: BTreeMap<&str, &Node> = BTreeMap::new();
+    let mut out = Vec::new();
+    let mut rendered_dirs: Vec<&str> = Vec::new();
     for file in files {
         let Some(entry) = &file.entry else { continue };
         match &file.config {
@@ -145,14 +149,28 @@ fn helm_objects(files: &[Processed]) -> Vec<(String, KubeObjects)> {
             Some((_, ConfigFacts::HelmValues(node))) => {
                 values.insert(dir_of(&entry.path), node);
             }
+            Some((_, ConfigFacts::HelmRendered(chart))) => {
+                rendered_dirs.push(dir_of(&entry.path));
+                for (path, objects) in &chart.templates {
+                    let mut objects = objects.clone();
+                    for workload in &mut objects.workloads {
+                        workload.chart = Some(chart.name.clone());
+                        workload.rendered = true;
+                    }
+                    out.push((path.clone(), objects));
+                }
+            }
             _ => {}
         }
     }
-    let mut out = Vec::new();
     for file in files {
         let (Some(entry), Some((_, ConfigFacts::HelmTemplate(template)))) = (&file.entry, &file.config) else {
             continue;
         };
+        // A rendered chart's templates, its subcharts' included, came out of `helm` already.
+        if rendered_dirs.iter().any(|dir| is_under(&entry.path, dir)) {
+            continue;
+        }
         // The chart whose `templates/` holds it.
         let Some((chart_dir, chart)) = charts
             .iter()
