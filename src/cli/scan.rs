@@ -156,28 +156,35 @@ pub(super) fn run_scan(
 /// Runs `work`, showing progress on stderr once it has taken over a second.
 fn with_progress<T>(progress: &scan::Progress, work: impl FnOnce() -> T) -> T {
     use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
     let done = AtomicBool::new(false);
     std::thread::scope(|scope| {
         scope.spawn(|| {
+            // A scan that ends within a second shows nothing.
             let started = std::time::Instant::now();
-            let mut shown = false;
-            while !done.load(Ordering::Relaxed) {
-                std::thread::sleep(std::time::Duration::from_millis(100));
-                if started.elapsed() >= std::time::Duration::from_secs(1) && !done.load(Ordering::Relaxed) {
-                    let found = progress.found.load(Ordering::Relaxed);
-                    let processed = progress.processed.load(Ordering::Relaxed);
-                    let line = if found == 0 {
-                        "scanning: walking the tree…".to_owned()
-                    } else {
-                        format!("scanning: {processed}/{found} files")
-                    };
-                    eprint!("\r\x1b[2K{line}");
-                    shown = true;
+            while started.elapsed() < Duration::from_secs(1) {
+                if done.load(Ordering::Relaxed) {
+                    return;
                 }
+                std::thread::sleep(Duration::from_millis(50));
             }
-            if shown {
-                eprint!("\r\x1b[2K");
+            let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("scanning: {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            while !done.load(Ordering::Relaxed) {
+                let found = progress.found.load(Ordering::Relaxed);
+                let processed = progress.processed.load(Ordering::Relaxed);
+                if found == 0 {
+                    bar.set_message("walking the tree…");
+                } else {
+                    bar.set_message(format!("{processed}/{found} files"));
+                }
+                bar.tick();
+                std::thread::sleep(Duration::from_millis(100));
             }
+            bar.finish_and_clear();
         });
         let result = work();
         done.store(true, Ordering::Relaxed);
