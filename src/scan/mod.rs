@@ -100,6 +100,7 @@ pub fn scan_cached(
         walked
             .files
             .par_iter()
+            .with_max_len(FILES_PER_TASK)
             .map(|file| {
                 tick.done(match &cache {
                     Some(cache) => cache.process(file),
@@ -142,7 +143,12 @@ pub fn scan_rev(dir: &Path, rev: &str, root_label: &str, options: &ScanOptions) 
     let (threads, pool) = thread_pool(clamp_threads(options.threads, listing.files.len()))?;
     let tick = Ticker::new(options, listing.files.len());
     let processed: Vec<process::Processed> = pool.install(|| {
-        listing.files.par_iter().map_init(|| tree.reader(), |repo, file| tick.done(git::process(repo, file))).collect()
+        listing
+            .files
+            .par_iter()
+            .with_max_len(FILES_PER_TASK)
+            .map_init(|| tree.reader(), |repo, file| tick.done(git::process(repo, file)))
+            .collect()
     });
     let work = uncached_work(&processed);
     let mut processed = processed;
@@ -183,8 +189,15 @@ pub fn compose_projects(
             Some(config::ConfigKind::Compose | config::ConfigKind::Dotenv | config::ConfigKind::KubernetesCandidate)
         )
     };
-    let processed: Vec<process::Processed> = pool
-        .install(|| walked.files.par_iter().filter(|f| relevant(&f.path)).map(process::process_unredacted).collect());
+    let processed: Vec<process::Processed> = pool.install(|| {
+        walked
+            .files
+            .par_iter()
+            .with_max_len(FILES_PER_TASK)
+            .filter(|f| relevant(&f.path))
+            .map(process::process_unredacted)
+            .collect()
+    });
     let mut warnings = walked.warnings;
     warnings.extend(processed.iter().filter_map(|p| p.warning.clone()));
     let mut projects = if files.is_empty() {
@@ -224,6 +237,13 @@ fn uncached_work(processed: &[process::Processed]) -> cache::Work {
     }
     work
 }
+
+/// The most files one task reads before another worker may take over the
+/// rest. Rayon otherwise hands each worker a fixed share of the list up
+/// front, and one share can cost far more than another (a repository's
+/// `vendor/` is hashed only, its own code is parsed): on moby/moby one
+/// worker sat idle for most of the scan.
+const FILES_PER_TASK: usize = 32;
 
 /// More workers than this per core only wait on each other: reading and
 /// parsing are CPU-bound, and the disk is not faster for more readers.

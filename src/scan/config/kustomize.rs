@@ -88,9 +88,20 @@ pub fn is_kustomization(path: &str) -> bool {
     matches!(path.rsplit('/').next(), Some("kustomization.yaml" | "kustomization.yml" | "Kustomization"))
 }
 
-/// Whether `text` looks like a list of JSON 6902 operations (a patch file a kustomization names).
+/// Whether `text` looks like a list of JSON 6902 operations (a patch file
+/// a kustomization names): a top-level sequence whose first item is an `op`.
 pub fn looks_like_json_patch(text: &str) -> bool {
-    text.contains("op:") && text.contains("path:")
+    let mut significant =
+        text.lines().map(str::trim_end).filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+    significant.next().is_some_and(|first| {
+        let item = first.strip_prefix('-').map(str::trim_start);
+        item.is_some_and(|item| {
+            item.starts_with("op:")
+                || item.starts_with("path:")
+                || item.starts_with("value:")
+                || item.starts_with("from:")
+        })
+    }) && text.contains("op:")
 }
 
 /// A JSON 6902 patch file: what its operations add to a container, as a
@@ -324,6 +335,7 @@ mod tests {
     fn json_patch_files_and_strategic_merge_strings() {
         let ops = "- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: shop/cart:2\n- op: add\n  path: /spec/template/spec/containers/0/envFrom\n  value:\n    - configMapRef:\n        name: shared\n- op: remove\n  path: /spec/replicas\n";
         assert!(looks_like_json_patch(ops));
+        assert!(!looks_like_json_patch("paths:\n  /stop:\n    post:\n      operationId: stop\n      op: x\n"));
         let added = json_patch_file(ops).unwrap().json_patch.unwrap();
         assert_eq!((added.images, added.env_from), (vec!["shop/cart:2".to_owned()], vec!["shared".to_owned()]));
         assert!(json_patch_file("kind: Deployment\nmetadata:\n  name: x\n").is_none());

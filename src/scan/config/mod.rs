@@ -4,6 +4,7 @@
 
 mod appsettings;
 pub mod aspire;
+pub mod build_commands;
 pub mod compose;
 pub mod helm;
 pub mod paas;
@@ -653,7 +654,7 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
             // A compose file of another name (`stack.yml`, a file `extends` or `include` names).
             // YAML of any other name that does not parse is not known to be configuration
             // (templates of other tools): nothing to warn about.
-            if (text.contains("image:") || text.contains("build:") || text.contains("extends:"))
+            if compose::may_be_compose(text)
                 && let Ok(file) = compose::parse(text)
                 && compose::looks_like_compose(&file.document)
             {

@@ -49,6 +49,51 @@ pub fn looks_like_compose(document: &Node) -> bool {
     }
 }
 
+/// A cheap look at the text before parsing it: a top-level `services:`
+/// key, or (compose v1) top-level entries that each run an image, build or
+/// extend at their first level. A 500 KB OpenAPI document that mentions
+/// `image:` somewhere deep is not parsed to find out it is not compose.
+pub fn may_be_compose(text: &str) -> bool {
+    let mut blocks = 0;
+    // (the block's child indentation, whether it runs something)
+    let mut block: Option<(Option<usize>, bool)> = None;
+    let mut all_run = true;
+    for line in text.lines() {
+        let content = line.trim_start();
+        if content.is_empty() || content.starts_with('#') || line.starts_with("---") {
+            continue;
+        }
+        let indent = line.len() - content.len();
+        if indent == 0 {
+            if content
+                .strip_prefix("services:")
+                .is_some_and(|rest| rest.trim().is_empty() || rest.trim_start().starts_with('#'))
+            {
+                return true;
+            }
+            if let Some((_, runs)) = block.take() {
+                all_run &= runs;
+            }
+            let key = content.split(':').next().unwrap_or("");
+            if key != "version" && !key.starts_with("x-") && content.contains(':') {
+                blocks += 1;
+                block = Some((None, false));
+            }
+            continue;
+        }
+        if let Some((child, runs)) = &mut block {
+            let child = *child.get_or_insert(indent);
+            if indent == child && ["image:", "build:", "extends:"].iter().any(|k| content.starts_with(k)) {
+                *runs = true;
+            }
+        }
+    }
+    if let Some((_, runs)) = block {
+        all_run &= runs;
+    }
+    blocks > 0 && all_run
+}
+
 /// The services of a document: the `services` map, or for compose v1 the top level.
 pub(crate) fn service_entries(document: &Node) -> Vec<(&str, &Node)> {
     match document.get("services") {
@@ -78,6 +123,7 @@ mod tests {
         let yes = [
             "services:\n  web:\n    image: nginx\n",
             "services:\n  api:\n    build: .\n",
+            "services: # the stack\n  api:\n    build: .\n",
             "web:\n  image: nginx\ndb:\n  image: postgres\n",
             "version: '2'\nservices:\n  a:\n    extends: {file: base.yml, service: a}\n",
         ];
@@ -88,7 +134,17 @@ mod tests {
             "name: ci\non: push\n",
         ];
         for text in yes {
+            assert!(may_be_compose(text), "{text}");
             assert!(looks_like_compose(&parse(text).unwrap().document), "{text}");
+        }
+        // Worth no parse: an API description mentioning images, a v1-shaped
+        // file one of whose entries runs nothing.
+        for text in [
+            "swagger: '2.0'\npaths:\n  /build:\n    post:\n      image: x\ndefinitions:\n  Image:\n    properties:\n      image: {}\n",
+            "web:\n  image: nginx\nnotes:\n  text: hello\n",
+            "# only a comment\n",
+        ] {
+            assert!(!may_be_compose(text), "{text}");
         }
         for text in no {
             assert!(!looks_like_compose(&parse(text).unwrap().document), "{text}");
