@@ -12,8 +12,9 @@ use pruv::scan::model::{ScanDocument, ServiceKind};
 
 fn scan(case: &Case) -> (ScanDocument, Vec<String>) {
     let dir = case.materialise();
-    let outcome = pruv::scan::scan(dir.path(), case.name, &pruv::scan::ScanOptions { threads: 1, ..Default::default() })
-        .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+    let outcome =
+        pruv::scan::scan(dir.path(), case.name, &pruv::scan::ScanOptions { threads: 1, ..Default::default() })
+            .unwrap_or_else(|e| panic!("{}: {e}", case.name));
     (outcome.document, outcome.warnings)
 }
 

@@ -1613,6 +1613,31 @@ pub static ALL: &[Case] = &[
         ],
     },
     Case {
+        // Every image builds from the repository root and copies all of it;
+        // only the `go build` each Dockerfile runs (from the directory it
+        // copied the context to, or a WORKDIR inside it) says which program
+        // the image holds.
+        name: "root-context-dockerfiles-build-the-program-their-run-compiles",
+        files: &[
+            (
+                "docker-compose.yml",
+                "services:\n  api:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile-api\n    ports: [\"8080:8080\"]\n  worker:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile-worker\n",
+            ),
+            (
+                "docker/Dockerfile-api",
+                "FROM golang:1.22 AS builder\nCOPY . /app\nWORKDIR /app\nRUN --mount=type=cache,target=/root/.cache CGO_ENABLED=0 go build -o /bin/app ./cmd/api\nFROM scratch\nCOPY --from=builder /bin/app /app\nCMD [\"/app\"]\n",
+            ),
+            (
+                "docker/Dockerfile-worker",
+                "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nWORKDIR /src/cmd/worker\nRUN go build -o /bin/worker\nCMD [\"/bin/worker\"]\n",
+            ),
+            ("go.mod", GO_MOD),
+            ("cmd/api/main.go", GO_MAIN),
+            ("cmd/worker/main.go", "package main\n\nfunc main() {}\n"),
+        ],
+        expect: &[Expect::Services(&[("api", "cmd/api"), ("worker", "cmd/worker")])],
+    },
+    Case {
         // The base names plain workloads; the production overlay prefixes
         // their names, puts them in a namespace and patches the api's env
         // (a patch file and an inline JSON 6902 patch). The api reaches the

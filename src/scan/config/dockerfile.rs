@@ -1,10 +1,20 @@
 //! Dockerfiles: build stages with their base image, EXPOSE and COPY/ADD
 //! sources, and ENV (with line continuations).
 
+use super::build_commands::{self, BuildTarget};
 use super::{Dockerfile, EnvEntry, Envsubst, Stage};
+
+/// Where a stage stands in its container: its working directory and where
+/// it copied the whole build context, as paths without the leading `/`.
+#[derive(Clone, Default)]
+struct Place {
+    workdir: String,
+    context_at: Option<String>,
+}
 
 pub fn parse(text: &str) -> Dockerfile {
     let mut file = Dockerfile::default();
+    let mut places: Vec<Place> = Vec::new();
     for (line, instruction) in logical_lines(text) {
         let mut words = instruction.splitn(2, char::is_whitespace);
         let keyword = words.next().unwrap_or("").to_ascii_uppercase();
@@ -29,6 +39,9 @@ pub fn parse(text: &str) -> Dockerfile {
                     (Some(as_), Some(name)) if as_.eq_ignore_ascii_case("as") => Some(name.to_ascii_lowercase()),
                     _ => None,
                 };
+                // A stage built on an earlier one starts where that one stood.
+                let base = file.stages.iter().rposition(|s| s.name.as_deref() == Some(&image.to_ascii_lowercase()));
+                places.push(base.map(|b| places[b].clone()).unwrap_or_default());
                 file.stages.push(Stage {
                     name,
                     from: image,
@@ -37,7 +50,17 @@ pub fn parse(text: &str) -> Dockerfile {
                     copies: Vec::new(),
                     cmd: None,
                     copies_from: Vec::new(),
+                    builds: Vec::new(),
                 });
+            }
+            "WORKDIR" => {
+                let place = places.last_mut().expect("a FROM came first");
+                place.workdir = super::join(&place.workdir, rest.trim_matches('"'));
+            }
+            "RUN" if !rest.contains("envsubst") => {
+                let place = places.last().expect("a FROM came first");
+                let stage = file.stages.last_mut().expect("a FROM came first");
+                stage.builds.extend(run_builds(rest, place));
             }
             "EXPOSE" => {
                 let stage = file.stages.last_mut().expect("a FROM came first");
@@ -58,6 +81,11 @@ pub fn parse(text: &str) -> Dockerfile {
                 }
                 let stage = file.stages.last_mut().expect("a FROM came first");
                 let sources = copy_sources(rest);
+                if !sources.is_empty() && sources.iter().all(|s| s.is_empty() || s == ".") {
+                    let place = places.last_mut().expect("a FROM came first");
+                    let destination = copy_destination(rest);
+                    place.context_at = Some(super::join(&place.workdir, destination.as_deref().unwrap_or(".")));
+                }
                 // The nginx image renders `/etc/nginx/templates/*.template` at start.
                 if rest
                     .split_whitespace()
@@ -76,7 +104,11 @@ pub fn parse(text: &str) -> Dockerfile {
                 stage.cmd = Some(command_words(rest));
             }
             "RUN" | "CMD" | "ENTRYPOINT" if rest.contains("envsubst") => {
-                file.envsubst.extend(envsubst_calls(rest, line))
+                file.envsubst.extend(envsubst_calls(rest, line));
+                if keyword == "RUN" {
+                    let place = places.last().expect("a FROM came first");
+                    file.stages.last_mut().expect("a FROM came first").builds.extend(run_builds(rest, place));
+                }
             }
             "ENV" => file.env.extend(env_pairs(rest).into_iter().map(|(name, value)| EnvEntry {
                 name,
@@ -88,6 +120,49 @@ pub fn parse(text: &str) -> Dockerfile {
         }
     }
     file
+}
+
+/// What a `RUN` compiles, as paths from the build context's root (where
+/// the stage copied the whole context, the working directory's place in
+/// it) or package names. A path outside the copied context names nothing here.
+fn run_builds(rest: &str, place: &Place) -> Vec<BuildTarget> {
+    // `RUN --mount=type=cache,target=… go build …`: the instruction's own flags first.
+    let mut command = rest.trim_start();
+    while command.starts_with("--") {
+        command = command.split_once(char::is_whitespace).map_or("", |(_, after)| after.trim_start());
+    }
+    let command = match serde_json::from_str::<Vec<String>>(command) {
+        Ok(words) => words.join(" "),
+        Err(_) => command.to_owned(),
+    };
+    build_commands::targets(&command)
+        .into_iter()
+        .filter_map(|target| match target {
+            BuildTarget::Path(path) => {
+                let context = place.context_at.as_deref()?;
+                let inside = super::join(&place.workdir, &path);
+                let relative = if context.is_empty() {
+                    inside
+                } else if inside == context {
+                    String::new()
+                } else {
+                    inside.strip_prefix(context)?.strip_prefix('/')?.to_owned()
+                };
+                Some(BuildTarget::Path(relative))
+            }
+            package => Some(package),
+        })
+        .collect()
+}
+
+/// The destination of a `COPY`/`ADD` (its last word, or the JSON form's last item).
+fn copy_destination(rest: &str) -> Option<String> {
+    let rest = rest.trim();
+    if rest.starts_with('[') {
+        let words: Vec<String> = serde_json::from_str(rest).ok()?;
+        return words.last().cloned();
+    }
+    rest.split_whitespace().last().map(|w| w.trim_matches('"').to_owned())
 }
 
 /// A `CMD`'s words joined by spaces: `["uwsgi", "/code/etc/uwsgi.ini"]` and
@@ -200,6 +275,31 @@ fn env_pairs(rest: &str) -> Vec<(String, Option<String>)> {
 
 #[cfg(test)]
 mod tests {
+    use super::BuildTarget::{Package, Path};
+
+    #[test]
+    fn builds_are_paths_from_the_copied_context() {
+        let stages = |text: &str| super::parse(text).stages.into_iter().map(|s| s.builds).collect::<Vec<_>>();
+        assert_eq!(
+            stages(
+                "FROM golang AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out ./cmd/api\nFROM build AS again\nWORKDIR services/x\nRUN go build\n"
+            ),
+            [vec![Path("cmd/api".into())], vec![Path("services/x".into())]],
+            "a stage built on another starts in its working directory"
+        );
+        assert_eq!(
+            stages(
+                "FROM rust\nCOPY . /app\nWORKDIR /app\nRUN [\"cargo\", \"build\", \"--bin\", \"api\"]\nRUN cd /app && go build -o x ./cmd/tool\n"
+            ),
+            [vec![Package("api".into()), Path("cmd/tool".into())]]
+        );
+        assert_eq!(
+            stages("FROM golang\nCOPY go.mod main.go /src/\nWORKDIR /src\nRUN go build ./cmd/api\n"),
+            [vec![]],
+            "without the whole context copied, a path names nothing here"
+        );
+    }
+
     #[test]
     fn reads_instructions() {
         let file = super::parse(

@@ -285,6 +285,10 @@ pub struct Stage {
     /// Earlier stages (or images) it copies build output from (`COPY --from=build …`), lower-cased.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub copies_from: Vec<String>,
+    /// What its `RUN` commands compile (`go build ./cmd/api` after `COPY . .`),
+    /// as paths from the build context's root, or package names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub builds: Vec<build_commands::BuildTarget>,
 }
 
 impl Dockerfile {
@@ -371,6 +375,29 @@ impl Dockerfile {
             layer = next;
         }
         Vec::new()
+    }
+
+    /// What the image's program is compiled from: the builds of its own
+    /// stages and, with `builders`, of the stages whose output it copies
+    /// (transitively).
+    pub fn program_builds(&self, target: Option<&str>, builders: bool) -> Vec<&build_commands::BuildTarget> {
+        let mut stages: Vec<&Stage> = self.lineage(target);
+        let mut next = 0;
+        while builders && next < stages.len() {
+            let stage = stages[next];
+            next += 1;
+            for name in &stage.copies_from {
+                let Some(index) = self.stages.iter().position(|t| t.name.as_deref() == Some(name.as_str())) else {
+                    continue;
+                };
+                for builder in self.lineage(self.stages[index].name.as_deref()) {
+                    if !stages.iter().any(|s| std::ptr::eq(*s, builder)) {
+                        stages.push(builder);
+                    }
+                }
+            }
+        }
+        stages.iter().flat_map(|s| &s.builds).collect()
     }
 
     /// Every context path any stage copies in.

@@ -37,6 +37,7 @@ use unit::{Unit, give_dockerfile, unit_is_service_without_compose};
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::config::build_commands::BuildTarget;
 use super::config::compose::{self, Project};
 use super::config::{ComposeService, ConfigFacts, ConfigKind, Dockerfile, EnvEntry, Manifest, Workload};
 use super::externals;

@@ -37,6 +37,23 @@ impl Builder {
             .filter_map(|f| Some(dir_of(&f.entry.as_ref()?.path)))
             .collect();
         let holds_program = |dir: &str| program_dirs.iter().any(|p| *p == dir || is_under(p, dir));
+        // Programs by the names their manifests give (`cargo build --bin api`, `pnpm --filter @acme/web`).
+        let mut manifest_names: BTreeMap<&str, &str> = BTreeMap::new();
+        for file in files {
+            if let (Some(entry), Some((_, ConfigFacts::Manifest(manifest)))) = (&file.entry, &file.config)
+                && let Some(name) = manifest.name.as_deref()
+            {
+                manifest_names.entry(name).or_insert(dir_of(&entry.path));
+            }
+        }
+        // The program a build command in a Dockerfile compiles, built from `context`.
+        let compiled = |target: &BuildTarget, context: &str| match target {
+            BuildTarget::Path(relative) => {
+                let path = crate::scan::config::join(context, relative);
+                holds_program(&path).then_some(path)
+            }
+            BuildTarget::Package(name) => manifest_names.get(name.as_str()).map(|dir| (*dir).to_owned()),
+        };
         let mut loose_dockerfiles: Vec<(String, Dockerfile)> = Vec::new();
         for file in files {
             let (Some(entry), Some((_, facts))) = (&file.entry, &file.config) else { continue };
@@ -181,6 +198,7 @@ impl Builder {
                         dockerfiles.get(dockerfile_path.as_str()).copied(),
                         &holds_code,
                         &holds_program,
+                        &compiled,
                         &manifest_dirs,
                     );
                     let unit = self.units.entry(root.clone()).or_insert_with(|| Unit::new(&root));
@@ -361,15 +379,17 @@ impl Builder {
 /// The directory a compose build builds: the Dockerfile's own directory
 /// when code lives there (`context: .`, `dockerfile: backend/Dockerfile`);
 /// else the one program below the context that its COPY instructions take
-/// (`COPY services/api/ /app` from `docker/api.Dockerfile`); else its own
-/// directory when it copies files from there or nothing from the context;
-/// else the context.
+/// (`COPY services/api/ /app` from `docker/api.Dockerfile`); else the one
+/// program its build commands compile (`COPY . .` then `go build
+/// ./cmd/api`); else its own directory when it copies files from there or
+/// nothing from the context; else the context.
 pub(super) fn build_root(
     context: &str,
     dockerfile_path: &str,
     dockerfile: Option<&Dockerfile>,
     holds_code: &dyn Fn(&str) -> bool,
     holds_program: &dyn Fn(&str) -> bool,
+    compiled: &dyn Fn(&BuildTarget, &str) -> Option<String>,
     manifest_dirs: &BTreeSet<&str>,
 ) -> String {
     let dir = dir_of(dockerfile_path);
@@ -420,8 +440,17 @@ pub(super) fn build_root(
     // whatever its builder stages compile on the side (a frontend package
     // built into assets by a `node` stage, then `COPY . /app`).
     let image_holds_context = dockerfile.image_copies(None).into_iter().any(is_whole_context);
+    // What its build commands compile: the image's own stages', and its
+    // builder stages' unless the image holds the whole context anyway.
+    let built: BTreeSet<String> = dockerfile
+        .program_builds(None, !image_holds_context)
+        .into_iter()
+        .filter_map(|target| compiled(target, context))
+        .filter(|root| root != context)
+        .collect();
     match programs.into_iter().collect::<Vec<_>>().as_slice() {
         [only] if !image_holds_context => (*only).to_owned(),
+        _ if built.len() == 1 => built.into_iter().next().expect("one"),
         [] if dir != context && (copies_own_dir() || copies_nothing()) => dir.to_owned(),
         _ => context.to_owned(),
     }
