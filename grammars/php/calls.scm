@@ -1,6 +1,5 @@
 ; Calls with an env-shaped string first: reads, when the function is a wrapper.
-; triggers: ("A ("B ("C ("D ("E ("F ("G ("H ("I ("J ("K ("L ("M ("N ("O ("P ("Q ("R ("S ("T ("U ("V ("W ("X ("Y ("Z
-; triggers: ('A ('B ('C ('D ('E ('F ('G ('H ('I ('J ('K ('L ('M ('N ('O ('P ('Q ('R ('S ('T ('U ('V ('W ('X ('Y ('Z
+; triggers: @env-shaped-call
 
 ((function_call_expression
    function: (name) @function

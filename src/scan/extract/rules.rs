@@ -124,6 +124,11 @@ pub struct LanguageRules {
     trigger_file: Vec<usize>,
     /// Rule files triggered by a quoted URL (`@quoted-url`; bit i = file i).
     url_files: u64,
+    /// Rule files triggered by an env-shaped string as a call's first
+    /// argument (`@env-shaped-call`: `getenv("PORT")`) or after a space
+    /// (`@env-shaped-word`: Ruby's `fetch "PORT"`).
+    env_call_files: u64,
+    env_word_files: u64,
 }
 
 /// The framework a `<lang>.framework.<name>[-variant]` rule names.
@@ -144,6 +149,7 @@ fn load(language: &ParsedLanguage) -> Result<LanguageRules, String> {
     let mut words = Vec::new();
     let mut trigger_file = Vec::new();
     let mut url_files = 0u64;
+    let (mut env_call_files, mut env_word_files) = (0u64, 0u64);
     let mut files = Vec::new();
     for (index, (name, text)) in language.rules.iter().enumerate() {
         let triggers: Vec<&str> = text
@@ -155,8 +161,13 @@ fn load(language: &ParsedLanguage) -> Result<LanguageRules, String> {
             return Err(format!("grammars/{name}: no `; triggers:` line"));
         }
         for word in triggers {
-            if word == "@quoted-url" {
-                url_files |= 1 << index;
+            match word {
+                "@quoted-url" => url_files |= 1 << index,
+                "@env-shaped-call" => env_call_files |= 1 << index,
+                "@env-shaped-word" => env_word_files |= 1 << index,
+                _ => {}
+            }
+            if matches!(word, "@quoted-url" | "@env-shaped-call" | "@env-shaped-word") {
                 continue;
             }
             // `@packages`: the import names of the external systems of the
@@ -174,13 +185,24 @@ fn load(language: &ParsedLanguage) -> Result<LanguageRules, String> {
         files.push(RuleFile { name, text, compiled: OnceLock::new() });
     }
     let triggers = AhoCorasick::new(&words).map_err(|e| e.to_string())?;
-    Ok(LanguageRules { language: (language.grammar)(), files, triggers, trigger_file, url_files })
+    Ok(LanguageRules {
+        language: (language.grammar)(),
+        files,
+        triggers,
+        trigger_file,
+        url_files,
+        env_call_files,
+        env_word_files,
+    })
 }
 
 impl LanguageRules {
     /// Whether `source` holds any trigger at all.
     pub fn any_match(&self, source: &str) -> bool {
-        self.triggers.is_match(source) || (self.url_files != 0 && has_quoted_url(source))
+        self.triggers.is_match(source)
+            || (self.url_files != 0 && has_quoted_url(source))
+            || (self.env_call_files != 0 && has_env_shaped_string(source, b"("))
+            || (self.env_word_files != 0 && has_env_shaped_string(source, b" \t"))
     }
 
     /// Which rule files `source` holds a trigger of (bit i = file i).
@@ -195,6 +217,12 @@ impl LanguageRules {
         }
         if self.url_files & !mask != 0 && has_quoted_url(source) {
             mask |= self.url_files;
+        }
+        if self.env_call_files & !mask != 0 && has_env_shaped_string(source, b"(") {
+            mask |= self.env_call_files;
+        }
+        if self.env_word_files & !mask != 0 && has_env_shaped_string(source, b" \t") {
+            mask |= self.env_word_files;
         }
         mask
     }
@@ -260,6 +288,46 @@ pub fn has_quoted_url(source: &str) -> bool {
             .map_or(0, |i| i + 1);
         scheme_start < at && scheme_start > 0 && matches!(bytes[scheme_start - 1], b'"' | b'\'' | b'`')
     })
+}
+
+/// Whether `source` has a string literal whose whole text is env-shaped
+/// (`"PORT"`, `'DATABASE_URL'`: an upper-case letter, then upper-case
+/// letters, digits and `_`) right after one of the bytes `after`. A literal
+/// trigger for each first letter (`("A` … `("Z`) fired on most files:
+/// every call whose message starts with a capital.
+pub fn has_env_shaped_string(source: &str, after: &[u8]) -> bool {
+    let bytes = source.as_bytes();
+    let mut at = 1;
+    while at < bytes.len() {
+        let quote = bytes[at];
+        if matches!(quote, b'"' | b'\'' | b'`') && after.contains(&bytes[at - 1]) {
+            let rest = &bytes[at + 1..];
+            let length =
+                rest.iter().take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || **b == b'_').count();
+            if length > 0 && rest[0].is_ascii_uppercase() && rest.get(length) == Some(&quote) {
+                return true;
+            }
+            at += length + 1;
+        } else {
+            at += 1;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod env_shaped_tests {
+    #[test]
+    fn only_whole_env_shaped_literals_count() {
+        assert!(super::has_env_shaped_string(r#"port := env("PORT")"#, b"("));
+        assert!(super::has_env_shaped_string("x = get_setting('DB_URL_2', 5)", b"("));
+        assert!(super::has_env_shaped_string("ENV.fetch \"REDIS_URL\"", b" "));
+        assert!(!super::has_env_shaped_string(r#"errors.New("Failed to start")"#, b"("));
+        assert!(!super::has_env_shaped_string(r#"log("OK: done")"#, b"("));
+        assert!(!super::has_env_shaped_string(r#"f("_X")"#, b"("));
+        assert!(!super::has_env_shaped_string(r#"x = "PORT""#, b"("));
+        assert!(!super::has_env_shaped_string("(\"", b"("));
+    }
 }
 
 #[cfg(test)]
