@@ -155,7 +155,7 @@ pub fn pom(text: &str) -> Result<Manifest, String> {
     let mut m = manifest("maven");
     let mut reader = quick_xml::Reader::from_str(text);
     let mut path: Vec<String> = Vec::new();
-    let (mut group, mut artifact) = (String::new(), String::new());
+    let (mut group, mut artifact, mut scope) = (String::new(), String::new(), String::new());
     loop {
         let position = reader.buffer_position() as usize;
         match reader.read_event().map_err(|e| e.to_string())? {
@@ -164,12 +164,17 @@ pub fn pom(text: &str) -> Result<Manifest, String> {
                 if path.last().map(String::as_str) == Some("dependency")
                     || path.last().map(String::as_str) == Some("parent")
                 {
-                    if !artifact.is_empty() {
+                    // What the program runs with: not a test-scoped library, a
+                    // version pinned for modules that may not use it
+                    // (`dependencyManagement`), nor a build plugin's own dependency.
+                    let used = scope != "test" && !path.iter().any(|p| p == "dependencyManagement" || p == "plugin");
+                    if !artifact.is_empty() && used {
                         let line = line_of(text, position);
                         m.dependencies.push(Dependency { name: format!("{group}:{artifact}"), line });
                     }
                     group.clear();
                     artifact.clear();
+                    scope.clear();
                 }
                 path.pop();
             }
@@ -180,6 +185,7 @@ pub fn pom(text: &str) -> Result<Manifest, String> {
                 match (path.last().map(String::as_str), parent) {
                     (Some("groupId"), Some("dependency" | "parent")) => group = value,
                     (Some("artifactId"), Some("dependency" | "parent")) => artifact = value,
+                    (Some("scope"), Some("dependency")) => scope = value,
                     (Some("artifactId"), Some("project")) if depth == 2 => m.name = Some(value),
                     _ => {}
                 }
@@ -197,7 +203,10 @@ pub fn gradle(text: &str) -> Manifest {
     let mut m = manifest("gradle");
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim();
-        if trimmed.starts_with("//") {
+        // Test configurations (`testImplementation`, `androidTestImplementation`,
+        // `integrationTestRuntimeOnly`) hold test tooling, not what the program runs with.
+        let configuration: &str = trimmed.split(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or("");
+        if trimmed.starts_with("//") || configuration.starts_with("test") || configuration.contains("Test") {
             continue;
         }
         for quoted in trimmed.split(['"', '\'']).skip(1).step_by(2) {
@@ -714,6 +723,12 @@ fn placeholders(value: &str) -> Vec<String> {
 }
 
 #[cfg(test)]
+fn pom_test_scope() -> Vec<String> {
+    let text = "<project><dependencyManagement><dependencies><dependency><groupId>org.mongodb</groupId><artifactId>mongodb-driver</artifactId></dependency></dependencies></dependencyManagement><dependencies><dependency><groupId>org.postgresql</groupId><artifactId>postgresql</artifactId><scope>runtime</scope></dependency><dependency><groupId>com.h2database</groupId><artifactId>h2</artifactId><scope>test</scope></dependency></dependencies><build><plugins><plugin><artifactId>liquibase-maven-plugin</artifactId><dependencies><dependency><groupId>org.mariadb.jdbc</groupId><artifactId>mariadb-java-client</artifactId></dependency></dependencies></plugin></plugins></build></project>";
+    pom(text).unwrap().dependencies.into_iter().map(|d| d.name).collect()
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -754,6 +769,17 @@ mod tests {
             ["github.com/lib/pq", "github.com/gin-gonic/gin"]
         );
         let pom = pom("<project><artifactId>vets</artifactId><dependencies><dependency><groupId>org.postgresql</groupId><artifactId>postgresql</artifactId></dependency></dependencies></project>").unwrap();
+        let scoped = pom_test_scope();
+        assert_eq!(
+            scoped,
+            ["org.postgresql:postgresql"],
+            "test scope, managed versions and plugin dependencies are not the program's"
+        );
+        let tested = super::gradle(
+            "dependencies {\n    implementation(\"org.postgresql:postgresql:42.7.3\")\n    testImplementation 'com.h2database:h2:2.2.224'\n    androidTestImplementation(\"androidx.test:runner:1.5\")\n}\n",
+        );
+        let names: Vec<&str> = tested.dependencies.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["org.postgresql:postgresql"]);
         assert_eq!(pom.name.as_deref(), Some("vets"));
         assert_eq!(pom.dependencies[0].name, "org.postgresql:postgresql");
         let gradle = gradle(
