@@ -37,6 +37,35 @@
    ]))
  (#eq? @_a "ConfigurationProperties")) @java.config.configuration-properties
 
+; The same annotation on a record or a class binds its components or
+; fields: `yas.services.media` for `record ServiceUrlConfig(String media)`
+; (the bare prefix of the same line is then dropped).
+((record_declaration
+   (modifiers
+     (annotation
+       name: (identifier) @_a
+       arguments: (annotation_argument_list [
+         (string_literal (string_fragment) @key)
+         (element_value_pair key: (identifier) @_k value: (string_literal (string_fragment) @key))
+       ])))
+   parameters: (formal_parameters (formal_parameter name: (identifier) @member)))
+ (#eq? @_a "ConfigurationProperties")) @java.config.configuration-properties-member
+
+((class_declaration
+   (modifiers
+     (annotation
+       name: (identifier) @_a
+       arguments: (annotation_argument_list [
+         (string_literal (string_fragment) @key)
+         (element_value_pair key: (identifier) @_k value: (string_literal (string_fragment) @key))
+       ])))
+   body: (class_body
+     (field_declaration
+       (modifiers)? @_field_modifiers
+       declarator: (variable_declarator name: (identifier) @member))))
+ (#eq? @_a "ConfigurationProperties")
+ (#not-match? @_field_modifiers "static")) @java.config.configuration-properties-member
+
 ; environment.getProperty("retail.db.url"), env.getRequiredProperty("x.y", Integer.class)
 ((method_invocation
    name: (identifier) @_m

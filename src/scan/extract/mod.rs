@@ -90,6 +90,7 @@ pub fn extract_counted(language: &'static ParsedLanguage, source: &str) -> Optio
     }
     facts.extend(wrappers(&definitions, &reads_by_parameter));
     drop_reads_shadowed_by_defaults(&mut facts);
+    drop_keys_shadowed_by_members(&mut facts);
     facts.retain(|fact| !excluded.iter().any(|region| region.contains(&fact.line)));
     facts.sort_by(|a, b| (a.line, a.rule).cmp(&(b.line, b.rule)));
     facts.dedup();
@@ -108,6 +109,24 @@ fn drop_reads_shadowed_by_defaults(facts: &mut Vec<Fact>) {
         .collect();
     facts.retain(|f| match &f.kind {
         FactKind::EnvRead { name, default: false, .. } => !with_default.iter().any(|(l, n)| *l == f.line && n == name),
+        _ => true,
+    });
+}
+
+/// A prefix bound at the same place as keys below it (`@ConfigurationProperties("a.b")`
+/// on a record of `url` and `pool`) binds those keys only, not all of `a.b`.
+fn drop_keys_shadowed_by_members(facts: &mut Vec<Fact>) {
+    let keys: Vec<(u32, String)> = facts
+        .iter()
+        .filter_map(|f| match &f.kind {
+            FactKind::ConfigKey { key } => Some((f.line, key.clone())),
+            _ => None,
+        })
+        .collect();
+    facts.retain(|f| match &f.kind {
+        FactKind::ConfigKey { key } => !keys.iter().any(|(line, other)| {
+            *line == f.line && other.len() > key.len() + 1 && other.starts_with(&format!("{key}."))
+        }),
         _ => true,
     });
 }
@@ -188,6 +207,7 @@ fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '
             rules::CaptureRole::Url => values.url = Some(text()),
             rules::CaptureRole::Module => values.module = Some(text()),
             rules::CaptureRole::Key => values.key = config_key(&text()),
+            rules::CaptureRole::Member => values.member = Some(text()),
             rules::CaptureRole::Exclude | rules::CaptureRole::Ignored => {}
         }
     }
@@ -242,6 +262,10 @@ fn fact_of(compiled: &rules::CompiledFile, found: &tree_sitter::QueryMatch<'_, '
                 .find(|p| &*p.key == "section")
                 .and_then(|p| p.value.as_deref());
             let key = values.key.filter(|k| !k.is_empty())?;
+            let key = match values.member {
+                Some(member) => format!("{key}.{member}"),
+                None => key,
+            };
             FactKind::ConfigKey { key: section.map_or(key.clone(), |s| format!("{s}:{key}")) }
         }
         Category::EnvPrefix => FactKind::EnvPrefix { prefix: values.key.unwrap_or_default() },
@@ -421,6 +445,7 @@ struct Values {
     url: Option<String>,
     module: Option<String>,
     key: Option<String>,
+    member: Option<String>,
     function: Option<String>,
     symbol: Option<String>,
     param: Option<String>,

@@ -89,6 +89,9 @@ pub enum CaptureRole {
     Module,
     /// A configuration key (`a.b.c`, `${a.b:default}`, `Section:Key`) or an env prefix.
     Key,
+    /// A member bound below the key (a field of a `@ConfigurationProperties`
+    /// class): the key read is `key.member`.
+    Member,
     /// The name of a function defined or called.
     Function,
     /// A generated gRPC name (`CartServiceStub`).
@@ -246,6 +249,7 @@ fn compile_file(language: &Language, file: &RuleFile) -> Result<CompiledFile, St
             "url" => CaptureRole::Url,
             "module" => CaptureRole::Module,
             "key" => CaptureRole::Key,
+            "member" => CaptureRole::Member,
             "function" => CaptureRole::Function,
             "symbol" => CaptureRole::Symbol,
             "default" => CaptureRole::Default,

@@ -218,10 +218,34 @@ class CartProperties {
     String other() { return map.getProperty("plain"); }
 }
 "#;
+    let record = "@ConfigurationProperties(prefix = \"yas.services\")\npublic record ServiceUrlConfig(String media, String productUrl) {}\n";
+    assert_eq!(
+        facts_of("ServiceUrlConfig.java", record),
+        [
+            "1:java.config.configuration-properties-member yas.services.media",
+            "1:java.config.configuration-properties-member yas.services.productUrl",
+        ],
+        "a record binds its components, not everything under the prefix"
+    );
+    let class = "@ConfigurationProperties(\"shop.mail\")\npublic class Mail {\n    private static final int MAX = 3;\n    private String host;\n    private int port;\n}\n";
+    assert_eq!(
+        facts_of("Mail.java", class),
+        [
+            "1:java.config.configuration-properties-member shop.mail.host",
+            "1:java.config.configuration-properties-member shop.mail.port"
+        ]
+    );
+    let bean = "class Config {\n    @Bean\n    @ConfigurationProperties(\"app.datasource\")\n    DataSource dataSource() { return null; }\n}\n";
+    assert_eq!(
+        facts_of("Config.java", bean),
+        ["3:java.config.configuration-properties app.datasource"],
+        "on a method, the whole prefix is bound"
+    );
     assert_eq!(
         facts_of("CartProperties.java", java),
         [
-            "2:java.config.configuration-properties retail.cart",
+            "2:java.config.configuration-properties-member retail.cart.provider",
+            "2:java.config.configuration-properties-member retail.cart.port",
             "4:java.config.spring-value retail.cart.provider",
             "5:java.env.spring-value PORT",
             "6:java.config.environment-get-property retail.cart.url",
