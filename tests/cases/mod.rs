@@ -1638,6 +1638,29 @@ pub static ALL: &[Case] = &[
         expect: &[Expect::Services(&[("api", "cmd/api"), ("worker", "cmd/worker")])],
     },
     Case {
+        // The same Dockerfiles with no compose file to name their context:
+        // each is the build of the program its RUN compiles, whose port it exposes.
+        name: "loose-root-context-dockerfiles-belong-to-the-program-their-run-compiles",
+        files: &[
+            (
+                "docker/Dockerfile-api",
+                "FROM golang:1.22 AS builder\nCOPY . /app\nWORKDIR /app\nRUN go build -o /bin/app ./cmd/api\nFROM scratch\nCOPY --from=builder /bin/app /app\nEXPOSE 8080\nCMD [\"/app\"]\n",
+            ),
+            (
+                "docker/Dockerfile-worker",
+                "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /bin/worker ./cmd/worker\nEXPOSE 9100\nCMD [\"/bin/worker\"]\n",
+            ),
+            ("go.mod", GO_MOD),
+            ("cmd/api/main.go", GO_MAIN),
+            ("cmd/worker/main.go", "package main\n\nfunc main() {}\n"),
+        ],
+        expect: &[
+            Expect::Services(&[("api", "cmd/api"), ("worker", "cmd/worker")]),
+            Expect::Ports("api", &[8080]),
+            Expect::Ports("worker", &[9100]),
+        ],
+    },
+    Case {
         // The base names plain workloads; the production overlay prefixes
         // their names, puts them in a namespace and patches the api's env
         // (a patch file and an inline JSON 6902 patch). The api reaches the

@@ -260,6 +260,25 @@ impl Builder {
                 let wraps_external = known_system_image(&dockerfile).is_some();
                 best.filter(|(found, _)| *found > 0 || !wraps_external).map(|(_, root)| root.clone())
             });
+            // One that copies the whole context builds the program its RUN
+            // compiles (`go build ./cmd/api`), with the enclosing program's
+            // root as its context, wherever the Dockerfile itself is kept.
+            let context = owner.clone().unwrap_or_default();
+            let image_holds_context = dockerfile.image_copies(None).into_iter().any(is_whole_context);
+            let built: BTreeSet<String> = dockerfile
+                .program_builds(None, !image_holds_context)
+                .into_iter()
+                .filter_map(|target| compiled(target, &context))
+                .filter(|root| *root != context)
+                .collect();
+            if let [root] = Vec::from_iter(built).as_slice()
+                && let Some(unit) = self.units.get_mut(root)
+            {
+                if unit.dockerfile.is_none() {
+                    give_dockerfile(unit, &path, &dockerfile);
+                }
+                continue;
+            }
             // A Dockerfile that copies only another program's files (a code
             // generator under `src/currency/genproto/` copying `src/currency/proto`)
             // builds for that program, not for the unit above it.
