@@ -106,10 +106,12 @@ fn include(
     by_path: &BTreeMap<&str, usize>,
     k: usize,
     depth: usize,
-    visiting: &mut BTreeSet<usize>,
+    included: &mut BTreeSet<usize>,
     out: &mut Vec<Included>,
 ) {
-    if depth > MAX_DEPTH || !visiting.insert(k) {
+    // Each kustomization once per build: kustomize refuses a resource
+    // included twice, and a diamond of includes must not be walked once per path.
+    if depth > MAX_DEPTH || !included.insert(k) {
         return;
     }
     let (path, objects) = &sources[k];
@@ -118,7 +120,7 @@ fn include(
     for resource in &kustomization.resources {
         let wanted = join(dir_of(path), resource);
         if let Some(&inner) = by_dir.get(wanted.as_str()) {
-            include(sources, by_dir, by_path, inner, depth + 1, visiting, out);
+            include(sources, by_dir, by_path, inner, depth + 1, included, out);
         } else if let Some(&file) = by_path.get(wanted.as_str()) {
             let objects = &sources[file].1;
             out.extend(objects.workloads.iter().enumerate().map(|(index, w)| Included {
@@ -139,7 +141,6 @@ fn include(
     for item in &mut out[start..] {
         item.name = format!("{}{}{}", kustomization.name_prefix, item.name, kustomization.name_suffix);
     }
-    visiting.remove(&k);
 }
 
 /// Merges what `patch` sets into the included workloads it targets: a
@@ -289,6 +290,23 @@ mod tests {
         ]));
         assert_eq!(built.files[2].1.workloads.len(), 1);
         assert!(built.patched_env.is_empty());
+    }
+
+    #[test]
+    fn a_diamond_of_includes_is_walked_once_per_build() {
+        // 30 levels, each including the next level twice (through two components):
+        // walked once per path, that is 2^30 visits.
+        let mut files: Vec<(String, String)> = vec![("base/cart.yaml".into(), BASE.into())];
+        files.push(("l30/kustomization.yaml".into(), "resources: [../base/cart.yaml]\n".into()));
+        for level in (0..30).rev() {
+            let next = level + 1;
+            files.push((format!("l{level}/a/kustomization.yaml"), format!("resources: [../../l{next}]\n")));
+            files.push((format!("l{level}/b/kustomization.yaml"), format!("resources: [../../l{next}]\n")));
+            files.push((format!("l{level}/kustomization.yaml"), "components: [a, b]\n".into()));
+        }
+        let borrowed: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+        let built = build(sources(&borrowed));
+        assert_eq!(built.files[0].1.workloads.len(), 1);
     }
 
     #[test]
