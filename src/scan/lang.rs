@@ -162,13 +162,15 @@ pub static PHP: ParsedLanguage = ParsedLanguage {
 pub static ELIXIR: ParsedLanguage = ParsedLanguage {
     name: "elixir",
     grammar: || tree_sitter_elixir::LANGUAGE.into(),
-    // Module names are not Hex package names: mix.exs names the systems.
+    // Module names are not Hex package names: mix.exs names the systems, and
+    // configuration names the adapter modules it loads (`settings.scm`).
     rules: rules![
         "elixir" / "env.scm",
         "elixir" / "web.scm",
         "elixir" / "clients.scm",
         "elixir" / "wrappers.scm",
-        "elixir" / "calls.scm"
+        "elixir" / "calls.scm",
+        "elixir" / "settings.scm"
     ],
     ecosystem: "hex",
 };

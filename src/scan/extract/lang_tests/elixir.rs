@@ -40,3 +40,20 @@ url = "https://api.github.com/repos"
     ];
     assert_eq!(facts, expected, "\n{}", facts.join("\n"));
 }
+
+/// An adapter module a configuration names is loaded by its library: a use
+/// of the system it speaks to. Another keyword's module is not.
+#[test]
+fn elixir_configured_adapters_are_imports() {
+    let source = "import Config\nconfig :app, App.Mailer, adapter: Swoosh.Adapters.Mailgun, api_key: \"k\"\nconfig :app, App.Repo,\n  adapter: Ecto.Adapters.Postgres,\n  migration_primary_key: [type: :binary_id]\nconfig :app, App.Cache, backend: Nebulex.Adapters.Local\n";
+    let facts = facts_of("config/config.exs", source);
+    assert_eq!(
+        facts,
+        [
+            "2:elixir.import.framework-setting Swoosh.Adapters.Mailgun",
+            "4:elixir.import.framework-setting Ecto.Adapters.Postgres",
+        ],
+        "\n{}",
+        facts.join("\n")
+    );
+}
