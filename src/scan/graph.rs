@@ -1,4 +1,4 @@
-//! The architecture as a graph (petgraph), and its hash.
+//! The hashes of a scan: of its architecture (`graph_hash`) and of its files (`tree_hash`).
 //!
 //! `graph_hash` is the SHA-256 of the canonical JSON (see `core::json`) of
 //! `{"connections": [...], "env_vars": [...], "services": [...]}`, where
@@ -8,32 +8,18 @@
 //! sorted. No evidence, line numbers, file hashes or times: a change inside
 //! a service that the scanner does not see as architecture keeps the hash.
 
-use petgraph::graph::{DiGraph, NodeIndex};
-
 use super::model::{Connection, EnvVar, Service};
 use crate::core::hash::sha256_hex;
 use crate::core::json::{self, Value};
 use crate::typed_state::{object, optional};
 
-/// Services and externals as nodes, connections as edges.
-pub fn build<'a>(services: &'a [Service], connections: &'a [Connection]) -> DiGraph<&'a Service, &'a Connection> {
-    let mut graph = DiGraph::new();
-    let index: std::collections::BTreeMap<&str, NodeIndex> =
-        services.iter().map(|s| (s.id.as_str(), graph.add_node(s))).collect();
-    for connection in connections {
-        if let (Some(from), Some(to)) = (index.get(connection.from.as_str()), index.get(connection.to.as_str())) {
-            graph.add_edge(*from, *to, connection);
-        }
-    }
-    graph
-}
-
 pub fn graph_hash(services: &[Service], env_vars: &[EnvVar], connections: &[Connection]) -> String {
     let text = |s: &str| Value::from(s);
 
-    let graph = build(services, connections);
-    let mut nodes: Vec<Value> = graph
-        .node_weights()
+    // The hash needs each list in a canonical order, nothing of a graph's
+    // structure: the lists are hashed as they are, sorted.
+    let mut nodes: Vec<Value> = services
+        .iter()
         .map(|s| {
             object([
                 ("id", text(&s.id)),

@@ -551,13 +551,14 @@ pub type SpringConfig = (Vec<EnvEntry>, Option<(Port, u32)>, Vec<Target>, Option
 pub fn spring(path: &str, text: &str) -> Result<SpringConfig, String> {
     let mut values: Vec<(String, String, u32)> = Vec::new();
     if path.ends_with(".properties") {
-        for (i, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if line.starts_with('#') || line.starts_with('!') {
-                continue;
-            }
-            if let Some((key, value)) = line.split_once(['=', ':']) {
-                values.push((key.trim().to_owned(), value.trim().to_owned(), i as u32 + 1));
+        // Java's rules: `=`, `:` or whitespace between key and value, `\`
+        // continuations, escapes. Spring Boot reads the file as UTF-8. Past a
+        // line the reader cannot take (a malformed `\u` escape), the rest is unread.
+        let lines = java_properties::PropertiesIter::new_with_encoding(text.as_bytes(), encoding_rs::UTF_8);
+        for line in lines.map_while(Result::ok) {
+            let number = line.line_number() as u32;
+            if let java_properties::LineContent::KVPair(key, value) = line.consume_content() {
+                values.push((key, value, number));
             }
         }
     } else {
@@ -942,5 +943,16 @@ pkg_search_module(PQ libpq>=9.0 libpqxx)
                 .unwrap();
         assert_eq!(name.as_deref(), Some("billing"));
         assert_eq!((reads[0].name.as_str(), port), ("API_KEY", Some((9090, 1))));
+        // Java's syntax: a space separates key and value, `\` continues a
+        // line, `!` starts a comment, escapes are read.
+        let (reads, port, targets, _) = spring(
+            "application.properties",
+            "! comment ${NOT_READ}\nserver.port 8081\napp.upstream = http://${UPSTREAM_HOST:catalog}\\\n    :8080/api\ngreeting=caf\\u00e9 ${GREETING}\n",
+        )
+        .unwrap();
+        let read: Vec<(&str, u32)> = reads.iter().map(|r| (r.name.as_str(), r.line)).collect();
+        assert_eq!(read, [("UPSTREAM_HOST", 3), ("GREETING", 5)]);
+        assert_eq!(port, Some((8081, 2)));
+        assert_eq!(targets[0].url, "http://catalog:8080/api");
     }
 }
