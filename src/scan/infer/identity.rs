@@ -276,12 +276,11 @@ impl Builder {
             .or(directory_name.clone())
             .or(manifest_name.clone())
             .unwrap_or_else(|| "app".to_owned());
-        let name = describe(framework.as_deref(), main_kind, &id);
         let main_names: Vec<(String, String)> = main_compose.map(|(_, c)| compose_names(c)).unwrap_or_default();
         let mut services = vec![(
             Service {
                 id: sanitize(&id),
-                name,
+                name: id.clone(),
                 kind: main_kind,
                 language: language.clone(),
                 framework: framework.clone(),
@@ -340,7 +339,7 @@ impl Builder {
             };
             let service = Service {
                 id: sanitize(&compose.name),
-                name: describe(framework.as_deref(), *kind, &compose.name),
+                name: compose.name.clone(),
                 kind: *kind,
                 language: language.clone(),
                 framework,
@@ -406,19 +405,6 @@ pub(super) fn worker_kind(command: Option<&str>) -> Option<ServiceKind> {
 
 pub(super) fn worker_framework(command: Option<&str>) -> Option<String> {
     frameworks::worker_command(command?).flatten().map(|f| f.name.clone())
-}
-
-pub(super) fn describe(framework: Option<&str>, kind: ServiceKind, id: &str) -> String {
-    let what = match kind {
-        ServiceKind::Frontend => "frontend",
-        ServiceKind::Worker => "worker",
-        ServiceKind::Function => "function",
-        _ => "service",
-    };
-    match framework {
-        Some(framework) => format!("{id} ({framework} {what})"),
-        None => format!("{id} ({what})"),
-    }
 }
 
 /// The languages a build manifest builds, most likely first.
