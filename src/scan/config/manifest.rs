@@ -314,16 +314,70 @@ pub fn cargo_toml(text: &str) -> Result<Manifest, String> {
 
 pub fn gemfile(text: &str) -> Manifest {
     let mut m = manifest("gem");
-    for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim();
-        if let Some(rest) = trimmed.strip_prefix("gem ") {
-            let name = rest.trim().trim_start_matches(['"', '\'']).split(['"', '\'']).next().unwrap_or("");
-            if !name.is_empty() {
-                m.dependencies.push(Dependency { name: name.to_owned(), line: i as u32 + 1 });
-            }
-        }
+    // Ruby, read by tree-sitter: `gem` calls however they are spelled
+    // (parentheses, `%w`-free options, several per line), and the groups they sit in.
+    let mut parser = tree_sitter::Parser::new();
+    let tree = parser.set_language(&tree_sitter_ruby::LANGUAGE.into()).ok().and_then(|()| parser.parse(text, None));
+    if let Some(tree) = tree {
+        gem_calls(tree.root_node(), text.as_bytes(), false, &mut m);
     }
     m
+}
+
+/// Bundler groups that only a developer's machine or CI installs.
+const TOOLING_GROUPS: [&str; 2] = ["development", "test"];
+
+/// The `gem` calls under `node`; `tooling` when inside a `group :development, :test do` block.
+fn gem_calls(node: tree_sitter::Node<'_>, source: &[u8], tooling: bool, m: &mut Manifest) {
+    let text = |n: tree_sitter::Node<'_>| n.utf8_text(source).unwrap_or("");
+    let mut inside_tooling = tooling;
+    if node.kind() == "call" && node.child_by_field_name("receiver").is_none() {
+        let method = node.child_by_field_name("method").map(text).unwrap_or("");
+        let arguments = node.child_by_field_name("arguments");
+        let mut cursor = node.walk();
+        let args: Vec<tree_sitter::Node<'_>> =
+            arguments.map(|a| a.named_children(&mut cursor).collect()).unwrap_or_default();
+        // Only development/test groups named: what the block holds is tooling.
+        let only_tooling = |groups: &[&str]| !groups.is_empty() && groups.iter().all(|g| TOOLING_GROUPS.contains(g));
+        match method {
+            "group" => {
+                let groups: Vec<&str> = args.iter().map(|a| text(*a).trim_start_matches(':')).collect();
+                inside_tooling |= only_tooling(&groups);
+            }
+            "gem" => {
+                let name = args.first().filter(|a| a.kind() == "string").map(|a| text(*a).trim_matches(['"', '\'']));
+                // `gem "rspec", group: :test` / `groups: [:development, :test]`.
+                let option_groups: Vec<&str> = args
+                    .iter()
+                    .filter(|a| a.kind() == "pair")
+                    .filter(|pair| {
+                        pair.child_by_field_name("key").map(text).is_some_and(|k| {
+                            matches!(k.trim_end_matches(':'), "group" | "groups" | ":group" | ":groups")
+                        })
+                    })
+                    .filter_map(|pair| pair.child_by_field_name("value"))
+                    .flat_map(|value| {
+                        text(value)
+                            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                            .filter(|w| !w.is_empty())
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
+                if let Some(name) = name.filter(|n| !n.is_empty())
+                    && !tooling
+                    && !only_tooling(&option_groups)
+                {
+                    m.dependencies
+                        .push(Dependency { name: name.to_owned(), line: node.start_position().row as u32 + 1 });
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        gem_calls(child, source, inside_tooling, m);
+    }
 }
 
 /// A Gradle version catalog (`gradle/libs.versions.toml`): each library and
@@ -816,6 +870,15 @@ mod tests {
         );
         let gems = gemfile("source 'x'\ngem \"rails\", \"~> 7\"\ngem 'sidekiq'\n");
         assert_eq!(gems.dependencies.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(), ["rails", "sidekiq"]);
+        // Development and test groups are tooling; a group that also ships
+        // (`:production`) is not; `gem(...)` and several calls on a line count.
+        let gems = gemfile(
+            "gem(\"pg\", \"~> 1.5\"); gem 'redis'\ngroup :development, :test do\n  gem \"rspec-rails\"\n  gem 'sqlite3'\nend\ngroup :production, :test do\n  gem 'aws-sdk-s3', require: false\nend\ngem 'debug', group: [:development, :test]\ngem 'stripe', group: :default\n# gem 'mysql2'\n",
+        );
+        assert_eq!(
+            gems.dependencies.iter().map(|d| (d.name.as_str(), d.line)).collect::<Vec<_>>(),
+            [("pg", 1), ("redis", 1), ("aws-sdk-s3", 7), ("stripe", 10)]
+        );
     }
 
     #[test]
