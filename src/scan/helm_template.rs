@@ -59,9 +59,10 @@ impl ChartDir {
 pub type Locate<'a> = dyn Fn(&str) -> Result<ChartDir, String> + Sync + 'a;
 
 /// Renders every top-level chart of the tree (subcharts render with their
-/// parent), replacing each `Chart.yaml`'s facts with the rendered chart.
-/// Returns one warning per chart Helm could not render.
-pub fn render_charts(helm: &Path, processed: &mut [Processed], locate: &Locate<'_>) -> Vec<String> {
+/// parent) when `mode` names a binary, replacing each `Chart.yaml`'s facts
+/// with the rendered chart. Returns one warning per chart Helm could not render.
+pub fn render_charts(mode: &HelmMode, processed: &mut [Processed], locate: &Locate<'_>) -> Vec<String> {
+    let HelmMode::Binary(helm) = mode else { return Vec::new() };
     let charts: Vec<(usize, String, String)> = processed
         .iter()
         .enumerate()

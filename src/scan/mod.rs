@@ -38,8 +38,8 @@ pub struct ScanOptions {
     pub threads: usize,
     /// Counters a caller can watch to show progress.
     pub progress: Option<std::sync::Arc<Progress>>,
-    /// Whether Helm charts are rendered by `helm template` (scans of the
-    /// working tree only: a git revision's charts are read without it).
+    /// Whether Helm charts are rendered by `helm template` (a git revision's
+    /// charts are written out of the object database for it).
     pub helm: helm_template::HelmMode,
 }
 
@@ -96,7 +96,7 @@ pub fn scan_cached(
     let cache = known.transpose()?.map(cache::Cache::new);
     let (threads, pool) = thread_pool(clamp_threads(options.threads, walked.files.len()))?;
     let tick = Ticker::new(options, walked.files.len());
-    let processed: Vec<process::Processed> = pool.install(|| {
+    let mut processed: Vec<process::Processed> = pool.install(|| {
         walked
             .files
             .par_iter()
@@ -116,14 +116,8 @@ pub fn scan_cached(
         }
         None => (uncached_work(&processed), None),
     };
-    let mut processed = processed;
-    let rendering = match &options.helm {
-        helm_template::HelmMode::Binary(helm) => {
-            let locate = |dir: &str| Ok(helm_template::ChartDir::InTree(root.join(dir)));
-            pool.install(|| helm_template::render_charts(helm, &mut processed, &locate))
-        }
-        helm_template::HelmMode::Off => Vec::new(),
-    };
+    let locate = |dir: &str| Ok(helm_template::ChartDir::InTree(root.join(dir)));
+    let rendering = pool.install(|| helm_template::render_charts(&options.helm, &mut processed, &locate));
     let mut outcome = assemble(root_label, started, walked.warnings, processed, git::describe_worktree(root));
     // Not skipped files: charts read the other way.
     outcome.warnings.extend(rendering);
@@ -142,7 +136,7 @@ pub fn scan_rev(dir: &Path, rev: &str, root_label: &str, options: &ScanOptions) 
     let listing = tree.list()?;
     let (threads, pool) = thread_pool(clamp_threads(options.threads, listing.files.len()))?;
     let tick = Ticker::new(options, listing.files.len());
-    let processed: Vec<process::Processed> = pool.install(|| {
+    let mut processed: Vec<process::Processed> = pool.install(|| {
         listing
             .files
             .par_iter()
@@ -151,14 +145,8 @@ pub fn scan_rev(dir: &Path, rev: &str, root_label: &str, options: &ScanOptions) 
             .collect()
     });
     let work = uncached_work(&processed);
-    let mut processed = processed;
-    let rendering = match &options.helm {
-        helm_template::HelmMode::Binary(helm) => {
-            let locate = |dir: &str| tree.write_out(&listing.files, dir).map(helm_template::ChartDir::Written);
-            pool.install(|| helm_template::render_charts(helm, &mut processed, &locate))
-        }
-        helm_template::HelmMode::Off => Vec::new(),
-    };
+    let locate = |dir: &str| tree.write_out(&listing.files, dir).map(helm_template::ChartDir::Written);
+    let rendering = pool.install(|| helm_template::render_charts(&options.helm, &mut processed, &locate));
     let mut outcome = assemble(root_label, started, listing.warnings, processed, Some(tree.source.clone()));
     outcome.warnings.extend(rendering);
     outcome.work = work;

@@ -131,11 +131,7 @@ fn run_builds(rest: &str, place: &Place) -> Vec<BuildTarget> {
     while command.starts_with("--") {
         command = command.split_once(char::is_whitespace).map_or("", |(_, after)| after.trim_start());
     }
-    let command = match serde_json::from_str::<Vec<String>>(command) {
-        Ok(words) => words.join(" "),
-        Err(_) => command.to_owned(),
-    };
-    build_commands::targets(&command)
+    build_commands::targets(&command_words(command))
         .into_iter()
         .filter_map(|target| match target {
             BuildTarget::Path(path) => {
@@ -157,12 +153,7 @@ fn run_builds(rest: &str, place: &Place) -> Vec<BuildTarget> {
 
 /// The destination of a `COPY`/`ADD` (its last word, or the JSON form's last item).
 fn copy_destination(rest: &str) -> Option<String> {
-    let rest = rest.trim();
-    if rest.starts_with('[') {
-        let words: Vec<String> = serde_json::from_str(rest).ok()?;
-        return words.last().cloned();
-    }
-    rest.split_whitespace().last().map(|w| w.trim_matches('"').to_owned())
+    copy_words(rest.trim()).pop().map(|w| w.trim_matches('"').to_owned())
 }
 
 /// A `CMD`'s words joined by spaces: `["uwsgi", "/code/etc/uwsgi.ini"]` and
@@ -204,17 +195,22 @@ fn envsubst_calls(command: &str, line: u32) -> Vec<Envsubst> {
 
 /// The context paths of `COPY [--chown=…] SRC… DEST` or its JSON form.
 fn copy_sources(rest: &str) -> Vec<String> {
-    let words: Vec<String> = if rest.starts_with('[') {
-        rest.trim_matches(['[', ']']).split(',').map(|w| w.trim().trim_matches('"').to_owned()).collect()
-    } else {
-        rest.split_whitespace().filter(|w| !w.starts_with("--")).map(str::to_owned).collect()
-    };
+    let words = copy_words(rest);
     let Some((_, sources)) = words.split_last() else { return Vec::new() };
     sources
         .iter()
         .filter(|s| !s.contains("://") && !s.starts_with('$') && !s.starts_with("<<"))
         .map(|s| s.trim_start_matches("./").trim_end_matches('/').to_owned())
         .collect()
+}
+
+/// The sources and destination of `COPY [--chown=…] SRC… DEST` or its JSON form, flags left out.
+fn copy_words(rest: &str) -> Vec<String> {
+    if rest.starts_with('[') {
+        rest.trim_matches(['[', ']']).split(',').map(|w| w.trim().trim_matches('"').to_owned()).collect()
+    } else {
+        rest.split_whitespace().filter(|w| !w.starts_with("--")).map(str::to_owned).collect()
+    }
 }
 
 /// Instructions joined across `\` continuations, with their first line.

@@ -316,9 +316,7 @@ pub fn gemfile(text: &str) -> Manifest {
     let mut m = manifest("gem");
     // Ruby, read by tree-sitter: `gem` calls however they are spelled
     // (parentheses, `%w`-free options, several per line), and the groups they sit in.
-    let mut parser = tree_sitter::Parser::new();
-    let tree = parser.set_language(&tree_sitter_ruby::LANGUAGE.into()).ok().and_then(|()| parser.parse(text, None));
-    if let Some(tree) = tree {
+    if let Some(tree) = crate::scan::extract::parse(&crate::scan::lang::RUBY, text) {
         gem_calls(tree.root_node(), text.as_bytes(), false, &mut m);
     }
     m

@@ -33,6 +33,24 @@ thread_local! {
     static PARSERS: RefCell<Vec<(*const ParsedLanguage, Parser)>> = const { RefCell::new(Vec::new()) };
 }
 
+/// `source` parsed by this thread's parser for `language`. `None` when the parser gave up.
+pub fn parse(language: &'static ParsedLanguage, source: &str) -> Option<tree_sitter::Tree> {
+    PARSERS.with(|parsers| {
+        let mut parsers = parsers.borrow_mut();
+        let position = parsers.iter().position(|(l, _)| std::ptr::eq(*l, language));
+        let index = match position {
+            Some(index) => index,
+            None => {
+                let mut parser = Parser::new();
+                parser.set_language(&rules_of(language).language).ok()?;
+                parsers.push((language, parser));
+                parsers.len() - 1
+            }
+        };
+        parsers[index].1.parse(source, None)
+    })
+}
+
 /// Whether `source` holds any literal the language's rules need.
 pub fn worth_parsing(language: &'static ParsedLanguage, source: &str) -> bool {
     source.len() <= MAX_PARSE_BYTES && rules_of(language).any_match(source)
@@ -50,20 +68,7 @@ pub fn extract_counted(language: &'static ParsedLanguage, source: &str) -> Optio
     if mask == 0 {
         return Some((Vec::new(), 0));
     }
-    let tree = PARSERS.with(|parsers| {
-        let mut parsers = parsers.borrow_mut();
-        let position = parsers.iter().position(|(l, _)| std::ptr::eq(*l, language));
-        let index = match position {
-            Some(index) => index,
-            None => {
-                let mut parser = Parser::new();
-                parser.set_language(&rules.language).ok()?;
-                parsers.push((language, parser));
-                parsers.len() - 1
-            }
-        };
-        parsers[index].1.parse(source, None)
-    })?;
+    let tree = parse(language, source)?;
     let mut cursor = QueryCursor::new();
     let mut facts = Vec::new();
     let mut excluded: Vec<std::ops::RangeInclusive<u32>> = Vec::new();

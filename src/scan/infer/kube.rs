@@ -44,10 +44,12 @@ pub fn assemble(files: &[Processed]) -> Kube {
     let mut services = Vec::new();
     let mut dapr_components = Vec::new();
     let plain = files.iter().filter_map(|file| match (&file.entry, &file.config) {
-        (Some(entry), Some((_, ConfigFacts::Kubernetes(objects)))) => Some((entry.path.clone(), objects.clone())),
+        (Some(entry), Some((_, ConfigFacts::Kubernetes(objects)))) => Some((entry.path.as_str(), objects)),
         _ => None,
     });
-    let built = super::kustomize::build(plain.chain(charts).collect());
+    let sources: Vec<(&str, &KubeObjects)> =
+        plain.chain(charts.iter().map(|(path, objects)| (path.as_str(), objects))).collect();
+    let built = super::kustomize::build(&sources);
     for (file, (path, objects)) in built.files.iter().enumerate() {
         let path = path.as_str();
         maps.extend(objects.config_maps.iter().map(|m| (path, m)));

@@ -48,7 +48,8 @@ struct Included {
     name: String,
 }
 
-pub fn build(sources: Vec<(String, KubeObjects)>) -> Built {
+/// The builds over every file's objects (`sources`: file, objects), copied once.
+pub fn build(sources: &[(&str, &KubeObjects)]) -> Built {
     let by_dir: BTreeMap<&str, usize> = sources
         .iter()
         .enumerate()
@@ -57,18 +58,19 @@ pub fn build(sources: Vec<(String, KubeObjects)>) -> Built {
         })
         .map(|(i, (path, _))| (dir_of(path), i))
         .collect();
-    let by_path: BTreeMap<&str, usize> = sources.iter().enumerate().map(|(i, (path, _))| (path.as_str(), i)).collect();
+    let by_path: BTreeMap<&str, usize> = sources.iter().enumerate().map(|(i, (path, _))| (*path, i)).collect();
     let mut built = Built { files: Vec::new(), patched_env: BTreeMap::new(), service_names: BTreeMap::new() };
     // Workloads of patch files that patched something: not workloads of their own.
     let mut consumed: BTreeSet<ObjectKey> = BTreeSet::new();
-    let mut files = sources.clone();
+    let mut files: Vec<(String, KubeObjects)> =
+        sources.iter().map(|(path, objects)| ((*path).to_owned(), (*objects).clone())).collect();
     for &k in by_dir.values() {
         let (path, objects) = &sources[k];
         let Some(kustomization) = objects.kustomization.as_deref() else { continue };
         let mut included = Vec::new();
-        include(&sources, &by_dir, &by_path, k, 0, &mut BTreeSet::new(), &mut included);
+        include(sources, &by_dir, &by_path, k, 0, &mut BTreeSet::new(), &mut included);
         for patch in &kustomization.patches {
-            apply_patch(&sources, &by_path, dir_of(path), patch, &included, &mut files, &mut built, &mut consumed);
+            apply_patch(sources, &by_path, dir_of(path), patch, &included, &mut files, &mut built, &mut consumed);
         }
         for item in included.iter().filter(|i| !i.service) {
             let workload = &mut files[item.file].1.workloads[item.index];
@@ -77,11 +79,7 @@ pub fn build(sources: Vec<(String, KubeObjects)>) -> Built {
                 .iter()
                 .flat_map(|image| kustomization.images.iter().filter_map(|o| o.apply(image)))
                 .collect();
-            for image in overridden {
-                if !workload.images.contains(&image) {
-                    workload.images.push(image);
-                }
-            }
+            union(&mut workload.images, &overridden);
         }
         name_services(kustomization, &included, &mut built);
     }
@@ -101,7 +99,7 @@ pub fn build(sources: Vec<(String, KubeObjects)>) -> Built {
 /// Collects what kustomization `k` includes, each Service with its name as
 /// the included builds left it (their prefixes already applied).
 fn include(
-    sources: &[(String, KubeObjects)],
+    sources: &[(&str, &KubeObjects)],
     by_dir: &BTreeMap<&str, usize>,
     by_path: &BTreeMap<&str, usize>,
     k: usize,
@@ -122,7 +120,7 @@ fn include(
         if let Some(&inner) = by_dir.get(wanted.as_str()) {
             include(sources, by_dir, by_path, inner, depth + 1, included, out);
         } else if let Some(&file) = by_path.get(wanted.as_str()) {
-            let objects = &sources[file].1;
+            let objects = sources[file].1;
             out.extend(objects.workloads.iter().enumerate().map(|(index, w)| Included {
                 file,
                 index,
@@ -148,7 +146,7 @@ fn include(
 /// env references, images and ports; a JSON 6902 patch's additions.
 #[allow(clippy::too_many_arguments)]
 fn apply_patch(
-    sources: &[(String, KubeObjects)],
+    sources: &[(&str, &KubeObjects)],
     by_path: &BTreeMap<&str, usize>,
     dir: &str,
     patch: &Patch,
@@ -161,7 +159,7 @@ fn apply_patch(
         (Some(file), _) => {
             let path = join(dir, file);
             let Some(&index) = by_path.get(path.as_str()) else { return };
-            (path, Some(index), &sources[index].1)
+            (path, Some(index), sources[index].1)
         }
         (None, Some(inline)) => (join(dir, "kustomization.yaml"), None, inline),
         (None, None) => return,
@@ -196,18 +194,20 @@ fn apply_patch(
 
 /// What a patch adds to a workload besides env values (kept apart, with their file).
 fn merge(target: &mut Workload, change: &Workload) {
-    fn union<T: Clone + PartialEq>(into: &mut Vec<T>, from: &[T]) {
-        for item in from {
-            if !into.contains(item) {
-                into.push(item.clone());
-            }
-        }
-    }
     union(&mut target.images, &change.images);
     union(&mut target.ports, &change.ports);
     union(&mut target.env_from, &change.env_from);
     union(&mut target.env_refs, &change.env_refs);
     target.ports.sort_unstable();
+}
+
+/// Adds the items of `from` that `into` lacks, in order.
+fn union<T: Clone + PartialEq>(into: &mut Vec<T>, from: &[T]) {
+    for item in from {
+        if !into.contains(item) {
+            into.push(item.clone());
+        }
+    }
 }
 
 /// The names a build gives the Services it includes: prefixed and suffixed,
@@ -254,9 +254,16 @@ mod tests {
             .collect()
     }
 
+    fn built_from(files: &[(&str, &str)]) -> Built {
+        let owned = sources(files);
+        let borrowed: Vec<(&str, &KubeObjects)> =
+            owned.iter().map(|(path, objects)| (path.as_str(), objects)).collect();
+        build(&borrowed)
+    }
+
     #[test]
     fn overlays_patch_rename_and_override_images_of_one_workload() {
-        let built = build(sources(&[
+        let built = built_from(&[
             ("base/cart.yaml", BASE),
             ("base/kustomization.yaml", "resources: [cart.yaml]\nnameSuffix: -v1\n"),
             (
@@ -267,7 +274,7 @@ mod tests {
                 "prod/mode.yaml",
                 "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: cart\nspec:\n  template:\n    spec:\n      containers:\n        - name: cart\n          env:\n            - name: MODE\n              value: prod\n",
             ),
-        ]));
+        ]);
         let (_, base) = &built.files[0];
         assert_eq!(base.workloads[0].images, ["cart:dev", "registry.example.com/cart:2"]);
         let patched = &built.patched_env[&(0, 0)];
@@ -283,11 +290,11 @@ mod tests {
 
     #[test]
     fn a_patch_that_applies_to_nothing_stays_a_workload_and_cycles_end() {
-        let built = build(sources(&[
+        let built = built_from(&[
             ("a/kustomization.yaml", "resources: [../b]\npatchesStrategicMerge: [orphan.yaml]\n"),
             ("b/kustomization.yaml", "resources: [../a]\n"),
             ("a/orphan.yaml", BASE),
-        ]));
+        ]);
         assert_eq!(built.files[2].1.workloads.len(), 1);
         assert!(built.patched_env.is_empty());
     }
@@ -305,13 +312,13 @@ mod tests {
             files.push((format!("l{level}/kustomization.yaml"), "components: [a, b]\n".into()));
         }
         let borrowed: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
-        let built = build(sources(&borrowed));
+        let built = built_from(&borrowed);
         assert_eq!(built.files[0].1.workloads.len(), 1);
     }
 
     #[test]
     fn json_patch_files_target_by_selector() {
-        let built = build(sources(&[
+        let built = built_from(&[
             ("base/cart.yaml", BASE),
             (
                 "kustomization.yaml",
@@ -321,7 +328,7 @@ mod tests {
                 "add-env.yaml",
                 "- op: add\n  path: /spec/template/spec/containers/0/env/-\n  value: {name: REGION, value: eu}\n",
             ),
-        ]));
+        ]);
         let patched = &built.patched_env[&(0, 0)];
         assert_eq!(patched.iter().map(|(_, e)| e.name.as_str()).collect::<Vec<_>>(), ["REGION"]);
     }

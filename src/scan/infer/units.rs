@@ -264,15 +264,8 @@ impl Builder {
             // compiles (`go build ./cmd/api`), with the enclosing program's
             // root as its context, wherever the Dockerfile itself is kept.
             let context = owner.clone().unwrap_or_default();
-            let image_holds_context = dockerfile.image_copies(None).into_iter().any(is_whole_context);
-            let built: BTreeSet<String> = dockerfile
-                .program_builds(None, !image_holds_context)
-                .into_iter()
-                .filter_map(|target| compiled(target, &context))
-                .filter(|root| *root != context)
-                .collect();
-            if let [root] = Vec::from_iter(built).as_slice()
-                && let Some(unit) = self.units.get_mut(root)
+            if let Some(root) = compiled_program(&dockerfile, &context, &compiled)
+                && let Some(unit) = self.units.get_mut(&root)
             {
                 if unit.dockerfile.is_none() {
                     give_dockerfile(unit, &path, &dockerfile);
@@ -459,18 +452,10 @@ pub(super) fn build_root(
     // whatever its builder stages compile on the side (a frontend package
     // built into assets by a `node` stage, then `COPY . /app`).
     let image_holds_context = dockerfile.image_copies(None).into_iter().any(is_whole_context);
-    // What its build commands compile: the image's own stages', and its
-    // builder stages' unless the image holds the whole context anyway.
-    let built: BTreeSet<String> = dockerfile
-        .program_builds(None, !image_holds_context)
-        .into_iter()
-        .filter_map(|target| compiled(target, context))
-        .filter(|root| root != context)
-        .collect();
-    match programs.into_iter().collect::<Vec<_>>().as_slice() {
-        [only] if !image_holds_context => (*only).to_owned(),
-        _ if built.len() == 1 => built.into_iter().next().expect("one"),
-        [] if dir != context && (copies_own_dir() || copies_nothing()) => dir.to_owned(),
+    match (programs.into_iter().collect::<Vec<_>>().as_slice(), compiled_program(dockerfile, context, compiled)) {
+        ([only], _) if !image_holds_context => (*only).to_owned(),
+        (_, Some(built)) => built,
+        ([], None) if dir != context && (copies_own_dir() || copies_nothing()) => dir.to_owned(),
         _ => context.to_owned(),
     }
 }
@@ -527,6 +512,29 @@ pub(super) fn known_system_image(dockerfile: &Dockerfile) -> Option<&'static ext
 }
 
 /// A COPY source that is the whole build context (`COPY . .`, `COPY * ./`).
+/// The one program below `context` that a Dockerfile's build commands
+/// compile (`COPY . .` then `go build ./cmd/api`): its own stages' commands,
+/// and its builder stages' unless the image holds the whole context anyway
+/// (then what builders compile is assets on the side).
+fn compiled_program(
+    dockerfile: &Dockerfile,
+    context: &str,
+    compiled: &dyn Fn(&BuildTarget, &str) -> Option<String>,
+) -> Option<String> {
+    let image_holds_context = dockerfile.image_copies(None).into_iter().any(is_whole_context);
+    let built: BTreeSet<String> = dockerfile
+        .program_builds(None, !image_holds_context)
+        .into_iter()
+        .filter_map(|target| compiled(target, context))
+        .filter(|root| root != context)
+        .collect();
+    let mut built = built.into_iter();
+    match (built.next(), built.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    }
+}
+
 fn is_whole_context(source: &str) -> bool {
     matches!(source, "" | "." | "*")
 }
