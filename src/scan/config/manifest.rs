@@ -197,22 +197,126 @@ pub fn pom(text: &str) -> Result<Manifest, String> {
     Ok(m)
 }
 
-/// Gradle build scripts are programs (Groovy/Kotlin); dependency
-/// coordinates are read from their quoted `group:artifact[:version]` strings.
-pub fn gradle(text: &str) -> Manifest {
+/// Gradle build scripts are programs: `build.gradle.kts` is Kotlin and is
+/// read by the Kotlin grammar; `build.gradle` is Groovy, for which the scanner
+/// has no grammar, and is read line by line. Either way dependencies are the
+/// quoted `group:artifact[:version]` coordinates, plugin ids and version-catalog
+/// accessors outside test configurations.
+pub fn gradle(path: &str, text: &str) -> Manifest {
+    if path.ends_with(".kts")
+        && let Some(tree) = crate::scan::extract::parse(&crate::scan::lang::KOTLIN, text)
+    {
+        let mut m = manifest("gradle");
+        kotlin_script(tree.root_node(), text.as_bytes(), false, &mut m);
+        return m;
+    }
+    groovy_script(text)
+}
+
+/// Test configurations (`testImplementation`, `androidTestImplementation`,
+/// `integrationTestRuntimeOnly`) hold test tooling, not what the program runs with.
+fn is_test_configuration(name: &str) -> bool {
+    name.starts_with("test") || name.contains("Test")
+}
+
+/// `group:artifact[:version[:classifier]]` → `group:artifact`.
+fn coordinates(quoted: &str) -> Option<String> {
+    let parts: Vec<&str> = quoted.split(':').collect();
+    ((2..=4).contains(&parts.len()) && parts[..2].iter().all(|p| !p.is_empty() && !p.contains(' ')))
+        .then(|| format!("{}:{}", parts[0], parts[1]))
+}
+
+/// A Kotlin build script's dependencies under `node`; `tooling` inside a test
+/// configuration's call. Strings with `${…}` templates are not coordinates
+/// anyone can read without running Gradle, so they are left out.
+fn kotlin_script(node: tree_sitter::Node<'_>, source: &[u8], tooling: bool, m: &mut Manifest) {
+    let text = |n: tree_sitter::Node<'_>| n.utf8_text(source).unwrap_or("");
+    let line = |n: tree_sitter::Node<'_>| n.start_position().row as u32 + 1;
+    let mut tooling = tooling;
+    match node.kind() {
+        "call_expression" => {
+            // `testImplementation(…)`, or the same configuration named by a string:
+            // `"testImplementation"(…)`, `add("testImplementation", …)`.
+            let callee = node
+                .named_child(0)
+                .filter(|c| matches!(c.kind(), "identifier" | "string_literal"))
+                .map(|c| text(c).trim_matches('"'))
+                .unwrap_or("");
+            let arguments = node.named_child(1).filter(|a| a.kind() == "value_arguments");
+            let mut cursor = node.walk();
+            let arguments: Vec<tree_sitter::Node<'_>> =
+                arguments.map(|a| a.named_children(&mut cursor).collect()).unwrap_or_default();
+            let literal = |argument: &tree_sitter::Node<'_>| {
+                let value = argument.named_child(argument.named_child_count().saturating_sub(1) as _)?;
+                let plain = value.named_children(&mut value.walk()).all(|c| c.kind() == "string_content");
+                (value.kind() == "string_literal" && plain).then(|| text(value).trim_matches('"'))
+            };
+            let named = |key: &str| {
+                arguments
+                    .iter()
+                    .find(|a| a.named_child_count() == 2 && a.named_child(0).map(text) == Some(key))
+                    .and_then(literal)
+            };
+            let configuration =
+                if callee == "add" { arguments.first().and_then(literal).unwrap_or("") } else { callee };
+            tooling |= is_test_configuration(configuration);
+            if !tooling {
+                match callee {
+                    // plugins { id("org.springframework.boot") }
+                    "id" => {
+                        if let Some(id) = arguments.first().and_then(literal) {
+                            m.dependencies.push(Dependency { name: id.to_owned(), line: line(node) });
+                        }
+                    }
+                    // implementation(group = "org.postgresql", name = "postgresql")
+                    _ => {
+                        if let (Some(group), Some(name)) = (named("group"), named("name")) {
+                            m.dependencies.push(Dependency { name: format!("{group}:{name}"), line: line(node) });
+                        }
+                    }
+                }
+            }
+        }
+        "string_literal" if !tooling => {
+            let templated = node.named_children(&mut node.walk()).any(|c| c.kind() != "string_content");
+            if let Some(name) = coordinates(text(node).trim_matches('"')).filter(|_| !templated) {
+                m.dependencies.push(Dependency { name, line: line(node) });
+            }
+            return;
+        }
+        // Version-catalog accessors (`libs.ktor.server.netty`, `alias(libs.plugins.ktor)`):
+        // kept as `libs.…` until the catalog resolves them (`resolve_catalog`).
+        // `libs.versions.java.get()` is a version, not a dependency.
+        "navigation_expression" => {
+            let accessor: String = text(node).split_whitespace().collect();
+            if accessor.starts_with("libs.") {
+                if !tooling && !accessor.starts_with("libs.versions.") && !accessor.ends_with(".get") {
+                    m.dependencies.push(Dependency { name: accessor, line: line(node) });
+                }
+                return;
+            }
+        }
+        _ => {}
+    }
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        kotlin_script(child, source, tooling, m);
+    }
+}
+
+/// A Groovy build script, line by line: quoted coordinates, `id 'plugin'`
+/// and `libs.` accessors on lines that are not comments or test configurations.
+fn groovy_script(text: &str) -> Manifest {
     let mut m = manifest("gradle");
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim();
-        // Test configurations (`testImplementation`, `androidTestImplementation`,
-        // `integrationTestRuntimeOnly`) hold test tooling, not what the program runs with.
         let configuration: &str = trimmed.split(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or("");
-        if trimmed.starts_with("//") || configuration.starts_with("test") || configuration.contains("Test") {
+        if trimmed.starts_with("//") || is_test_configuration(configuration) {
             continue;
         }
         for quoted in trimmed.split(['"', '\'']).skip(1).step_by(2) {
-            let parts: Vec<&str> = quoted.split(':').collect();
-            if (2..=4).contains(&parts.len()) && parts[..2].iter().all(|p| !p.is_empty() && !p.contains(' ')) {
-                m.dependencies.push(Dependency { name: format!("{}:{}", parts[0], parts[1]), line: i as u32 + 1 });
+            if let Some(name) = coordinates(quoted) {
+                m.dependencies.push(Dependency { name, line: i as u32 + 1 });
             }
         }
         if let Some(id) = trimmed.strip_prefix("id(\"").or_else(|| trimmed.strip_prefix("id '")) {
@@ -829,6 +933,7 @@ mod tests {
             "test scope, managed versions and plugin dependencies are not the program's"
         );
         let tested = super::gradle(
+            "build.gradle",
             "dependencies {\n    implementation(\"org.postgresql:postgresql:42.7.3\")\n    testImplementation 'com.h2database:h2:2.2.224'\n    androidTestImplementation(\"androidx.test:runner:1.5\")\n}\n",
         );
         let names: Vec<&str> = tested.dependencies.iter().map(|d| d.name.as_str()).collect();
@@ -836,6 +941,7 @@ mod tests {
         assert_eq!(pom.name.as_deref(), Some("vets"));
         assert_eq!(pom.dependencies[0].name, "org.postgresql:postgresql");
         let gradle = gradle(
+            "build.gradle",
             "dependencies {\n  implementation 'org.springframework.boot:spring-boot-starter-web'\n  // implementation 'x:y'\n}\n",
         );
         assert_eq!(gradle.dependencies[0].name, "org.springframework.boot:spring-boot-starter-web");
@@ -913,12 +1019,53 @@ mod tests {
     }
 
     #[test]
+    fn a_kotlin_build_script_is_read_as_kotlin() {
+        let script = r#"plugins {
+    id("org.springframework.boot") version "3.2.0"
+    alias(libs.plugins.ktor)
+}
+/* implementation("com.example:commented-out:1.0")
+   a block comment the line scanner would have read */
+dependencies {
+    implementation("org.postgresql:postgresql:42.7.3"); runtimeOnly("io.lettuce:lettuce-core:6.3")
+    implementation(group = "org.apache.kafka", name = "kafka-clients", version = "3.7.0")
+    implementation(
+        libs.ktor.server.netty
+    )
+    testImplementation("org.testcontainers:postgresql:1.19")
+    "testImplementation"("com.h2database:h2:2.2")
+    add("integrationTestImplementation", libs.mockk)
+    implementation("org.example:${'$'}{artifact}:1.0")
+    jvmToolchain(libs.versions.java.get().toInt())
+}
+"#;
+        let build = gradle("service/build.gradle.kts", script);
+        let deps: Vec<_> = build.dependencies.iter().map(|d| (d.name.as_str(), d.line)).collect();
+        assert_eq!(
+            deps,
+            [
+                ("org.springframework.boot", 2),
+                ("libs.plugins.ktor", 3),
+                ("org.postgresql:postgresql", 8),
+                ("io.lettuce:lettuce-core", 8),
+                ("org.apache.kafka:kafka-clients", 9),
+                ("libs.ktor.server.netty", 11),
+            ],
+            "comments, test configurations, templates and version accessors are not dependencies"
+        );
+        // The same text read as Groovy, line by line, takes the commented coordinate.
+        let groovy = gradle("build.gradle", script);
+        assert!(groovy.dependencies.iter().any(|d| d.name == "com.example:commented-out"));
+    }
+
+    #[test]
     fn a_version_catalog_resolves_gradle_accessors() {
         let catalog = version_catalog(
             "[libraries]\nktor-server-netty = { module = \"io.ktor:ktor-server-netty\", version.ref = \"k\" }\npg = { group = \"org.postgresql\", name = \"postgresql\" }\nshort = \"com.x:y:1.0\"\n[plugins]\nktor = { id = \"io.ktor.plugin\" }\n",
         )
         .unwrap();
         let mut build = gradle(
+            "build.gradle.kts",
             "plugins { alias(libs.plugins.ktor) }\ndependencies {\n  implementation(libs.ktor.server.netty)\n  implementation(libs.pg)\n  implementation(libs.short)\n  implementation(libs.unknown)\n  implementation(mylibs.other)\n}\n",
         );
         resolve_catalog(&mut build, &catalog);

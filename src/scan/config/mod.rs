@@ -707,7 +707,7 @@ pub fn parse(kind: ConfigKind, path: &str, text: &str) -> Result<Option<ConfigFa
         ConfigKind::Requirements => ConfigFacts::Manifest(manifest::requirements(text)),
         ConfigKind::GoMod => ConfigFacts::Manifest(manifest::go_mod(text)),
         ConfigKind::Pom => ConfigFacts::Manifest(manifest::pom(text)?),
-        ConfigKind::Gradle => ConfigFacts::Manifest(manifest::gradle(text)),
+        ConfigKind::Gradle => ConfigFacts::Manifest(manifest::gradle(path, text)),
         ConfigKind::Csproj => ConfigFacts::Manifest(manifest::csproj(path, text)?),
         ConfigKind::CargoToml => ConfigFacts::Manifest(manifest::cargo_toml(text)?),
         ConfigKind::Gemfile => ConfigFacts::Manifest(manifest::gemfile(text)),
