@@ -99,6 +99,14 @@ pub enum Error {
     #[error("policy {0}")]
     Policy(String),
 
+    /// Refused by a rule the data is kept by (an overdraft, an approver not pinned).
+    #[error("refused: {0}")]
+    Refused(String),
+
+    /// Something recorded does not verify (a ledger whose books do not balance).
+    #[error("{0}")]
+    Verification(String),
+
     #[error("cannot get randomness from the operating system: {0}")]
     Random(#[from] getrandom::Error),
 
@@ -108,6 +116,16 @@ pub enum Error {
 }
 
 impl Error {
+    /// The same error, its message led by `what` (which row of a file, which item of a batch).
+    pub fn prefixed(self, what: &str) -> Error {
+        match self {
+            Error::InvalidInput(m) => Error::InvalidInput(format!("{what}: {m}")),
+            Error::Policy(m) => Error::Policy(format!("{what}: {m}")),
+            Error::Refused(m) => Error::Refused(format!("{what}: {m}")),
+            other => other,
+        }
+    }
+
     pub fn exit_code(&self) -> ExitCode {
         match self {
             Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => ExitCode::InvalidInput,
@@ -126,8 +144,8 @@ impl Error {
             | Error::InvalidInput(_)
             | Error::TooLarge { .. } => ExitCode::InvalidInput,
             Error::WouldOverwrite { .. } | Error::Unsafe(_) => ExitCode::UnsafeOperation,
-            Error::Broken { .. } => ExitCode::VerificationFailed,
-            Error::Policy(_) => ExitCode::PolicyViolation,
+            Error::Broken { .. } | Error::Verification(_) => ExitCode::VerificationFailed,
+            Error::Policy(_) | Error::Refused(_) => ExitCode::PolicyViolation,
             Error::MissingTool(_) => ExitCode::MissingDependency,
         }
     }

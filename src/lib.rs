@@ -5,6 +5,8 @@
 //! - [`store`]: chains persisted in an embedded SQLite database.
 //! - [`identity`], [`provenance`], [`receipt`]: who acted, what happened to
 //!   an artifact and by whose hand, and the verdict anyone can re-check.
+//! - [`ledger`]: payment ledgers in exact decimals whose conservation
+//!   anyone can verify offline.
 //! - [`cli`]: the command line, callable in-process through [`cli::run`].
 
 pub mod bounded;
@@ -12,6 +14,7 @@ pub mod cli;
 pub mod core;
 pub mod error;
 pub mod identity;
+pub mod ledger;
 pub mod provenance;
 pub mod receipt;
 pub mod scan;

@@ -95,6 +95,9 @@ pub enum Command {
     Provenance(ProvenanceCommand),
     /// A receipt for a chain: the verdict anyone can re-check with `pruv verify`.
     Receipt(ReceiptArgs),
+    /// Payment ledgers in exact decimals whose conservation anyone can verify offline.
+    #[command(subcommand)]
+    Ledger(super::ledger_args::LedgerCommand),
     /// Compose projects as pruv reads them (files merged, `${…}` resolved from `.env`).
     #[command(subcommand)]
     Compose(ComposeCommand),
@@ -124,6 +127,7 @@ pub fn formats_of(name: &str) -> &'static [Format] {
         "diff" => &[Format::Text, Format::Json, Format::Markdown, Format::Github],
         "receipt" => &[Format::Text, Format::Json, Format::Svg, Format::Html],
         "compose" => &[Format::Text, Format::Yaml, Format::Json],
+        "ledger" => &[Format::Text, Format::Json, Format::Svg, Format::Html],
         _ => &[Format::Text, Format::Json],
     }
 }
@@ -160,6 +164,7 @@ impl Command {
             Command::Provenance(_) => "provenance",
             Command::Receipt(_) => "receipt",
             Command::Compose(_) => "compose",
+            Command::Ledger(_) => "ledger",
         }
     }
 }

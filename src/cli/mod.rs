@@ -10,6 +10,8 @@ mod files;
 mod identity;
 mod init;
 mod key;
+mod ledger;
+mod ledger_args;
 mod log;
 mod output;
 mod provenance;
@@ -96,6 +98,7 @@ fn dispatch(cli: &Cli) -> Result<ExitCode> {
         args::Command::Provenance(command) => provenance::run(&ctx, command),
         args::Command::Receipt(receipt_args) => receipt::run(&ctx, receipt_args),
         args::Command::Compose(command) => compose::run(&ctx, command),
+        args::Command::Ledger(command) => ledger::run(&ctx, command),
     }
 }
 

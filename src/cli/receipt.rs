@@ -1,11 +1,14 @@
 //! `pruv receipt CHAIN_OR_ID`, and the receipt branch of `pruv verify`.
 
+use std::path::Path;
+
 use super::Context;
 use super::args::{Format, ReceiptArgs};
 use super::files::write_atomic;
 use super::output::{BAD, OK, WARN, emit, emit_json, paint};
 use super::verdict::{chain_line, mark};
 use crate::core::json::{self, Value};
+use crate::core::sign::SecretKey;
 use crate::core::time;
 use crate::core::verify::VerifyOptions;
 use crate::error::{Error, ExitCode, Result};
@@ -17,8 +20,15 @@ pub fn run(ctx: &Context, args: &ReceiptArgs) -> Result<ExitCode> {
     let key = args.sign.as_deref().map(super::files::load_secret_key).transpose()?;
     let store = ctx.read_store()?;
     let timestamp = time::rfc3339_seconds(time::now().as_f64());
-    let mut receipt = build(&store, &args.chain, timestamp)?;
-    if let Some(key) = &key {
+    let receipt = build(&store, &args.chain, timestamp)?;
+    write(ctx, receipt, key.as_ref(), args.output.as_deref())?;
+    Ok(ExitCode::Ok)
+}
+
+/// Signs the receipt when a key is given and writes it in the chosen
+/// format, to `output` (atomically) or standard output.
+pub fn write(ctx: &Context, mut receipt: Receipt, key: Option<&SecretKey>, output: Option<&Path>) -> Result<Receipt> {
+    if let Some(key) = key {
         receipt.sign(key);
     }
     let text = match ctx.format {
@@ -27,20 +37,20 @@ pub fn run(ctx: &Context, args: &ReceiptArgs) -> Result<ExitCode> {
         Format::Html => render::html::page(&receipt),
         _ => render::text::render(&receipt),
     };
-    match &args.output {
+    match output {
         Some(path) => {
             write_atomic(&ctx.cwd.join(path), text.as_bytes())?;
             eprintln!("wrote the receipt for {} to {}", receipt.chain_name, path.display());
         }
         None => emit(&text)?,
     }
-    Ok(ExitCode::Ok)
+    Ok(receipt)
 }
 
 /// A receipt for a chain (by id, name, or an identity's or artifact's
 /// short name), or for a recorded scan (by its id).
 fn build(store: &Store, argument: &str, timestamp: String) -> Result<Receipt> {
-    let short_names = [crate::identity::CHAIN_PREFIX, crate::provenance::CHAIN_PREFIX];
+    let short_names = [crate::identity::CHAIN_PREFIX, crate::provenance::CHAIN_PREFIX, crate::ledger::CHAIN_PREFIX];
     let found = std::iter::once(argument.to_owned())
         .chain(short_names.iter().map(|prefix| format!("{prefix}{argument}")))
         .map(|name| store.resolve(&name))
@@ -49,7 +59,10 @@ fn build(store: &Store, argument: &str, timestamp: String) -> Result<Receipt> {
     match found {
         Ok(info) => {
             let chain = store.load(&info.id)?;
-            Receipt::build(&chain, &Inputs { identities: store, scan: None, claimed_scan_data: None, timestamp })
+            Receipt::build(
+                &chain,
+                &Inputs { identities: store, scan: None, claimed_scan_data: None, ledger_entry: None, timestamp },
+            )
         }
         Err(Error::UnknownChain { name, store: dir }) => {
             let Some((record, document)) = store.find_scan(argument)? else {
@@ -60,7 +73,13 @@ fn build(store: &Store, argument: &str, timestamp: String) -> Result<Receipt> {
             let chain = crate::scan::chain::scan_chain(&document, &format!("scan-{}", record.id), at);
             Receipt::build(
                 &chain,
-                &Inputs { identities: store, scan: Some(&document), claimed_scan_data: None, timestamp },
+                &Inputs {
+                    identities: store,
+                    scan: Some(&document),
+                    claimed_scan_data: None,
+                    ledger_entry: None,
+                    timestamp,
+                },
             )
         }
         Err(other) => Err(other),

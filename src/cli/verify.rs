@@ -22,11 +22,23 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitCode> {
     }
     let document = ChainDocument::from_value(value).map_err(|source| Error::Document { origin, source })?;
     let report = verify_document(&document, &options);
-    match ctx.format {
-        Format::Json => emit_json(&report)?,
-        _ => emit(&render_text(&report, document.signed_head.is_some()))?,
+    let signed_head = document.signed_head.is_some();
+    // A ledger export is also judged as a ledger: the books balance at every entry.
+    let ledger =
+        document.into_chain().filter(crate::ledger::verify::is_ledger).map(|c| crate::ledger::verify::verify(&c));
+    match (ctx.format, &ledger) {
+        (Format::Json, None) => emit_json(&report)?,
+        (Format::Json, Some(ledger)) => emit_json(&serde_json::json!({ "chain": report, "ledger": ledger }))?,
+        (_, ledger) => {
+            let mut text = render_text(&report, signed_head);
+            if let Some(ledger) = ledger {
+                text += &super::ledger::render_report(ledger);
+            }
+            emit(&text)?
+        }
     }
-    Ok(if report.intact { ExitCode::Ok } else { ExitCode::VerificationFailed })
+    let balanced = ledger.as_ref().is_none_or(|l| l.valid);
+    Ok(if report.intact && balanced { ExitCode::Ok } else { ExitCode::VerificationFailed })
 }
 
 /// The verdict for a person: one line, then what backs it or what broke.

@@ -30,6 +30,9 @@ pub struct Entry {
 #[derive(Debug, Clone)]
 pub struct Transition {
     pub operation: String,
+    /// The state before, when the caller records one (it is not hashed:
+    /// `x` is the previous entry's `y`; what reads the state judges it).
+    pub x_state: Option<Value>,
     pub y_state: Option<Value>,
     pub status: String,
     pub metadata: Value,
@@ -42,6 +45,7 @@ impl Transition {
     pub fn new(operation: impl Into<String>, y_state: Option<Value>) -> Transition {
         Transition {
             operation: operation.into(),
+            x_state: None,
             y_state,
             status: "success".into(),
             metadata: Value::empty_object(),
@@ -74,7 +78,7 @@ impl Entry {
             status: transition.status,
             verified: true,
             metadata: transition.metadata,
-            x_state: None,
+            x_state: transition.x_state,
             y_state: transition.y_state,
             signature: None,
             signer_id: None,

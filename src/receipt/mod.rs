@@ -33,6 +33,8 @@ pub enum Kind {
     Identity,
     Provenance,
     Scan,
+    /// A payment ledger: the receipt of one payment.
+    Ledger,
 }
 
 impl Kind {
@@ -42,6 +44,7 @@ impl Kind {
             Kind::Identity => "identity",
             Kind::Provenance => "provenance",
             Kind::Scan => "scan",
+            Kind::Ledger => "ledger",
         }
     }
 
@@ -58,6 +61,7 @@ impl Kind {
         match first_type {
             Some(IDENTITY_TYPE) => Kind::Identity,
             Some(ARTIFACT_TYPE) => Kind::Provenance,
+            Some(crate::ledger::LEDGER_TYPE) => Kind::Ledger,
             _ if closes_scan => Kind::Scan,
             _ => Kind::Chain,
         }
@@ -117,6 +121,8 @@ pub struct Inputs<'a> {
     /// Without the document (re-verifying offline), the scan details a
     /// receipt claims; those the chain records are checked against it.
     pub claimed_scan_data: Option<&'a Value>,
+    /// The ledger entry a payment receipt is for (default: the last operation).
+    pub ledger_entry: Option<u64>,
     pub timestamp: String,
 }
 
@@ -258,7 +264,13 @@ mod tests {
     }
 
     fn inputs(identities: &Vec<Chain>) -> Inputs<'_> {
-        Inputs { identities, scan: None, claimed_scan_data: None, timestamp: "2026-01-01T00:00:00Z".into() }
+        Inputs {
+            identities,
+            scan: None,
+            claimed_scan_data: None,
+            ledger_entry: None,
+            timestamp: "2026-01-01T00:00:00Z".into(),
+        }
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub fn derive(kind: Kind, chain: &Chain, inputs: &Inputs<'_>) -> Result<Product>
         Kind::Identity => identity(chain, &inputs.timestamp),
         Kind::Provenance => provenance(chain, inputs),
         Kind::Scan => scan(chain, inputs),
+        Kind::Ledger => ledger(chain, inputs.ledger_entry),
     }
 }
 
@@ -203,6 +204,76 @@ fn scan(chain: &Chain, inputs: &Inputs<'_>) -> Result<Product> {
     Ok(Product { data: Value::Object(data), checks, identity_chains: vec![] })
 }
 
+/// A payment receipt: entry `entry` (default: the last operation) with its
+/// accounts' balances before and after, judged by replaying the ledger.
+fn ledger(chain: &Chain, entry: Option<u64>) -> Result<Product> {
+    use crate::ledger::state::Operation;
+    let last = chain.entries.len().saturating_sub(1) as u64;
+    let index = entry.unwrap_or(last);
+    if index == 0 || index > last {
+        return Err(Error::InvalidInput(format!(
+            "ledger {} has no operation at entry {index}; its operations are entries 1 to {last}",
+            chain.name
+        )));
+    }
+    let report = crate::ledger::verify::verify(chain);
+    let recorded = &chain.entries[index as usize];
+    let operation = Operation::from_states(recorded.x_state.as_ref(), recorded.y_state.as_ref()).ok();
+    let holds_here = report.problem.as_ref().is_none_or(|p| p.entry > index);
+    let mut data = Map::new();
+    data.insert("ledger".into(), report.name.as_str().into());
+    data.insert("entry".into(), index.into());
+    if let Some(op) = &operation {
+        let currency = op.payment.currency;
+        let amount = crate::ledger::amount::format_amount(op.payment.amount, currency);
+        let balances = |side: &Option<crate::ledger::state::Balances>| {
+            side.as_ref().map_or(Value::Null, |b| {
+                Value::Object(
+                    b.accounts
+                        .iter()
+                        .map(|(a, v)| (a.clone(), crate::ledger::amount::format_amount(*v, currency).into()))
+                        .collect(),
+                )
+            })
+        };
+        let text = |value: &Option<String>| value.as_deref().map_or(Value::Null, Value::from);
+        data.insert("type".into(), op.kind.as_str().into());
+        data.insert("status".into(), if op.applied { "applied" } else { "pending" }.into());
+        data.insert("source".into(), text(&op.payment.source));
+        data.insert("reference".into(), text(&op.payment.reference));
+        data.insert("memo".into(), text(&op.payment.memo));
+        data.insert("sender".into(), text(&op.payment.from));
+        data.insert("recipient".into(), text(&op.payment.to));
+        data.insert("amount".into(), amount.as_str().into());
+        data.insert("currency".into(), currency.code().into());
+        data.insert("display_amount".into(), format!("{}{amount} {}", currency.symbol(), currency.code()).into());
+        data.insert("balances_before".into(), balances(&op.before));
+        data.insert("balances_after".into(), balances(&op.after));
+        data.insert("approvals".into(), (op.approvals.len() as u64).into());
+        data.insert("recorded_at".into(), rfc3339(recorded.timestamp.as_f64()).into());
+    }
+    data.insert("balanced".into(), (operation.is_some() && holds_here).into());
+    data.insert("ledger_verified".into(), format!("{}/{}", report.verified, report.entries).into());
+    let checks = vec![
+        check(
+            "Entry reads as a ledger operation".into(),
+            operation.is_some(),
+            Some(format!("entry {index} holds no ledger operation")),
+        ),
+        check(
+            "Balanced: conservation held at this entry".into(),
+            operation.is_some() && holds_here,
+            report.problem.as_ref().map(|p| p.to_string()),
+        ),
+        check(
+            format!("Ledger verifies: {}/{} entries balance", report.verified, report.entries),
+            report.valid,
+            report.problem.as_ref().map(|p| p.to_string()),
+        ),
+    ];
+    Ok(Product { data: Value::Object(data), checks, identity_chains: vec![] })
+}
+
 fn scan_details(document: &crate::scan::model::ScanDocument) -> Map {
     use crate::scan::model::EnvStatus;
     let services: Vec<Value> = document
@@ -312,6 +383,36 @@ pub fn facts(kind: Kind, data: &Value) -> Vec<(String, String)> {
                 ));
             }
             lines
+        }
+        Kind::Ledger => {
+            let balances = |side: &str| match lookup(data, &[side]) {
+                Value::Object(accounts) if !accounts.is_empty() => {
+                    accounts.iter().map(|(a, v)| format!("{a} {}", display(v))).collect::<Vec<_>>().join(" · ")
+                }
+                _ => "-".into(),
+            };
+            let status = text(&["status"]);
+            let kind = text(&["type"]);
+            vec![
+                line("Ledger", text(&["ledger"])),
+                line("Entry", format!("{} ({kind}, {status})", text(&["entry"]))),
+                line("Source", text(&["source"])),
+                line("Reference", text(&["reference"])),
+                line("Sender", text(&["sender"])),
+                line("Recipient", text(&["recipient"])),
+                line("Amount", text(&["display_amount"])),
+                line("Before", balances("balances_before")),
+                line("After", balances("balances_after")),
+                line("Recorded", text(&["recorded_at"])),
+                line(
+                    "Balanced",
+                    if lookup(data, &["balanced"]).as_bool() == Some(true) {
+                        "✓ Conservation held".into()
+                    } else {
+                        "✗ Conservation does not hold".into()
+                    },
+                ),
+            ]
         }
         Kind::Scan => vec![
             line("Root", text(&["root"])),

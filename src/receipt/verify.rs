@@ -80,6 +80,14 @@ pub fn verify(document: &Value, origin: &str, options: &VerifyOptions) -> Result
                 identities: &identity_chains,
                 scan: None,
                 claimed_scan_data: map.get("product_data").filter(|_| claimed_kind.as_deref() == Some("scan")),
+                // A payment receipt is for the entry it names; the claims about it are then re-derived.
+                ledger_entry: map
+                    .get("product_data")
+                    .and_then(Value::as_object)
+                    .and_then(|m| m.get("entry"))
+                    .and_then(Value::as_number)
+                    .and_then(|n| n.as_u64())
+                    .filter(|_| claimed_kind.as_deref() == Some("ledger")),
                 timestamp,
             };
             let mut rebuilt = Receipt::build(&chain, &inputs)?;

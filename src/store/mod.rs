@@ -7,6 +7,7 @@
 //! even if that logic were wrong. WAL journaling with `synchronous=FULL`
 //! keeps the database consistent across a killed process or a power cut.
 
+mod ledger;
 mod locate;
 mod schema;
 
@@ -153,8 +154,8 @@ impl Store {
         let version: i64 =
             tx.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(|e| store_error(&self.dir, e))?;
         match version {
-            0..=3 => {
-                let steps = [schema::CREATE, schema::V2, schema::V3, schema::V4];
+            0..=4 => {
+                let steps = [schema::CREATE, schema::V2, schema::V3, schema::V4, schema::V5];
                 tx.execute_batch(&steps[version as usize..].concat()).map_err(|e| store_error(&self.dir, e))?
             }
             schema::VERSION => {}
@@ -247,78 +248,7 @@ impl Store {
 
     /// The whole chain.
     pub fn load(&self, chain_id: &str) -> Result<Chain> {
-        let err = |e| store_error(&self.dir, e);
-        let (name, auto_redact, auto_checkpoint, checkpoint_interval): (String, bool, bool, i64) = self
-            .conn
-            .query_row(
-                "SELECT name, auto_redact, auto_checkpoint, checkpoint_interval FROM chains WHERE id = ?1",
-                [chain_id],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
-            )
-            .optional()
-            .map_err(err)?
-            .ok_or_else(|| Error::UnknownChain { name: chain_id.to_owned(), store: self.dir.clone() })?;
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT idx, timestamp, operation, x, y, xy, status, verified, metadata,
-                        x_state, y_state, signature, signer_id, public_key
-                 FROM entries WHERE chain_id = ?1 ORDER BY idx",
-            )
-            .map_err(err)?;
-        let mut rows = statement.query([chain_id]).map_err(err)?;
-        let mut entries = Vec::new();
-        while let Some(row) = rows.next().map_err(err)? {
-            entries.push(self.entry_from_row(row).map_err(err)?.map_err(|message| Error::Store {
-                path: self.dir.clone(),
-                message: format!("chain {chain_id}: {message}"),
-            })?);
-        }
-        Ok(Chain {
-            id: chain_id.to_owned(),
-            name,
-            entries,
-            auto_redact,
-            auto_checkpoint,
-            checkpoint_interval: checkpoint_interval as u64,
-        })
-    }
-
-    fn entry_from_row(&self, row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Entry, String>> {
-        let json_column = |i: usize| -> rusqlite::Result<Result<Option<Value>, String>> {
-            let text: Option<String> = row.get(i)?;
-            Ok(text.map(|t| json::parse(&t).map_err(|e| format!("unreadable JSON in the store: {e}"))).transpose())
-        };
-        let index: i64 = row.get(0)?;
-        let timestamp_text: String = row.get(1)?;
-        let timestamp = match json::parse(&timestamp_text) {
-            Ok(Value::Number(n)) => n,
-            _ => return Ok(Err(format!("entry {index}: unreadable timestamp {timestamp_text:?}"))),
-        };
-        let metadata = match json_column(8)? {
-            Ok(value) => value.unwrap_or_else(Value::empty_object),
-            Err(message) => return Ok(Err(message)),
-        };
-        let (x_state, y_state) = match (json_column(9)?, json_column(10)?) {
-            (Ok(x), Ok(y)) => (x, y),
-            (Err(message), _) | (_, Err(message)) => return Ok(Err(message)),
-        };
-        Ok(Ok(Entry {
-            index: index as u64,
-            timestamp,
-            operation: row.get(2)?,
-            x: row.get(3)?,
-            y: row.get(4)?,
-            xy: row.get(5)?,
-            status: row.get(6)?,
-            verified: row.get(7)?,
-            metadata,
-            x_state,
-            y_state,
-            signature: row.get(11)?,
-            signer_id: row.get(12)?,
-            public_key: row.get(13)?,
-        }))
+        load_chain(&self.conn, &self.dir, chain_id)
     }
 
     /// Stores a whole chain (already verified by the caller) under its own id.
@@ -700,6 +630,80 @@ fn create_private_file(path: &Path) -> Result<()> {
         options.mode(0o600);
     }
     options.open(path).map(drop).map_err(|e| Error::io(path, e))
+}
+
+/// The whole chain, read through `conn` (the store's, or a transaction's).
+fn load_chain(conn: &Connection, dir: &Path, chain_id: &str) -> Result<Chain> {
+    let err = |e| store_error(dir, e);
+    let (name, auto_redact, auto_checkpoint, checkpoint_interval): (String, bool, bool, i64) = conn
+        .query_row(
+            "SELECT name, auto_redact, auto_checkpoint, checkpoint_interval FROM chains WHERE id = ?1",
+            [chain_id],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+        )
+        .optional()
+        .map_err(err)?
+        .ok_or_else(|| Error::UnknownChain { name: chain_id.to_owned(), store: dir.to_owned() })?;
+    let mut statement = conn
+        .prepare(
+            "SELECT idx, timestamp, operation, x, y, xy, status, verified, metadata,
+                        x_state, y_state, signature, signer_id, public_key
+                 FROM entries WHERE chain_id = ?1 ORDER BY idx",
+        )
+        .map_err(err)?;
+    let mut rows = statement.query([chain_id]).map_err(err)?;
+    let mut entries = Vec::new();
+    while let Some(row) = rows.next().map_err(err)? {
+        entries.push(entry_from_row(row).map_err(err)?.map_err(|message| Error::Store {
+            path: dir.to_owned(),
+            message: format!("chain {chain_id}: {message}"),
+        })?);
+    }
+    Ok(Chain {
+        id: chain_id.to_owned(),
+        name,
+        entries,
+        auto_redact,
+        auto_checkpoint,
+        checkpoint_interval: checkpoint_interval as u64,
+    })
+}
+
+fn entry_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Entry, String>> {
+    let json_column = |i: usize| -> rusqlite::Result<Result<Option<Value>, String>> {
+        let text: Option<String> = row.get(i)?;
+        Ok(text.map(|t| json::parse(&t).map_err(|e| format!("unreadable JSON in the store: {e}"))).transpose())
+    };
+    let index: i64 = row.get(0)?;
+    let timestamp_text: String = row.get(1)?;
+    let timestamp = match json::parse(&timestamp_text) {
+        Ok(Value::Number(n)) => n,
+        _ => return Ok(Err(format!("entry {index}: unreadable timestamp {timestamp_text:?}"))),
+    };
+    let metadata = match json_column(8)? {
+        Ok(value) => value.unwrap_or_else(Value::empty_object),
+        Err(message) => return Ok(Err(message)),
+    };
+    let (x_state, y_state) = match (json_column(9)?, json_column(10)?) {
+        (Ok(x), Ok(y)) => (x, y),
+        (Err(message), _) | (_, Err(message)) => return Ok(Err(message)),
+    };
+    Ok(Ok(Entry {
+        index: index as u64,
+        timestamp,
+        operation: row.get(2)?,
+        x: row.get(3)?,
+        y: row.get(4)?,
+        xy: row.get(5)?,
+        status: row.get(6)?,
+        verified: row.get(7)?,
+        metadata,
+        x_state,
+        y_state,
+        signature: row.get(11)?,
+        signer_id: row.get(12)?,
+        public_key: row.get(13)?,
+    }))
 }
 
 fn store_error(dir: &Path, e: rusqlite::Error) -> Error {

@@ -1,7 +1,7 @@
 //! The database layout. `PRAGMA user_version` holds the schema version.
 
 /// The schema this build reads and writes.
-pub const VERSION: i64 = 4;
+pub const VERSION: i64 = 5;
 
 /// Entries keep every document field, with numbers and states as compact
 /// JSON text so that they re-render byte for byte. `(chain_id, idx)` is
@@ -86,4 +86,41 @@ CREATE TABLE scan_cache (
 ) STRICT, WITHOUT ROWID;
 
 PRAGMA user_version = 4;
+";
+
+/// Version 5: the ledger book (`ledger::Book`) as of a ledger chain's head:
+/// balances, totals and pending transfers, so an operation reads the accounts
+/// it touches instead of replaying the chain. Derived data: when `ledger_heads`
+/// does not name the chain's head (a chain imported or written by an older
+/// build), the book is replayed from the chain and written again.
+pub const V5: &str = "
+CREATE TABLE ledger_heads (
+    chain_id TEXT PRIMARY KEY REFERENCES chains(id),
+    idx      INTEGER NOT NULL,
+    y        TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE ledger_balances (
+    chain_id TEXT NOT NULL REFERENCES chains(id),
+    account  TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    amount   TEXT NOT NULL,
+    PRIMARY KEY (chain_id, account, currency)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE ledger_totals (
+    chain_id TEXT NOT NULL REFERENCES chains(id),
+    currency TEXT NOT NULL,
+    amount   TEXT NOT NULL,
+    PRIMARY KEY (chain_id, currency)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE ledger_pending (
+    chain_id    TEXT NOT NULL REFERENCES chains(id),
+    idx         INTEGER NOT NULL,
+    approved_by TEXT NOT NULL,
+    PRIMARY KEY (chain_id, idx)
+) STRICT, WITHOUT ROWID;
+
+PRAGMA user_version = 5;
 ";

@@ -94,6 +94,10 @@ pub struct Policy {
 struct PolicyFile {
     #[serde(default)]
     diff: Option<DiffTable>,
+    /// Read by the ledger (`ledger::controls::from_policy`), not here.
+    #[serde(default)]
+    #[allow(dead_code)]
+    ledger: Option<toml::Table>,
 }
 
 #[derive(Deserialize)]
