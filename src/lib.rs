@@ -7,6 +7,7 @@
 //!   an artifact and by whose hand, and the verdict anyone can re-check.
 //! - [`ledger`]: payment ledgers in exact decimals whose conservation
 //!   anyone can verify offline.
+//! - [`run`]: a command's run recorded as an execution event.
 //! - [`cli`]: the command line, callable in-process through [`cli::run`].
 
 pub mod bounded;
@@ -17,6 +18,7 @@ pub mod identity;
 pub mod ledger;
 pub mod provenance;
 pub mod receipt;
+pub mod run;
 pub mod scan;
 pub mod store;
 pub mod typed_state;

@@ -95,6 +95,8 @@ pub enum Command {
     Provenance(ProvenanceCommand),
     /// A receipt for a chain: the verdict anyone can re-check with `pruv verify`.
     Receipt(ReceiptArgs),
+    /// Run a command and record what it did (exit code, output hashes, changed files) as a chain entry.
+    Run(RunArgs),
     /// Payment ledgers in exact decimals whose conservation anyone can verify offline.
     #[command(subcommand)]
     Ledger(super::ledger_args::LedgerCommand),
@@ -165,6 +167,7 @@ impl Command {
             Command::Receipt(_) => "receipt",
             Command::Compose(_) => "compose",
             Command::Ledger(_) => "ledger",
+            Command::Run(_) => "run",
         }
     }
 }
@@ -358,4 +361,36 @@ pub struct VerifyArgs {
     /// status, metadata, the name and the length.
     #[arg(long)]
     pub require_signed_head: bool,
+}
+
+/// `pruv run [OPTIONS] -- CMD [ARGS…]`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The chain to record in (created when missing).
+    #[arg(long, value_name = "NAME", default_value = "runs")]
+    pub chain: String,
+    /// What the run is meant to do, in words.
+    #[arg(long, value_name = "TEXT")]
+    pub intent: Option<String>,
+    /// An identifier of the action (also the entry's operation; default `run`).
+    #[arg(long, value_name = "ID")]
+    pub action: Option<String>,
+    /// Hash DIR before and after, and list the files the command added, removed and modified.
+    #[arg(long, value_name = "DIR")]
+    pub watch: Option<PathBuf>,
+    /// Also redact the value of this environment variable wherever it appears (repeatable).
+    #[arg(long = "redact", value_name = "NAME")]
+    pub redact: Vec<String>,
+    /// An attribute recorded with the event (repeatable).
+    #[arg(long = "attr", value_name = "KEY=VALUE")]
+    pub attributes: Vec<String>,
+    /// Sign the entry with this secret key file.
+    #[arg(long, value_name = "KEYFILE")]
+    pub sign: Option<PathBuf>,
+    /// Worker threads for --watch hashing (default: one per core).
+    #[arg(short = 'j', long, value_name = "N", env = "PRUV_THREADS")]
+    pub threads: Option<usize>,
+    /// The command and its arguments, after `--`.
+    #[arg(last = true, required = true, value_name = "CMD")]
+    pub command: Vec<std::ffi::OsString>,
 }

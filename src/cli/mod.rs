@@ -16,6 +16,7 @@ mod log;
 mod output;
 mod provenance;
 mod receipt;
+mod run;
 mod scan;
 mod scan_render;
 mod trust_args;
@@ -56,7 +57,7 @@ where
         ColorWhen::Auto => {}
     }
     match dispatch(&cli) {
-        Ok(code) => code.code(),
+        Ok(code) => code,
         // Output cut short by the reader (`pruv chain show x | head`) is not a failure.
         Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::Ok.code(),
         Err(error) => {
@@ -75,7 +76,9 @@ where
     }
 }
 
-fn dispatch(cli: &Cli) -> Result<ExitCode> {
+/// Runs the command; the exit code is one of [`ExitCode`]'s, or for `pruv
+/// run` the wrapped command's own.
+fn dispatch(cli: &Cli) -> Result<u8> {
     let ctx = Context::new(cli)?;
     let accepted = cli.command.formats();
     if !accepted.contains(&cli.format) {
@@ -86,7 +89,10 @@ fn dispatch(cli: &Cli) -> Result<ExitCode> {
             cli.format.name()
         )));
     }
-    match &cli.command {
+    if let args::Command::Run(run_args) = &cli.command {
+        return run::run(&ctx, run_args);
+    }
+    let code = match &cli.command {
         args::Command::Init { dir } => init::run(&ctx, dir.as_deref()),
         args::Command::Chain(command) => chain::run(&ctx, command),
         args::Command::Key(command) => key::run(&ctx, command),
@@ -99,7 +105,9 @@ fn dispatch(cli: &Cli) -> Result<ExitCode> {
         args::Command::Receipt(receipt_args) => receipt::run(&ctx, receipt_args),
         args::Command::Compose(command) => compose::run(&ctx, command),
         args::Command::Ledger(command) => ledger::run(&ctx, command),
-    }
+        args::Command::Run(_) => unreachable!("handled above"),
+    }?;
+    Ok(code.code())
 }
 
 /// What every command may need: the output format and how to find the store.

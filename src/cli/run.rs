@@ -1,0 +1,67 @@
+//! `pruv run -- CMD`: runs the command, passes its output and exit code
+//! through, and appends its execution event to a chain.
+
+use super::Context;
+use super::args::{Format, RunArgs};
+use super::output::escape_controls;
+use crate::core::entry::Transition;
+use crate::error::{Error, Result};
+use crate::run::{Ended, Request};
+
+pub fn run(ctx: &Context, args: &RunArgs) -> Result<u8> {
+    let mut attributes = Vec::new();
+    for pair in &args.attributes {
+        let Some((key, value)) = pair.split_once('=').filter(|(k, _)| !k.trim().is_empty()) else {
+            return Err(Error::InvalidInput(format!("--attr {pair:?}: write KEY=VALUE")));
+        };
+        attributes.push((key.trim().to_owned(), value.to_owned()));
+    }
+    let key = args.sign.as_deref().map(super::files::load_secret_key).transpose()?;
+    if let Some(dir) = &args.watch
+        && !ctx.cwd.join(dir).is_dir()
+    {
+        return Err(Error::InvalidInput(format!("--watch {}: not a directory", dir.display())));
+    }
+    // The store and chain first: a run that cannot be recorded is not started.
+    let mut store = ctx.open_store()?;
+    let chain = match store.resolve(&args.chain) {
+        Ok(info) => info.id,
+        Err(Error::UnknownChain { .. }) => match store.create_chain(&args.chain) {
+            Ok(id) => id,
+            // Another run created it meanwhile.
+            Err(Error::ChainExists { id, .. }) => id,
+            Err(other) => return Err(other),
+        },
+        Err(other) => return Err(other),
+    };
+    let request = Request {
+        argv: args.command.clone(),
+        cwd: ctx.cwd.clone(),
+        env: std::env::vars_os().collect(),
+        intent: args.intent.clone(),
+        action: args.action.clone(),
+        attributes,
+        redact: args.redact.clone(),
+        watch: args.watch.clone(),
+        threads: args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+    };
+    let outcome = crate::run::execute(&request, std::io::stdout(), std::io::stderr())?;
+    let mut transition = Transition::new(args.action.as_deref().unwrap_or("run"), Some(outcome.state.clone()));
+    transition.x_state = outcome.before.clone();
+    if outcome.ended != Ended::Exited(0) {
+        transition.status = "failed".into();
+    }
+    let entry = store.append(&chain, transition, key.as_ref())?;
+    if ctx.format == Format::Json {
+        // Data on stdout would mix with the command's; the record goes to stderr.
+        let mut err = std::io::stderr();
+        let _ = std::io::Write::write_all(&mut err, crate::core::json::pretty(&outcome.state).as_bytes());
+        let _ = std::io::Write::write_all(&mut err, b"\n");
+    } else if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        let changed = outcome.changes.as_ref().map_or_else(String::new, |c| {
+            format!(", {} added, {} removed, {} modified", c.added.len(), c.removed.len(), c.modified.len())
+        });
+        eprintln!("pruv: recorded as entry {} of {}{changed}", entry.index, escape_controls(&args.chain));
+    }
+    Ok(outcome.ended.exit_code())
+}
