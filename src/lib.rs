@@ -7,10 +7,12 @@
 //!   an artifact and by whose hand, and the verdict anyone can re-check.
 //! - [`ledger`]: payment ledgers in exact decimals whose conservation
 //!   anyone can verify offline.
-//! - [`run`]: a command's run recorded as an execution event.
+//! - [`run`]: a command's run recorded as an execution event;
+//!   [`checkpoint`]: a tree stored to be restored, verified.
 //! - [`cli`]: the command line, callable in-process through [`cli::run`].
 
 pub mod bounded;
+pub mod checkpoint;
 pub mod cli;
 pub mod core;
 pub mod error;

@@ -97,6 +97,18 @@ pub enum Command {
     Receipt(ReceiptArgs),
     /// Run a command and record what it did (exit code, output hashes, changed files) as a chain entry.
     Run(RunArgs),
+    /// Store a tree to bring it back later: create, list, preview, restore.
+    #[command(subcommand)]
+    Checkpoint(CheckpointCommand),
+    /// Restore the checkpoint taken before the last `pruv run --watch DIR --checkpoint`.
+    Undo {
+        /// The chain of runs to look in.
+        #[arg(long, value_name = "NAME", default_value = "runs")]
+        chain: String,
+        /// Restore even if the tree changed since the run (it is checkpointed first).
+        #[arg(long)]
+        force: bool,
+    },
     /// Payment ledgers in exact decimals whose conservation anyone can verify offline.
     #[command(subcommand)]
     Ledger(super::ledger_args::LedgerCommand),
@@ -168,6 +180,8 @@ impl Command {
             Command::Compose(_) => "compose",
             Command::Ledger(_) => "ledger",
             Command::Run(_) => "run",
+            Command::Checkpoint(_) => "checkpoint",
+            Command::Undo { .. } => "undo",
         }
     }
 }
@@ -384,6 +398,9 @@ pub struct RunArgs {
     /// An attribute recorded with the event (repeatable).
     #[arg(long = "attr", value_name = "KEY=VALUE")]
     pub attributes: Vec<String>,
+    /// Checkpoint the --watch directory first, so `pruv undo` can bring it back.
+    #[arg(long, requires = "watch")]
+    pub checkpoint: bool,
     /// Sign the entry with this secret key file.
     #[arg(long, value_name = "KEYFILE")]
     pub sign: Option<PathBuf>,
@@ -393,4 +410,26 @@ pub struct RunArgs {
     /// The command and its arguments, after `--`.
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CheckpointCommand {
+    /// Store every file of DIR (default: here) that the scanner's walk sees; prints its id.
+    Create {
+        /// A name to find it by (default: `checkpoint`).
+        name: Option<String>,
+        dir: Option<PathBuf>,
+    },
+    /// The checkpoints, oldest first.
+    List,
+    /// What restoring checkpoint ID (or NAME) would change, with diffs of text files.
+    Preview { checkpoint: String, dir: Option<PathBuf> },
+    /// Bring DIR (default: the checkpoint's directory) back to checkpoint ID (or NAME).
+    Restore {
+        checkpoint: String,
+        dir: Option<PathBuf>,
+        /// Restore even if the tree changed since pruv last recorded it (it is checkpointed first).
+        #[arg(long)]
+        force: bool,
+    },
 }

@@ -3,6 +3,7 @@
 
 mod args;
 mod chain;
+mod checkpoint;
 mod compose;
 mod diff;
 mod diff_render;
@@ -106,6 +107,8 @@ fn dispatch(cli: &Cli) -> Result<u8> {
         args::Command::Compose(command) => compose::run(&ctx, command),
         args::Command::Ledger(command) => ledger::run(&ctx, command),
         args::Command::Run(_) => unreachable!("handled above"),
+        args::Command::Checkpoint(command) => checkpoint::run(&ctx, command),
+        args::Command::Undo { chain, force } => checkpoint::undo(&ctx, chain, *force),
     }?;
     Ok(code.code())
 }

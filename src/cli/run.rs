@@ -34,6 +34,12 @@ pub fn run(ctx: &Context, args: &RunArgs) -> Result<u8> {
         },
         Err(other) => return Err(other),
     };
+    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let watched_root = args.watch.as_ref().map(|dir| crate::checkpoint::root_of(&ctx.cwd.join(dir))).transpose()?;
+    let checkpoint = match (&watched_root, args.checkpoint) {
+        (Some((absolute, _)), true) => Some(crate::checkpoint::create(&mut store, absolute, "before run", threads)?.id),
+        _ => None,
+    };
     let request = Request {
         argv: args.command.clone(),
         cwd: ctx.cwd.clone(),
@@ -43,7 +49,8 @@ pub fn run(ctx: &Context, args: &RunArgs) -> Result<u8> {
         attributes,
         redact: args.redact.clone(),
         watch: args.watch.clone(),
-        threads: args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        checkpoint,
+        threads,
     };
     let outcome = crate::run::execute(&request, std::io::stdout(), std::io::stderr())?;
     let mut transition = Transition::new(args.action.as_deref().unwrap_or("run"), Some(outcome.state.clone()));
@@ -52,6 +59,19 @@ pub fn run(ctx: &Context, args: &RunArgs) -> Result<u8> {
         transition.status = "failed".into();
     }
     let entry = store.append(&chain, transition, key.as_ref())?;
+    // The tree as the run left it is what a later restore compares against.
+    if let (Some((_, root)), Some(after)) = (
+        &watched_root,
+        outcome
+            .state
+            .as_object()
+            .and_then(|s| s.get("tree"))
+            .and_then(|t| t.as_object())
+            .and_then(|t| t.get("after"))
+            .and_then(|a| a.as_str()),
+    ) {
+        store.record_tree(root, after, "run")?;
+    }
     if ctx.format == Format::Json {
         // Data on stdout would mix with the command's; the record goes to stderr.
         let mut err = std::io::stderr();

@@ -45,6 +45,8 @@ pub struct Request {
     /// those whose names say they are secret.
     pub redact: Vec<String>,
     pub watch: Option<PathBuf>,
+    /// The checkpoint of the watched tree taken before the run (`--checkpoint`).
+    pub checkpoint: Option<String>,
     pub threads: usize,
 }
 
@@ -199,6 +201,7 @@ pub fn execute(
         ("durationMs", duration_ms.into()),
         ("attributes", Value::Object(attributes)),
         ("tree", tree),
+        ("checkpoint", optional(request.checkpoint.as_deref())),
     ]);
     let before_state = before.map(|b| object([("tree", b.tree_hash().into())]));
     Ok(Outcome { state, before: before_state, ended, changes })

@@ -9,13 +9,20 @@ use rayon::prelude::*;
 
 use crate::error::Result;
 
-/// Path → SHA-256 of the content (of the link's target text, for a symbolic
-/// link, as the scanner hashes it)
-/// and whether the file is executable (so a chmod is a change, though the
-/// tree hash, like `pruv scan`'s, covers content only).
+/// Path → SHA-256 of the content (of the link's target text, for a
+/// symbolic link, as the scanner hashes it) and its kind and permission
+/// bits (so a chmod is a change, though the tree hash, like `pruv scan`'s,
+/// covers content only).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Snapshot {
-    pub files: BTreeMap<String, (String, bool)>,
+    pub files: BTreeMap<String, (String, Mode)>,
+}
+
+/// A file's kind and permission bits (`0o644`, `0o755`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    File(u32),
+    Symlink,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
@@ -28,17 +35,17 @@ pub struct Changes {
 impl Snapshot {
     pub fn take(dir: &Path, threads: usize) -> Result<Snapshot> {
         let walk = crate::scan::walk::walk(dir, threads);
-        let hashed: Vec<Result<(String, (String, bool))>> = walk
+        let hashed: Vec<Result<(String, (String, Mode))>> = walk
             .files
             .par_iter()
             .map(|file| {
                 let hash = if file.is_symlink {
                     let target =
                         std::fs::read_link(&file.absolute).map_err(|e| crate::error::Error::io(&file.path, e))?;
-                    (crate::core::hash::sha256_hex(target.to_string_lossy().as_bytes()), false)
+                    (crate::core::hash::sha256_hex(target.to_string_lossy().as_bytes()), Mode::Symlink)
                 } else {
                     let (content, _) = crate::bounded::hash_file(&file.absolute, &file.path)?;
-                    (content, executable(&file.absolute))
+                    (content, Mode::File(permissions(&file.absolute)))
                 };
                 Ok((file.path.clone(), hash))
             })
@@ -77,12 +84,12 @@ impl Snapshot {
 }
 
 #[cfg(unix)]
-fn executable(path: &Path) -> bool {
+pub fn permissions(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt as _;
-    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
+    std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode() & 0o7777)
 }
 
 #[cfg(not(unix))]
-fn executable(_: &Path) -> bool {
-    false
+pub fn permissions(_: &Path) -> u32 {
+    0o644
 }

@@ -7,6 +7,7 @@
 //! even if that logic were wrong. WAL journaling with `synchronous=FULL`
 //! keeps the database consistent across a killed process or a power cut.
 
+pub mod checkpoint;
 mod ledger;
 mod locate;
 mod schema;
@@ -154,8 +155,8 @@ impl Store {
         let version: i64 =
             tx.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(|e| store_error(&self.dir, e))?;
         match version {
-            0..=4 => {
-                let steps = [schema::CREATE, schema::V2, schema::V3, schema::V4, schema::V5];
+            0..=5 => {
+                let steps = [schema::CREATE, schema::V2, schema::V3, schema::V4, schema::V5, schema::V6];
                 tx.execute_batch(&steps[version as usize..].concat()).map_err(|e| store_error(&self.dir, e))?
             }
             schema::VERSION => {}

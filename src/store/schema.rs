@@ -1,7 +1,7 @@
 //! The database layout. `PRAGMA user_version` holds the schema version.
 
 /// The schema this build reads and writes.
-pub const VERSION: i64 = 5;
+pub const VERSION: i64 = 6;
 
 /// Entries keep every document field, with numbers and states as compact
 /// JSON text so that they re-render byte for byte. `(chain_id, idx)` is
@@ -123,4 +123,48 @@ CREATE TABLE ledger_pending (
 ) STRICT, WITHOUT ROWID;
 
 PRAGMA user_version = 5;
+";
+
+/// Version 6: checkpoints. File contents are blobs keyed by SHA-256, shared
+/// by every checkpoint that holds them; a checkpoint lists its files' paths,
+/// hashes and modes. `tree_records` keeps, per directory, the tree hash pruv
+/// last recorded for it (a checkpoint, a restore, a watched run), so a
+/// restore can tell whether the tree changed since.
+pub const V6: &str = "
+CREATE TABLE blobs (
+    sha256  TEXT PRIMARY KEY,
+    size    INTEGER NOT NULL,
+    content BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE checkpoints (
+    id         TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    root       TEXT NOT NULL,
+    tree_hash  TEXT NOT NULL,
+    files      INTEGER NOT NULL,
+    bytes      INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    chain_id   TEXT NOT NULL REFERENCES chains(id),
+    entry_idx  INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX checkpoints_by_root ON checkpoints (root, created_at);
+
+CREATE TABLE checkpoint_files (
+    checkpoint_id TEXT NOT NULL REFERENCES checkpoints(id),
+    path          TEXT NOT NULL,
+    sha256        TEXT NOT NULL REFERENCES blobs(sha256),
+    mode          INTEGER NOT NULL,
+    PRIMARY KEY (checkpoint_id, path)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE tree_records (
+    root        TEXT PRIMARY KEY,
+    tree_hash   TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    what        TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+
+PRAGMA user_version = 6;
 ";
