@@ -209,3 +209,43 @@ fn recorded_events_match_the_published_schema() {
     leaked["inputs"]["env"] = serde_json::json!([{"HOME": "/root"}]);
     assert!(!validator.is_valid(&leaked));
 }
+
+#[test]
+fn a_run_receipt_shows_task_agent_and_verdict_and_re_verifies_offline() {
+    let sandbox = Sandbox::with_store();
+    sandbox.run(
+        &["identity", "register", "deployer", "--owner", "ops", "--scope", "deploy.*", "--purpose", "ships releases"],
+        0,
+    );
+    sandbox.run(&["run", "--agent", "deployer", "--action", "deploy.web", "--intent", "ship 1.2", "--", "true"], 0);
+    let text = sandbox.run(&["receipt", "runs"], 0);
+    for needle in [
+        "pruv receipt · run · verified 1/1",
+        "Task      ship 1.2",
+        "Agent     deployer",
+        "Actions   deploy.web",
+        "State     ok (exit 0)",
+        "✓ Every agent authorized when it ran: 1/1",
+    ] {
+        assert!(text.contains(needle), "{needle}\n{text}");
+    }
+    sandbox.run(&["--format", "json", "receipt", "runs", "-o", "receipt.json"], 0);
+    sandbox.run(&["verify", "receipt.json"], 0);
+    for format in ["svg", "html"] {
+        assert!(sandbox.run(&["--format", format, "receipt", "runs"], 0).contains("verified 1/1"));
+    }
+
+    // Out of scope: recorded (never blocked), flagged, and the receipt says so.
+    let output =
+        sandbox.pruv().args(["run", "--agent", "deployer", "--action", "db.drop", "--", "true"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("out of scope"));
+    let text = sandbox.run(&["receipt", "runs"], 0);
+    assert!(text.contains("✗ Every agent authorized when it ran: 1/2"), "{text}");
+
+    // A forged verdict in the chain is caught against the identity chain the receipt carries.
+    sandbox.run(&["--format", "json", "receipt", "runs", "-o", "receipt2.json"], 0);
+    let forged = sandbox.read("receipt2.json").replacen("\"authorized\": false", "\"authorized\": true", 1);
+    sandbox.write("forged.json", &forged);
+    sandbox.run(&["verify", "forged.json"], 2);
+}

@@ -100,6 +100,10 @@ pub enum Command {
     /// Store a tree to bring it back later: create, list, preview, restore.
     #[command(subcommand)]
     Checkpoint(CheckpointCommand),
+    /// Approve a run waiting for approval (REQUEST: its request id, or its entry index).
+    Approve(DecideArgs),
+    /// Deny a run waiting for approval: it does not start.
+    Deny(DecideArgs),
     /// Restore the checkpoint taken before the last `pruv run --watch DIR --checkpoint`.
     Undo {
         /// The chain of runs to look in.
@@ -182,6 +186,8 @@ impl Command {
             Command::Run(_) => "run",
             Command::Checkpoint(_) => "checkpoint",
             Command::Undo { .. } => "undo",
+            Command::Approve(_) => "approve",
+            Command::Deny(_) => "deny",
         }
     }
 }
@@ -398,6 +404,20 @@ pub struct RunArgs {
     /// An attribute recorded with the event (repeatable).
     #[arg(long = "attr", value_name = "KEY=VALUE")]
     pub attributes: Vec<String>,
+    /// Actions that need approval before they start (comma-separated patterns, `deploy.*`;
+    /// added to `approve` in pruv.toml's [run]).
+    #[arg(long = "approve", value_name = "OPS")]
+    pub approve: Vec<String>,
+    /// Ask this URL for approval (POST the request, wait for {"approved": bool, …}); overrides pruv.toml.
+    #[arg(long, value_name = "URL")]
+    pub approval_webhook: Option<String>,
+    /// How long to wait for a decision (default: pruv.toml's, else 300).
+    #[arg(long, value_name = "SECONDS")]
+    pub approval_timeout: Option<u64>,
+    /// Who runs it: an identity (name or chain id), judged as of the start
+    /// (registered, valid, not revoked, a scope granting the action); recorded, never blocking.
+    #[arg(long, value_name = "IDENTITY")]
+    pub agent: Option<String>,
     /// Checkpoint the --watch directory first, so `pruv undo` can bring it back.
     #[arg(long, requires = "watch")]
     pub checkpoint: bool,
@@ -432,4 +452,19 @@ pub enum CheckpointCommand {
         #[arg(long)]
         force: bool,
     },
+}
+
+/// `pruv approve|deny REQUEST --key KEYFILE`.
+#[derive(Debug, Args)]
+pub struct DecideArgs {
+    /// The request id the waiting run printed, or its entry index.
+    pub request: String,
+    /// The approver's secret key file; the decision is signed with it.
+    #[arg(long, value_name = "KEYFILE")]
+    pub key: PathBuf,
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// The chain the run records in.
+    #[arg(long, value_name = "NAME", default_value = "runs")]
+    pub chain: String,
 }

@@ -109,6 +109,8 @@ fn dispatch(cli: &Cli) -> Result<u8> {
         args::Command::Run(_) => unreachable!("handled above"),
         args::Command::Checkpoint(command) => checkpoint::run(&ctx, command),
         args::Command::Undo { chain, force } => checkpoint::undo(&ctx, chain, *force),
+        args::Command::Approve(decide) => run::decide(&ctx, decide, true),
+        args::Command::Deny(decide) => run::decide(&ctx, decide, false),
     }?;
     Ok(code.code())
 }

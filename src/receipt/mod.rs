@@ -35,6 +35,8 @@ pub enum Kind {
     Scan,
     /// A payment ledger: the receipt of one payment.
     Ledger,
+    /// Runs of commands recorded by `pruv run`.
+    Run,
 }
 
 impl Kind {
@@ -45,6 +47,7 @@ impl Kind {
             Kind::Provenance => "provenance",
             Kind::Scan => "scan",
             Kind::Ledger => "ledger",
+            Kind::Run => "run",
         }
     }
 
@@ -63,6 +66,9 @@ impl Kind {
             Some(ARTIFACT_TYPE) => Kind::Provenance,
             Some(crate::ledger::LEDGER_TYPE) => Kind::Ledger,
             _ if closes_scan => Kind::Scan,
+            _ if chain.entries.iter().any(|e| Fields::type_of(e.y_state.as_ref()) == Some(crate::run::RUN_TYPE)) => {
+                Kind::Run
+            }
             _ => Kind::Chain,
         }
     }

@@ -25,6 +25,7 @@ pub fn derive(kind: Kind, chain: &Chain, inputs: &Inputs<'_>) -> Result<Product>
         Kind::Provenance => provenance(chain, inputs),
         Kind::Scan => scan(chain, inputs),
         Kind::Ledger => ledger(chain, inputs.ledger_entry),
+        Kind::Run => runs(chain, inputs),
     }
 }
 
@@ -202,6 +203,89 @@ fn scan(chain: &Chain, inputs: &Inputs<'_>) -> Result<Product> {
         Some("the scan chain's files do not give its tree hash".into()),
     )];
     Ok(Product { data: Value::Object(data), checks, identity_chains: vec![] })
+}
+
+/// Runs recorded by `pruv run`: the task, the agent judged again from its
+/// identity chain as of each run's start, duration, actions and the last state.
+fn runs(chain: &Chain, inputs: &Inputs<'_>) -> Result<Product> {
+    let mut identity_chains: Vec<Chain> = Vec::new();
+    let (mut count, mut ok, mut duration_ms, mut approvals) = (0u64, 0u64, 0u64, 0u64);
+    let mut actions: Vec<String> = Vec::new();
+    let (mut task, mut agent_name, mut state) = (Value::Null, Value::Null, Value::Null);
+    let mut disputed: Vec<String> = Vec::new();
+    let mut unauthorized: Vec<String> = Vec::new();
+    for entry in &chain.entries {
+        let Some(run) = entry.y_state.as_ref().and_then(Value::as_object) else { continue };
+        if run.get("type").and_then(Value::as_str) != Some(crate::run::RUN_TYPE) {
+            continue;
+        }
+        count += 1;
+        let status = run.get("status").and_then(Value::as_str).unwrap_or("error");
+        ok += u64::from(status == "ok");
+        duration_ms += run.get("durationMs").and_then(Value::as_number).and_then(|n| n.as_u64()).unwrap_or(0);
+        approvals += u64::from(run.get("approval").is_some_and(|a| !matches!(a, Value::Null)));
+        if !actions.contains(&entry.operation) {
+            actions.push(entry.operation.clone());
+        }
+        if let Some(intent) = run.get("intent").filter(|i| !matches!(i, Value::Null)) {
+            task = intent.clone();
+        }
+        let exit = run
+            .get("output")
+            .and_then(Value::as_object)
+            .and_then(|o| o.get("exitCode"))
+            .map_or("-".into(), json::compact);
+        state = format!("{status} (exit {exit})").into();
+        let Some(Value::Object(recorded)) = run.get("agent") else { continue };
+        let id = recorded.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let started = run.get("startedAt").and_then(Value::as_str).and_then(|t| parse_rfc3339(t).ok()).unwrap_or(0.0);
+        let identity = inputs.identities.identity_chain(&id)?;
+        if let Some(found) = &identity
+            && identity_chains.iter().all(|c| c.id != found.id)
+        {
+            identity_chains.push(found.clone());
+        }
+        let verdict =
+            crate::provenance::judge_agent(identity.as_ref(), &id, started, std::slice::from_ref(&entry.operation));
+        let judged = to_value(&verdict);
+        if Some(&judged) != run.get("agent") {
+            disputed.push(format!("entry {}", entry.index));
+        }
+        if !verdict.authorized {
+            unauthorized.push(format!(
+                "entry {} by {}: {}",
+                entry.index,
+                verdict.name.as_deref().unwrap_or(&id),
+                verdict.reasons.join("; ")
+            ));
+        }
+        agent_name = verdict.name.map_or_else(|| Value::from(id.as_str()), Value::from);
+    }
+    let data = object([
+        ("task", task),
+        ("agent", agent_name),
+        ("runs", count.into()),
+        ("succeeded", ok.into()),
+        ("failed", (count - ok).into()),
+        ("approved_runs", approvals.into()),
+        ("duration_ms", duration_ms.into()),
+        ("actions", crate::typed_state::strings(&actions)),
+        ("state", state),
+        ("unauthorized", crate::typed_state::strings(&unauthorized)),
+    ]);
+    let checks = vec![
+        check(
+            "Every recorded verdict on an agent is what its identity chain gives".into(),
+            disputed.is_empty(),
+            Some(format!("recorded verdicts differ at {}", disputed.join(", "))),
+        ),
+        check(
+            format!("Every agent authorized when it ran: {}/{count}", count - unauthorized.len() as u64),
+            unauthorized.is_empty(),
+            unauthorized.first().cloned(),
+        ),
+    ];
+    Ok(Product { data, checks, identity_chains })
 }
 
 /// A payment receipt: entry `entry` (default: the last operation) with its
@@ -384,6 +468,23 @@ pub fn facts(kind: Kind, data: &Value) -> Vec<(String, String)> {
             }
             lines
         }
+        Kind::Run => vec![
+            line("Task", text(&["task"])),
+            line("Agent", text(&["agent"])),
+            line("Duration", format!("{} ms", text(&["duration_ms"]))),
+            line("Actions", text(&["actions"])),
+            line(
+                "Runs",
+                format!(
+                    "{} ({} ok, {} failed, {} approved)",
+                    text(&["runs"]),
+                    text(&["succeeded"]),
+                    text(&["failed"]),
+                    text(&["approved_runs"])
+                ),
+            ),
+            line("State", text(&["state"])),
+        ],
         Kind::Ledger => {
             let balances = |side: &str| match lookup(data, &[side]) {
                 Value::Object(accounts) if !accounts.is_empty() => {

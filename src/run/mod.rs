@@ -9,6 +9,7 @@
 //! stderr, with secrets redacted), when and for how long; with `--watch`,
 //! the directory's tree hash before and after and the files that changed.
 
+pub mod approval;
 pub mod capture;
 pub mod redact;
 pub mod tree;
@@ -47,6 +48,10 @@ pub struct Request {
     pub watch: Option<PathBuf>,
     /// The checkpoint of the watched tree taken before the run (`--checkpoint`).
     pub checkpoint: Option<String>,
+    /// How the run was approved, when it needed to be.
+    pub approval: Option<Value>,
+    /// The verdict on the agent (`--agent`) as of the start.
+    pub agent: Option<Value>,
     pub threads: usize,
 }
 
@@ -202,6 +207,8 @@ pub fn execute(
         ("attributes", Value::Object(attributes)),
         ("tree", tree),
         ("checkpoint", optional(request.checkpoint.as_deref())),
+        ("approval", request.approval.clone().unwrap_or(Value::Null)),
+        ("agent", request.agent.clone().unwrap_or(Value::Null)),
     ]);
     let before_state = before.map(|b| object([("tree", b.tree_hash().into())]));
     Ok(Outcome { state, before: before_state, ended, changes })
@@ -223,7 +230,7 @@ fn ended(status: ExitStatus) -> Ended {
 }
 
 /// A random id in the UUID v4 form.
-fn new_id() -> Result<String> {
+pub fn new_id() -> Result<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes)?;
     bytes[6] = (bytes[6] & 0x0f) | 0x40;

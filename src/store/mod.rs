@@ -252,6 +252,28 @@ impl Store {
         load_chain(&self.conn, &self.dir, chain_id)
     }
 
+    /// The entries after `index`, in order (what a waiting run polls for).
+    pub fn entries_after(&self, chain_id: &str, index: u64) -> Result<Vec<Entry>> {
+        let err = |e| store_error(&self.dir, e);
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT idx, timestamp, operation, x, y, xy, status, verified, metadata,
+                        x_state, y_state, signature, signer_id, public_key
+                 FROM entries WHERE chain_id = ?1 AND idx > ?2 ORDER BY idx",
+            )
+            .map_err(err)?;
+        let mut rows = statement.query(params![chain_id, index as i64]).map_err(err)?;
+        let mut entries = Vec::new();
+        while let Some(row) = rows.next().map_err(err)? {
+            entries.push(entry_from_row(row).map_err(err)?.map_err(|message| Error::Store {
+                path: self.dir.clone(),
+                message: format!("chain {chain_id}: {message}"),
+            })?);
+        }
+        Ok(entries)
+    }
+
     /// Stores a whole chain (already verified by the caller) under its own id.
     pub fn import(&mut self, chain: &Chain) -> Result<()> {
         validate_name(&chain.name)?;

@@ -98,6 +98,10 @@ struct PolicyFile {
     #[serde(default)]
     #[allow(dead_code)]
     ledger: Option<toml::Table>,
+    /// Read by `pruv run` (`run::approval::from_policy`), not here.
+    #[serde(default)]
+    #[allow(dead_code)]
+    run: Option<toml::Table>,
 }
 
 #[derive(Deserialize)]
