@@ -37,7 +37,9 @@ pub fn root_of(dir: &Path) -> Result<(PathBuf, String)> {
 
 pub fn create(store: &mut Store, dir: &Path, name: &str, threads: usize) -> Result<CheckpointInfo> {
     let (absolute, root) = root_of(dir)?;
-    let snapshot = Snapshot::take(&absolute, threads)?;
+    let hashes = store.file_hashes(&root)?;
+    let snapshot = Snapshot::take_cached(&absolute, threads, &hashes)?;
+    store.save_file_hashes(&root, &hashes)?;
     store.create_checkpoint(name, &absolute, &root, &snapshot, MAX_FILE)
 }
 
@@ -65,7 +67,7 @@ impl Preview {
 pub fn preview(store: &Store, argument: &str, dir: Option<&Path>, threads: usize) -> Result<Preview> {
     let (info, files) = store.find_checkpoint(argument)?;
     let (absolute, root) = root_of(dir.unwrap_or(Path::new(&info.root)))?;
-    let current = Snapshot::take(&absolute, threads)?;
+    let current = Snapshot::take_cached(&absolute, threads, &store.file_hashes(&root)?)?;
     let wanted = listed(&files);
     let mut preview = Preview { checkpoint: info.id.clone(), root, ..Preview::default() };
     for (path, (hash, mode)) in &wanted {
@@ -122,7 +124,9 @@ pub struct Restored {
 pub fn restore(store: &mut Store, argument: &str, dir: Option<&Path>, force: bool, threads: usize) -> Result<Restored> {
     let (info, files) = store.find_checkpoint(argument)?;
     let (absolute, root) = root_of(dir.unwrap_or(Path::new(&info.root)))?;
-    let current = Snapshot::take(&absolute, threads)?;
+    let hashes = store.file_hashes(&root)?;
+    let current = Snapshot::take_cached(&absolute, threads, &hashes)?;
+    store.save_file_hashes(&root, &hashes)?;
     if !force {
         let now = current.tree_hash();
         match store.last_tree_record(&root)? {
@@ -163,7 +167,8 @@ pub fn restore(store: &mut Store, argument: &str, dir: Option<&Path>, force: boo
             Err(e) => return Err(Error::io(path, e)),
         }
     }
-    let after = Snapshot::take(&absolute, threads)?;
+    let after = Snapshot::take_cached(&absolute, threads, &hashes)?;
+    store.save_file_hashes(&root, &hashes)?;
     let tree_hash = after.tree_hash();
     if tree_hash != info.tree_hash {
         return Err(Error::Verification(format!(

@@ -83,6 +83,10 @@ pub fn run(ctx: &Context, args: &RunArgs) -> Result<u8> {
         (Some((absolute, _)), true) => Some(crate::checkpoint::create(&mut store, absolute, "before run", threads)?.id),
         _ => None,
     };
+    let hashes = match &watched_root {
+        Some((_, root)) => Some(store.file_hashes(root)?),
+        None => None,
+    };
     let request = Request {
         argv: args.command.clone(),
         cwd: ctx.cwd.clone(),
@@ -95,6 +99,7 @@ pub fn run(ctx: &Context, args: &RunArgs) -> Result<u8> {
         checkpoint,
         approval,
         agent,
+        hashes: hashes.as_ref(),
         threads,
     };
     let outcome = crate::run::execute(&request, std::io::stdout(), std::io::stderr())?;
@@ -104,6 +109,9 @@ pub fn run(ctx: &Context, args: &RunArgs) -> Result<u8> {
         transition.status = "failed".into();
     }
     let entry = store.append(&chain, transition, key.as_ref())?;
+    if let (Some((_, root)), Some(hashes)) = (&watched_root, &hashes) {
+        store.save_file_hashes(root, hashes)?;
+    }
     // The tree as the run left it is what a later restore compares against.
     if let (Some((_, root)), Some(after)) = (
         &watched_root,

@@ -33,7 +33,7 @@ pub const CORRELATION_ENV: &str = "PRUV_CORRELATION_ID";
 /// The chain runs are recorded in unless `--chain` says otherwise.
 pub const DEFAULT_CHAIN: &str = "runs";
 
-pub struct Request {
+pub struct Request<'a> {
     /// The program and its arguments.
     pub argv: Vec<OsString>,
     pub cwd: PathBuf,
@@ -52,6 +52,8 @@ pub struct Request {
     pub approval: Option<Value>,
     /// The verdict on the agent (`--agent`) as of the start.
     pub agent: Option<Value>,
+    /// Known content hashes of the watched tree (the store's).
+    pub hashes: Option<&'a tree::HashCache>,
     pub threads: usize,
 }
 
@@ -88,7 +90,7 @@ pub struct Outcome {
 /// Runs the command to its end, passing its output through to `stdout`
 /// and `stderr`.
 pub fn execute(
-    request: &Request,
+    request: &Request<'_>,
     stdout: impl std::io::Write + Send,
     stderr: impl std::io::Write + Send,
 ) -> Result<Outcome> {
@@ -104,7 +106,9 @@ pub fn execute(
         .map_or_else(new_id, Ok)?;
     let redactor = Redactor::new(text_env.iter().map(|(k, v)| (k.as_str(), v.as_str())), &request.redact);
     let watched = request.watch.as_ref().map(|dir| request.cwd.join(dir));
-    let before = watched.as_ref().map(|dir| Snapshot::take(dir, request.threads)).transpose()?;
+    let no_cache = tree::HashCache::default();
+    let hashes = request.hashes.unwrap_or(&no_cache);
+    let before = watched.as_ref().map(|dir| Snapshot::take_cached(dir, request.threads, hashes)).transpose()?;
 
     let started = time::now().as_f64();
     let clock = std::time::Instant::now();
@@ -142,7 +146,7 @@ pub fn execute(
     };
     let duration_ms = clock.elapsed().as_millis() as u64;
     let completed = time::now().as_f64();
-    let after = watched.as_ref().map(|dir| Snapshot::take(dir, request.threads)).transpose()?;
+    let after = watched.as_ref().map(|dir| Snapshot::take_cached(dir, request.threads, hashes)).transpose()?;
 
     let argv: Vec<Value> = request.argv.iter().map(|a| redactor.redact(&a.to_string_lossy()).into()).collect();
     let mut names: Vec<String> = text_env.iter().map(|(k, _)| k.clone()).filter(|k| k != CORRELATION_ENV).collect();

@@ -2,12 +2,48 @@
 //! walk sees (the same ignore rules), hashed, and the tree hash `pruv scan`
 //! gives the same files; and what changed between two such states.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use crate::error::Result;
+use crate::scan::cache::Stamp;
+
+/// Content hashes by path, trusted while a file's stat is unchanged, so a
+/// watched tree is read once, not at every run (`Store::file_hashes`).
+#[derive(Debug, Default)]
+pub struct HashCache {
+    known: HashMap<String, (Stamp, String)>,
+    settled_before: i64,
+    fresh: Mutex<Vec<(String, Stamp, String)>>,
+}
+
+impl HashCache {
+    pub fn new(known: HashMap<String, (Stamp, String)>) -> HashCache {
+        HashCache { known, settled_before: Stamp::settled_before(), fresh: Mutex::new(Vec::new()) }
+    }
+
+    fn lookup(&self, path: &str, stamp: &Stamp) -> Option<String> {
+        self.known
+            .get(path)
+            .filter(|(known, _)| known == stamp && known.settled(self.settled_before))
+            .map(|(_, h)| h.clone())
+    }
+
+    fn record(&self, path: &str, stamp: Stamp, hash: &str) {
+        // A file changed within the clock's resolution is hashed again next time.
+        if stamp.settled(self.settled_before) && self.known.get(path).is_none_or(|(s, h)| *s != stamp || h != hash) {
+            self.fresh.lock().unwrap_or_else(|p| p.into_inner()).push((path.to_owned(), stamp, hash.to_owned()));
+        }
+    }
+
+    /// The hashes learnt since this cache was loaded (what to save).
+    pub fn take_fresh(&self) -> Vec<(String, Stamp, String)> {
+        std::mem::take(&mut *self.fresh.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
 
 /// Path → SHA-256 of the content (of the link's target text, for a
 /// symbolic link, as the scanner hashes it) and its kind and permission
@@ -34,6 +70,11 @@ pub struct Changes {
 
 impl Snapshot {
     pub fn take(dir: &Path, threads: usize) -> Result<Snapshot> {
+        Snapshot::take_cached(dir, threads, &HashCache::default())
+    }
+
+    /// Like [`take`](Snapshot::take), reading only the files whose stat changed since `cache` saw them.
+    pub fn take_cached(dir: &Path, threads: usize, cache: &HashCache) -> Result<Snapshot> {
         let walk = crate::scan::walk::walk(dir, threads);
         let hashed: Vec<Result<(String, (String, Mode))>> = walk
             .files
@@ -44,7 +85,18 @@ impl Snapshot {
                         std::fs::read_link(&file.absolute).map_err(|e| crate::error::Error::io(&file.path, e))?;
                     (crate::core::hash::sha256_hex(target.to_string_lossy().as_bytes()), Mode::Symlink)
                 } else {
-                    let (content, _) = crate::bounded::hash_file(&file.absolute, &file.path)?;
+                    let stamp = Stamp::of(&file.absolute);
+                    let cached = stamp.as_ref().and_then(|s| cache.lookup(&file.path, s));
+                    let content = match cached {
+                        Some(hash) => hash,
+                        None => {
+                            let (hash, _) = crate::bounded::hash_file(&file.absolute, &file.path)?;
+                            if let Some(stamp) = stamp {
+                                cache.record(&file.path, stamp, &hash);
+                            }
+                            hash
+                        }
+                    };
                     (content, Mode::File(permissions(&file.absolute)))
                 };
                 Ok((file.path.clone(), hash))
@@ -92,4 +144,39 @@ pub fn permissions(path: &Path) -> u32 {
 #[cfg(not(unix))]
 pub fn permissions(_: &Path) -> u32 {
     0o644
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_reused_while_the_stat_holds_and_only_then() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.txt");
+        std::fs::write(&file, "one").unwrap();
+        let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options().write(true).open(&file).unwrap().set_modified(an_hour_ago).unwrap();
+        let real = crate::core::hash::sha256_hex(b"one");
+
+        // Learnt once (its mtime is settled, but its ctime is now: not yet trusted).
+        let cold = HashCache::default();
+        assert_eq!(Snapshot::take_cached(dir.path(), 1, &cold).unwrap().files["a.txt"].0, real);
+
+        // A known stamp is trusted without reading: a planted hash comes back.
+        let mut matching = HashCache::new([("a.txt".to_owned(), (Stamp::of(&file).unwrap(), "f".repeat(64)))].into());
+        matching.settled_before = i64::MAX;
+        assert_eq!(Snapshot::take_cached(dir.path(), 1, &matching).unwrap().files["a.txt"].0, "f".repeat(64));
+
+        // Any change of the stat reads the file again.
+        std::fs::write(&file, "two").unwrap();
+        assert_eq!(
+            Snapshot::take_cached(dir.path(), 1, &matching).unwrap().files["a.txt"].0,
+            crate::core::hash::sha256_hex(b"two")
+        );
+        // A file changed within the clock's resolution is not remembered.
+        let fresh = HashCache::default();
+        Snapshot::take_cached(dir.path(), 1, &fresh).unwrap();
+        assert!(fresh.take_fresh().is_empty());
+    }
 }

@@ -88,11 +88,38 @@ pub struct Cache {
 }
 
 /// A file's stat, as the cache compares it.
-struct Stamp {
-    size: u64,
-    mtime_ns: i64,
-    ctime_ns: i64,
-    inode: u64,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub ctime_ns: i64,
+    pub inode: u64,
+}
+
+impl Stamp {
+    /// The stat of the file at `path` (not following a link).
+    pub fn of(path: &std::path::Path) -> Option<Stamp> {
+        let metadata = std::fs::symlink_metadata(path).ok()?;
+        #[cfg(unix)]
+        let (ctime_ns, inode) = {
+            use std::os::unix::fs::MetadataExt as _;
+            (metadata.ctime().saturating_mul(1_000_000_000).saturating_add(metadata.ctime_nsec()), metadata.ino())
+        };
+        #[cfg(not(unix))]
+        let (ctime_ns, inode) = (0, 0);
+        let mtime_ns = metadata.modified().map_or(0, nanos);
+        Some(Stamp { size: metadata.len(), mtime_ns, ctime_ns, inode })
+    }
+
+    /// Old enough that a change within the clock's resolution would have moved it.
+    pub fn settled(&self, before_ns: i64) -> bool {
+        self.mtime_ns < before_ns && self.ctime_ns < before_ns
+    }
+
+    /// Before this instant, a stamp is [`settled`](Stamp::settled) now.
+    pub fn settled_before() -> i64 {
+        now_ns() - RACY_NS
+    }
 }
 
 impl Cache {
@@ -100,7 +127,7 @@ impl Cache {
         known.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         Cache {
             known,
-            trust_before_ns: now_ns() - RACY_NS,
+            trust_before_ns: Stamp::settled_before(),
             updates: Mutex::new(Vec::new()),
             reused: AtomicU64::new(0),
             read: AtomicU64::new(0),
@@ -143,7 +170,7 @@ impl Cache {
             }
         };
         if let (Some(stamp), Some(entry)) = (stamp, &processed.entry) {
-            let trusted = stamp.mtime_ns < self.trust_before_ns && stamp.ctime_ns < self.trust_before_ns;
+            let trusted = stamp.settled(self.trust_before_ns);
             let record = CachedFile {
                 size: stamp.size,
                 mtime_ns: if trusted { stamp.mtime_ns } else { UNVERIFIED },
@@ -207,16 +234,7 @@ fn restore(path: &str, cached: &CachedFile) -> Option<Processed> {
 }
 
 fn stamp(file: &Walked) -> Option<Stamp> {
-    let metadata = std::fs::symlink_metadata(&file.absolute).ok()?;
-    #[cfg(unix)]
-    let (ctime_ns, inode) = {
-        use std::os::unix::fs::MetadataExt as _;
-        (metadata.ctime().saturating_mul(1_000_000_000).saturating_add(metadata.ctime_nsec()), metadata.ino())
-    };
-    #[cfg(not(unix))]
-    let (ctime_ns, inode) = (0, 0);
-    let mtime_ns = metadata.modified().map_or(0, nanos);
-    Some(Stamp { size: metadata.len(), mtime_ns, ctime_ns, inode })
+    Stamp::of(&file.absolute)
 }
 
 fn now_ns() -> i64 {

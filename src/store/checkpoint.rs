@@ -11,7 +11,8 @@ use super::{Store, append_in, find_by_name, insert_new_chain, new_chain_id, stor
 use crate::core::entry::Transition;
 use crate::core::hash::sha256_hex;
 use crate::error::{Error, Result};
-use crate::run::tree::{Mode, Snapshot};
+use crate::run::tree::{HashCache, Mode, Snapshot};
+use crate::scan::cache::Stamp;
 use crate::typed_state::object;
 
 /// The chain checkpoints and restores are recorded in.
@@ -250,6 +251,64 @@ impl Store {
         record_tree_in(&tx, &checkpoint.root, &checkpoint.tree_hash, "restore").map_err(err)?;
         tx.commit().map_err(err)?;
         Ok(entry.index)
+    }
+}
+
+impl Store {
+    /// The content hashes known for the files under `root` (see [`HashCache`]).
+    pub fn file_hashes(&self, root: &str) -> Result<HashCache> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT path, size, mtime_ns, ctime_ns, inode, sha256 FROM file_hashes WHERE root = ?1")
+            .map_err(|e| self.error(e))?;
+        let rows = statement
+            .query_map([root], |row| {
+                let stamp = Stamp {
+                    size: row.get::<_, i64>(1)? as u64,
+                    mtime_ns: row.get(2)?,
+                    ctime_ns: row.get(3)?,
+                    inode: row.get::<_, i64>(4)? as u64,
+                };
+                Ok((row.get::<_, String>(0)?, (stamp, row.get::<_, String>(5)?)))
+            })
+            .map_err(|e| self.error(e))?;
+        let known = rows.collect::<rusqlite::Result<_>>().map_err(|e| self.error(e))?;
+        Ok(HashCache::new(known))
+    }
+
+    /// Saves what `cache` learnt, in one transaction.
+    pub fn save_file_hashes(&mut self, root: &str, cache: &HashCache) -> Result<()> {
+        let fresh = cache.take_fresh();
+        if fresh.is_empty() {
+            return Ok(());
+        }
+        let dir = self.dir.clone();
+        let err = |e| store_error(&dir, e);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
+        {
+            let mut upsert = tx
+                .prepare_cached(
+                    "INSERT INTO file_hashes (root, path, size, mtime_ns, ctime_ns, inode, sha256)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                     ON CONFLICT (root, path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,
+                       ctime_ns = excluded.ctime_ns, inode = excluded.inode, sha256 = excluded.sha256",
+                )
+                .map_err(err)?;
+            for (path, stamp, hash) in fresh {
+                upsert
+                    .execute(params![
+                        root,
+                        path,
+                        stamp.size as i64,
+                        stamp.mtime_ns,
+                        stamp.ctime_ns,
+                        stamp.inode as i64,
+                        hash
+                    ])
+                    .map_err(err)?;
+            }
+        }
+        tx.commit().map_err(err)
     }
 }
 

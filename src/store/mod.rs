@@ -155,8 +155,8 @@ impl Store {
         let version: i64 =
             tx.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(|e| store_error(&self.dir, e))?;
         match version {
-            0..=5 => {
-                let steps = [schema::CREATE, schema::V2, schema::V3, schema::V4, schema::V5, schema::V6];
+            0..=6 => {
+                let steps = [schema::CREATE, schema::V2, schema::V3, schema::V4, schema::V5, schema::V6, schema::V7];
                 tx.execute_batch(&steps[version as usize..].concat()).map_err(|e| store_error(&self.dir, e))?
             }
             schema::VERSION => {}

@@ -1,7 +1,7 @@
 //! The database layout. `PRAGMA user_version` holds the schema version.
 
 /// The schema this build reads and writes.
-pub const VERSION: i64 = 6;
+pub const VERSION: i64 = 7;
 
 /// Entries keep every document field, with numbers and states as compact
 /// JSON text so that they re-render byte for byte. `(chain_id, idx)` is
@@ -167,4 +167,21 @@ CREATE TABLE tree_records (
 ) STRICT, WITHOUT ROWID;
 
 PRAGMA user_version = 6;
+";
+
+/// Version 7: content hashes of watched and checkpointed trees by path,
+/// trusted while the file's stat (size, mtime, ctime, inode) is unchanged.
+pub const V7: &str = "
+CREATE TABLE file_hashes (
+    root     TEXT NOT NULL,
+    path     TEXT NOT NULL,
+    size     INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL,
+    inode    INTEGER NOT NULL,
+    sha256   TEXT NOT NULL,
+    PRIMARY KEY (root, path)
+) STRICT, WITHOUT ROWID;
+
+PRAGMA user_version = 7;
 ";
