@@ -99,6 +99,10 @@ pub enum Error {
     #[error("policy {0}")]
     Policy(String),
 
+    /// A document that does not fit its JSON Schema.
+    #[error("{0}")]
+    Schema(String),
+
     /// Refused by a rule the data is kept by (an overdraft, an approver not pinned).
     #[error("refused: {0}")]
     Refused(String),
@@ -145,7 +149,7 @@ impl Error {
             | Error::TooLarge { .. } => ExitCode::InvalidInput,
             Error::WouldOverwrite { .. } | Error::Unsafe(_) => ExitCode::UnsafeOperation,
             Error::Broken { .. } | Error::Verification(_) => ExitCode::VerificationFailed,
-            Error::Policy(_) | Error::Refused(_) => ExitCode::PolicyViolation,
+            Error::Policy(_) | Error::Refused(_) | Error::Schema(_) => ExitCode::PolicyViolation,
             Error::MissingTool(_) => ExitCode::MissingDependency,
         }
     }

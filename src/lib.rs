@@ -9,6 +9,7 @@
 //!   anyone can verify offline.
 //! - [`run`]: a command's run recorded as an execution event;
 //!   [`checkpoint`]: a tree stored to be restored, verified.
+//! - [`records`]: proof records any program emits, validated by JSON Schema.
 //! - [`cli`]: the command line, callable in-process through [`cli::run`].
 
 pub mod bounded;
@@ -20,6 +21,7 @@ pub mod identity;
 pub mod ledger;
 pub mod provenance;
 pub mod receipt;
+pub mod records;
 pub mod run;
 pub mod scan;
 pub mod store;

@@ -185,9 +185,10 @@ fn bad_invocations_are_one_line_errors_and_run_nothing() {
 
 #[test]
 fn recorded_events_match_the_published_schema() {
-    let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(common::fixture("../schemas/pruv.run-1.schema.json")).unwrap())
-            .unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::fixture("../schemas/v1/types/execution.schema.json")).unwrap(),
+    )
+    .unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
     let sandbox = Sandbox::with_store();
     sandbox.write_all([("w/a", "1")]);

@@ -97,6 +97,9 @@ pub enum Command {
     Receipt(ReceiptArgs),
     /// Run a command and record what it did (exit code, output hashes, changed files) as a chain entry.
     Run(RunArgs),
+    /// Proof records: JSON artifacts any program emits and `pruv verify --json` judges.
+    #[command(subcommand)]
+    Record(RecordCommand),
     /// Store a tree to bring it back later: create, list, preview, restore.
     #[command(subcommand)]
     Checkpoint(CheckpointCommand),
@@ -185,6 +188,7 @@ impl Command {
             Command::Ledger(_) => "ledger",
             Command::Run(_) => "run",
             Command::Checkpoint(_) => "checkpoint",
+            Command::Record(_) => "record",
             Command::Undo { .. } => "undo",
             Command::Approve(_) => "approve",
             Command::Deny(_) => "deny",
@@ -375,8 +379,12 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "KEY")]
     pub public_key: Option<String>,
     /// Require every entry to be signed (and, for a pruv export, its signed head).
-    #[arg(long)]
+    #[arg(long, alias = "signatures")]
     pub require_signatures: bool,
+    /// FILE holds proof records: one record, a directory of `.json`/`.jsonl`
+    /// files, or JSON Lines; one JSON verdict per record (docs/records.md).
+    #[arg(long = "json")]
+    pub records: bool,
     /// Require a valid signed head (`pruv chain export --sign`), which binds
     /// status, metadata, the name and the length.
     #[arg(long)]
@@ -467,4 +475,27 @@ pub struct DecideArgs {
     /// The chain the run records in.
     #[arg(long, value_name = "NAME", default_value = "runs")]
     pub chain: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RecordCommand {
+    /// Write a proof record of TYPE (decision, deployment, check, execution) for an event.
+    New {
+        record_type: String,
+        /// The event: @FILE, or the JSON itself.
+        #[arg(long, value_name = "@FILE|JSON")]
+        event: String,
+        /// Who emits it (a host, a CI job).
+        #[arg(long, default_value = "local")]
+        source: String,
+        /// The program that emits it.
+        #[arg(long, default_value = "pruv")]
+        source_product: String,
+        /// Sign it with this secret key file.
+        #[arg(long, value_name = "KEYFILE")]
+        sign: Option<PathBuf>,
+        /// Write to FILE instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }

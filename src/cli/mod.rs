@@ -17,6 +17,7 @@ mod log;
 mod output;
 mod provenance;
 mod receipt;
+mod records;
 mod run;
 mod scan;
 mod scan_render;
@@ -108,6 +109,7 @@ fn dispatch(cli: &Cli) -> Result<u8> {
         args::Command::Ledger(command) => ledger::run(&ctx, command),
         args::Command::Run(_) => unreachable!("handled above"),
         args::Command::Checkpoint(command) => checkpoint::run(&ctx, command),
+        args::Command::Record(command) => records::run(&ctx, command),
         args::Command::Undo { chain, force } => checkpoint::undo(&ctx, chain, *force),
         args::Command::Approve(decide) => run::decide(&ctx, decide, true),
         args::Command::Deny(decide) => run::decide(&ctx, decide, false),

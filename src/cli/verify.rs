@@ -11,6 +11,9 @@ use crate::error::{Error, ExitCode, Result};
 
 pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitCode> {
     let pinned_key = args.public_key.as_deref().map(PublicKey::resolve).transpose()?;
+    if args.records {
+        return super::records::verify(ctx, args, pinned_key);
+    }
     let (value, origin) = read_json(&args.file)?;
     let options = VerifyOptions {
         pinned_key,
