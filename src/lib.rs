@@ -19,6 +19,7 @@ pub mod core;
 pub mod error;
 pub mod identity;
 pub mod ledger;
+pub mod policy;
 pub mod provenance;
 pub mod receipt;
 pub mod records;

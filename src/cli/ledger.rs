@@ -110,7 +110,7 @@ fn new(
     }
     let policy_path = match policy {
         Some(path) => Some(ctx.cwd.join(path)),
-        None => Some(ctx.cwd.join(crate::scan::diff::policy::POLICY_FILE)).filter(|p| p.is_file()),
+        None => Some(ctx.cwd.join(crate::policy::POLICY_FILE)).filter(|p| p.is_file()),
     };
     let controls = match &policy_path {
         Some(path) => ledger::controls::from_policy(path).map_err(Error::Policy)?,

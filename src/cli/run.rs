@@ -43,7 +43,7 @@ pub fn run(ctx: &Context, args: &RunArgs) -> Result<u8> {
     let gate = gate(ctx, args)?;
     let action = args.action.clone().unwrap_or_else(|| "run".to_owned());
     let approval = if gate.needs_approval(&action) {
-        match ask(&mut store, &chain, &gate, args, &action)? {
+        match ask(&mut store, &chain, &gate, args, &action, &ctx.cwd)? {
             Asked::Approved(approval) => Some(approval),
             Asked::Stop(code) => return Ok(code),
         }
@@ -141,7 +141,7 @@ pub fn run(ctx: &Context, args: &RunArgs) -> Result<u8> {
 
 /// `[run]` of pruv.toml in the working directory, with the command line's additions.
 fn gate(ctx: &Context, args: &RunArgs) -> Result<Gate> {
-    let policy = ctx.cwd.join(crate::scan::diff::policy::POLICY_FILE);
+    let policy = ctx.cwd.join(crate::policy::POLICY_FILE);
     let mut gate =
         if policy.is_file() { approval::from_policy(&policy).map_err(Error::Policy)? } else { Gate::default() };
     if !args.approve.is_empty() {
@@ -168,7 +168,14 @@ enum Asked {
 
 /// Records the pending request, obtains a decision (webhook, or `pruv
 /// approve`/`deny` from another process), and records the outcome.
-fn ask(store: &mut Store, chain: &str, gate: &Gate, args: &RunArgs, action: &str) -> Result<Asked> {
+fn ask(
+    store: &mut Store,
+    chain: &str,
+    gate: &Gate,
+    args: &RunArgs,
+    action: &str,
+    cwd: &std::path::Path,
+) -> Result<Asked> {
     let env: Vec<(String, String)> = std::env::vars_os()
         .map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned()))
         .collect();
@@ -178,7 +185,7 @@ fn ask(store: &mut Store, chain: &str, gate: &Gate, args: &RunArgs, action: &str
         action: action.to_owned(),
         intent: args.intent.clone(),
         argv: args.command.iter().map(|a| redactor.redact(&a.to_string_lossy())).collect(),
-        cwd: std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default(),
+        cwd: cwd.display().to_string(),
         correlation_id: env.iter().find(|(k, _)| k == crate::run::CORRELATION_ENV).map(|(_, v)| v.clone()),
         requested_at: crate::core::time::rfc3339(crate::core::time::now().as_f64()),
     };

@@ -14,7 +14,7 @@ use super::controls;
 use super::state::{Balances, Operation, OperationKind, Payment, Setup};
 
 /// Where the books stop balancing: the entry, and the account when one is to blame.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Problem {
     pub entry: u64,
     pub account: Option<String>,
@@ -62,6 +62,9 @@ pub struct Book {
     /// the store loads holds only the accounts an operation touches.
     complete: bool,
     dirty: BTreeSet<Key>,
+    /// An account a partial book was asked for but not given: a bug in the
+    /// caller, reported by [`Book::apply`] instead of a wrong balance.
+    unloaded: std::cell::RefCell<Option<Key>>,
     pub tally: Tally,
 }
 
@@ -77,6 +80,7 @@ impl Book {
             pending: BTreeMap::new(),
             complete: true,
             dirty: BTreeSet::new(),
+            unloaded: std::cell::RefCell::new(None),
             tally: Tally::default(),
         }
     }
@@ -98,6 +102,7 @@ impl Book {
             pending,
             complete: false,
             dirty: BTreeSet::new(),
+            unloaded: std::cell::RefCell::new(None),
             tally: Tally::default(),
         }
     }
@@ -106,7 +111,10 @@ impl Book {
         match self.balances.get(&(account.to_owned(), currency)) {
             Some(value) => *value,
             None if self.complete => Decimal::ZERO,
-            None => panic!("the store loads every account an operation touches ({account} {currency} was not)"),
+            None => {
+                self.unloaded.borrow_mut().get_or_insert((account.to_owned(), currency));
+                Decimal::ZERO
+            }
         }
     }
 
@@ -186,6 +194,23 @@ impl Book {
 
     /// Judges entry `index` against the book and, when it holds, applies it.
     pub fn apply(&mut self, index: u64, op: &Operation) -> Result<(), Problem> {
+        let judged = self.judge(index, op);
+        // Only a partial book can miss an account, and a caller that gets this
+        // error discards the book (the store rolls its transaction back).
+        let unloaded = self.unloaded.borrow_mut().take();
+        if let Some((account, currency)) = unloaded {
+            return Err(Problem {
+                entry: index,
+                account: Some(account.clone()),
+                message: format!(
+                    "the {currency} balance of {account} was not loaded (a bug in pruv: nothing was recorded)"
+                ),
+            });
+        }
+        judged
+    }
+
+    fn judge(&mut self, index: u64, op: &Operation) -> Result<(), Problem> {
         let problem = |account: Option<&str>, message: String| Problem {
             entry: index,
             account: account.map(str::to_owned),
@@ -520,5 +545,34 @@ mod tests {
         assert_eq!(book.balance("vendor", usd), parse_amount("500", usd).unwrap());
         assert!(book.pending().is_empty());
         assert_eq!(book.tally.volume[&usd], parse_amount("500", usd).unwrap());
+    }
+}
+
+#[cfg(test)]
+mod partial_tests {
+    use super::*;
+
+    #[test]
+    fn a_partial_book_missing_an_account_refuses_instead_of_guessing() {
+        let usd = Currency::parse("USD").unwrap();
+        let setup = Setup { name: "t".into(), currencies: vec![usd], overdraft: vec![], controls: None };
+        let loaded = [(("ops".to_owned(), usd), Decimal::new(10_000, 2))].into();
+        let mut book = Book::partial("c", setup, loaded, [(usd, Decimal::new(10_000, 2))].into(), BTreeMap::new());
+        let payment = Payment {
+            currency: usd,
+            amount: Decimal::new(500, 2),
+            from: Some("ops".into()),
+            to: Some("vendor".into()),
+            source: None,
+            reference: None,
+            memo: None,
+            date: None,
+        };
+        let op =
+            crate::ledger::plan::operation(&book, 5, &crate::ledger::plan::Intent::Pay { payment, approvers: vec![] })
+                .unwrap();
+        let problem = book.apply(5, &op).unwrap_err();
+        assert_eq!(problem.account.as_deref(), Some("vendor"));
+        assert!(problem.message.contains("was not loaded"), "{}", problem.message);
     }
 }

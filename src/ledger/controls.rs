@@ -70,13 +70,8 @@ struct LedgerTable {
 /// Key files are found relative to the policy file.
 pub fn from_policy(path: &std::path::Path) -> Result<Option<Controls>, String> {
     let origin = path.display().to_string();
-    let bytes =
-        crate::bounded::read_file(path, &origin, crate::bounded::DEFAULT_MAX_INPUT).map_err(|e| e.to_string())?;
-    let text = String::from_utf8(bytes).map_err(|_| format!("{origin}: not UTF-8 text"))?;
-    let file: PolicyFile =
-        toml::from_str(&text).map_err(|e| format!("{origin}: {}", e.message().lines().next().unwrap_or("")))?;
+    let file: PolicyFile = crate::policy::read(path)?;
     let Some(table) = file.ledger else { return Ok(None) };
-    let base = path.parent().unwrap_or(std::path::Path::new("."));
     let mut thresholds = std::collections::BTreeMap::new();
     for (code, amount) in &table.approval_threshold {
         let currency =
@@ -87,9 +82,8 @@ pub fn from_policy(path: &std::path::Path) -> Result<Option<Controls>, String> {
     }
     let mut approvers = Vec::new();
     for (signer, key) in &table.approvers {
-        let file = base.join(key);
-        let public = if file.is_file() { PublicKey::load(&file) } else { PublicKey::resolve(key) }
-            .map_err(|e| format!("{origin}: [ledger] approvers.{signer}: {e}"))?;
+        let public =
+            crate::policy::pinned_key(path, key).map_err(|e| format!("{origin}: [ledger] approvers.{signer}: {e}"))?;
         approvers.push((signer.clone(), public.to_base64()));
     }
     Ok(Some(Controls { thresholds, required: table.approvals_required, approvers }))

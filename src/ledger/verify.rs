@@ -27,7 +27,7 @@ pub struct LedgerReport {
     pub verified: u64,
     pub valid: bool,
     /// Where the books stop balancing.
-    pub problem: Option<ProblemView>,
+    pub problem: Option<Problem>,
     pub operations: u64,
     pub deposits: u64,
     pub withdrawals: u64,
@@ -40,19 +40,6 @@ pub struct LedgerReport {
     pub totals: BTreeMap<String, String>,
     /// The sum of applied transfers, per currency.
     pub volume: BTreeMap<String, String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ProblemView {
-    pub entry: u64,
-    pub account: Option<String>,
-    pub message: String,
-}
-
-impl std::fmt::Display for ProblemView {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        Problem { entry: self.entry, account: self.account.clone(), message: self.message.clone() }.fmt(f)
-    }
 }
 
 /// Whether a chain is a ledger: its entry 0 opens one.
@@ -131,7 +118,7 @@ pub fn replay_until(chain: &Chain, last: u64) -> (LedgerReport, Option<Book>) {
         entries,
         verified,
         valid: problem.is_none(),
-        problem: problem.map(|p| ProblemView { entry: p.entry, account: p.account, message: p.message }),
+        problem,
         operations: 0,
         deposits: 0,
         withdrawals: 0,

@@ -65,11 +65,7 @@ struct RunTable {
 /// The `[run]` table of a policy file (key files relative to it).
 pub fn from_policy(path: &Path) -> Result<Gate, String> {
     let origin = path.display().to_string();
-    let bytes =
-        crate::bounded::read_file(path, &origin, crate::bounded::DEFAULT_MAX_INPUT).map_err(|e| e.to_string())?;
-    let text = String::from_utf8(bytes).map_err(|_| format!("{origin}: not UTF-8 text"))?;
-    let file: PolicyFile =
-        toml::from_str(&text).map_err(|e| format!("{origin}: {}", e.message().lines().next().unwrap_or("")))?;
+    let file: PolicyFile = crate::policy::read(path)?;
     let Some(table) = file.run else { return Ok(Gate::default()) };
     let actions = if table.approve.is_empty() {
         Vec::new()
@@ -77,12 +73,10 @@ pub fn from_policy(path: &Path) -> Result<Gate, String> {
         crate::identity::scope::parse_patterns(table.approve.iter().map(String::as_str))
             .map_err(|e| format!("{origin}: [run] approve: {e}"))?
     };
-    let base = path.parent().unwrap_or(Path::new("."));
     let mut approvers = Vec::new();
     for (name, key) in &table.approvers {
-        let file = base.join(key);
-        let public = if file.is_file() { PublicKey::load(&file) } else { PublicKey::resolve(key) }
-            .map_err(|e| format!("{origin}: [run] approvers.{name}: {e}"))?;
+        let public =
+            crate::policy::pinned_key(path, key).map_err(|e| format!("{origin}: [run] approvers.{name}: {e}"))?;
         approvers.push((name.clone(), public));
     }
     if let Some(url) = &table.approval_webhook {

@@ -19,7 +19,7 @@ use serde::Deserialize;
 use super::model::{Category, ChangeKind, Diff};
 
 /// The policy file's name, looked for in the scanned directory.
-pub const POLICY_FILE: &str = "pruv.toml";
+pub use crate::policy::POLICY_FILE;
 
 /// A set of change kinds, named by `any`, a category (`service`,
 /// `external`, `connection`, `env`) or a kind (`env-missing`).

@@ -1,0 +1,26 @@
+//! `pruv.toml`, read by the parts of pruv that keep a table in it
+//! (`[diff]`, `[ledger]`, `[run]`): each reads the whole file into its own
+//! typed view and ignores the other tables.
+
+use std::path::Path;
+
+use crate::core::sign::PublicKey;
+
+/// The policy file's name, looked for in the working directory.
+pub const POLICY_FILE: &str = "pruv.toml";
+
+/// Reads `path` (capped like every input) as TOML into `T`; the message names the file.
+pub fn read<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, String> {
+    let origin = path.display().to_string();
+    let bytes =
+        crate::bounded::read_file(path, &origin, crate::bounded::DEFAULT_MAX_INPUT).map_err(|e| e.to_string())?;
+    let text = String::from_utf8(bytes).map_err(|_| format!("{origin}: not UTF-8 text"))?;
+    toml::from_str(&text).map_err(|e| format!("{origin}: {}", e.message().lines().next().unwrap_or("")))
+}
+
+/// A pinned key as a policy names it: a key file relative to the policy
+/// file, or the key itself in base64 or hex.
+pub fn pinned_key(policy: &Path, key: &str) -> Result<PublicKey, String> {
+    let file = policy.parent().unwrap_or(Path::new(".")).join(key);
+    if file.is_file() { PublicKey::load(&file) } else { PublicKey::resolve(key) }.map_err(|e| e.to_string())
+}
