@@ -1,6 +1,7 @@
 //! The command line: argument parsing, dispatch and rendering. Everything
 //! it does is in the library; `main` only calls [`run`].
 
+mod approval;
 mod args;
 mod chain;
 mod checkpoint;
@@ -111,8 +112,8 @@ fn dispatch(cli: &Cli) -> Result<u8> {
         args::Command::Checkpoint(command) => checkpoint::run(&ctx, command),
         args::Command::Record(command) => records::run(&ctx, command),
         args::Command::Undo { chain, force } => checkpoint::undo(&ctx, chain, *force),
-        args::Command::Approve(decide) => run::decide(&ctx, decide, true),
-        args::Command::Deny(decide) => run::decide(&ctx, decide, false),
+        args::Command::Approve(decide) => approval::decide(&ctx, decide, true),
+        args::Command::Deny(decide) => approval::decide(&ctx, decide, false),
     }?;
     Ok(code.code())
 }
