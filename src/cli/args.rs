@@ -79,7 +79,7 @@ pub enum Command {
     /// Manage Ed25519 signing keys.
     #[command(subcommand)]
     Key(KeyCommand),
-    /// Verify an exported chain, or a receipt, offline, with no store.
+    /// Verify an exported chain (a ledger's books too), a receipt, or proof records (--json), offline, with no store.
     Verify(VerifyArgs),
     /// Map a repository's architecture and hash it into a scan chain.
     Scan(ScanArgs),
@@ -373,7 +373,7 @@ pub enum KeyCommand {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The exported chain or receipt, or - for standard input.
+    /// The exported chain or receipt (- for standard input); with --json, proof records.
     pub file: String,
     /// Require every signature to be by this key: a key file, or the key in base64 or hex.
     #[arg(long, value_name = "KEY")]
