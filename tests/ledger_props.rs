@@ -37,16 +37,7 @@ fn open(overdraft: &[&str]) -> (Chain, Book) {
 }
 
 fn payment(currency: Currency, amount: &str, from: Option<&str>, to: Option<&str>) -> Payment {
-    Payment {
-        currency,
-        amount: parse_amount(amount, currency).unwrap(),
-        from: from.map(str::to_owned),
-        to: to.map(str::to_owned),
-        source: None,
-        reference: None,
-        memo: None,
-        date: None,
-    }
+    Payment::new(currency, parse_amount(amount, currency).unwrap(), from, to)
 }
 
 /// (kind 0 deposit / 1 withdraw / 2 transfer, from, to, minor units, currency)

@@ -432,7 +432,7 @@ pub struct RunArgs {
     /// Sign the entry with this secret key file.
     #[arg(long, value_name = "KEYFILE")]
     pub sign: Option<PathBuf>,
-    /// Worker threads for --watch hashing (default: one per core).
+    /// Threads walking the --watch directory, as for `pruv scan` (default: one per core).
     #[arg(short = 'j', long, value_name = "N", env = "PRUV_THREADS")]
     pub threads: Option<usize>,
     /// The command and its arguments, after `--`.

@@ -6,16 +6,15 @@ use super::output::{DIM, OK, emit, emit_json, escape_controls, paint, plural};
 use crate::checkpoint::{self, Preview, Restored};
 use crate::error::{Error, ExitCode, Result};
 
-fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
+/// Walker threads for the tree snapshots: 0 is one per core, as for `pruv scan`.
+const ONE_PER_CORE: usize = 0;
 
 pub fn run(ctx: &Context, command: &CheckpointCommand) -> Result<ExitCode> {
     match command {
         CheckpointCommand::Create { name, dir } => {
             let dir = ctx.cwd.join(dir.as_deref().unwrap_or(std::path::Path::new(".")));
             let mut store = ctx.open_store()?;
-            let info = checkpoint::create(&mut store, &dir, name.as_deref().unwrap_or("checkpoint"), threads())?;
+            let info = checkpoint::create(&mut store, &dir, name.as_deref().unwrap_or("checkpoint"), ONE_PER_CORE)?;
             match ctx.format {
                 Format::Json => emit_json(&info)?,
                 _ => emit(&format!(
@@ -59,7 +58,7 @@ pub fn run(ctx: &Context, command: &CheckpointCommand) -> Result<ExitCode> {
         CheckpointCommand::Preview { checkpoint: id, dir } => {
             let store = ctx.read_store()?;
             let dir = dir.as_ref().map(|d| ctx.cwd.join(d));
-            let preview = checkpoint::preview(&store, id, dir.as_deref(), threads())?;
+            let preview = checkpoint::preview(&store, id, dir.as_deref(), ONE_PER_CORE)?;
             match ctx.format {
                 Format::Json => emit_json(&preview)?,
                 _ => emit(&render_preview(&preview))?,
@@ -69,7 +68,7 @@ pub fn run(ctx: &Context, command: &CheckpointCommand) -> Result<ExitCode> {
         CheckpointCommand::Restore { checkpoint: id, dir, force } => {
             let mut store = ctx.open_store()?;
             let dir = dir.as_ref().map(|d| ctx.cwd.join(d));
-            let restored = checkpoint::restore(&mut store, id, dir.as_deref(), *force, threads())?;
+            let restored = checkpoint::restore(&mut store, id, dir.as_deref(), *force, ONE_PER_CORE)?;
             report_restore(ctx, &restored)
         }
     }
@@ -139,7 +138,7 @@ pub fn undo(ctx: &Context, chain: &str, force: bool) -> Result<ExitCode> {
             "no run in chain {chain} took a checkpoint; `pruv run --watch DIR --checkpoint -- CMD` takes one"
         )));
     };
-    let restored = checkpoint::restore(&mut store, &id, None, force, threads())?;
+    let restored = checkpoint::restore(&mut store, &id, None, force, ONE_PER_CORE)?;
     if ctx.format != Format::Json {
         eprintln!("undoing entry {index} of {}", escape_controls(chain));
     }

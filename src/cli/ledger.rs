@@ -165,15 +165,12 @@ fn pay(
             }
         },
     };
+    let amount = parse_amount(moves.amount, currency).map_err(Error::InvalidInput)?;
     let payment = Payment {
-        currency,
-        amount: parse_amount(moves.amount, currency).map_err(Error::InvalidInput)?,
-        from: moves.from.cloned(),
-        to: moves.to.cloned(),
         source: moves.source.map(str::to_owned),
         reference: common.reference.clone(),
         memo: moves.memo.map(str::to_owned),
-        date: None,
+        ..Payment::new(currency, amount, moves.from.map(String::as_str), moves.to.map(String::as_str))
     };
     let intent = Intent::Pay { payment, approvers: approvers.iter().collect() };
     let recorded = store.ledger_append(&id, &[intent], None, &|_| None)?;

@@ -26,13 +26,9 @@ pub fn run(ctx: &Context, args: &RunArgs) -> Result<u8> {
     // The store and chain first: a run that cannot be recorded is not started.
     let mut store = ctx.open_store()?;
     let chain = match store.resolve(&args.chain) {
+        // An id, or a name: the chain that is there.
         Ok(info) => info.id,
-        Err(Error::UnknownChain { .. }) => match store.create_chain(&args.chain) {
-            Ok(id) => id,
-            // Another run created it meanwhile.
-            Err(Error::ChainExists { id, .. }) => id,
-            Err(other) => return Err(other),
-        },
+        Err(Error::UnknownChain { .. }) => store.chain_named(&args.chain)?,
         Err(other) => return Err(other),
     };
     let gate = gate(ctx, args)?;
@@ -72,7 +68,7 @@ pub fn run(ctx: &Context, args: &RunArgs) -> Result<u8> {
         }
         None => None,
     };
-    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = args.threads.unwrap_or(0);
     let watched_root = args.watch.as_ref().map(|dir| crate::checkpoint::root_of(&ctx.cwd.join(dir))).transpose()?;
     let checkpoint = match (&watched_root, args.checkpoint) {
         (Some((absolute, _)), true) => Some(crate::checkpoint::create(&mut store, absolute, "before run", threads)?.id),

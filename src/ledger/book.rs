@@ -437,16 +437,7 @@ mod tests {
     }
 
     fn pay(currency: Currency, amount: &str, from: Option<&str>, to: Option<&str>) -> Payment {
-        Payment {
-            currency,
-            amount: parse_amount(amount, currency).unwrap(),
-            from: from.map(str::to_owned),
-            to: to.map(str::to_owned),
-            source: None,
-            reference: None,
-            memo: None,
-            date: None,
-        }
+        Payment::new(currency, parse_amount(amount, currency).unwrap(), from, to)
     }
 
     /// Each rule of `apply`, broken once: (what, the operation, the message it must give).
@@ -558,16 +549,7 @@ mod partial_tests {
         let setup = Setup { name: "t".into(), currencies: vec![usd], overdraft: vec![], controls: None };
         let loaded = [(("ops".to_owned(), usd), Decimal::new(10_000, 2))].into();
         let mut book = Book::partial("c", setup, loaded, [(usd, Decimal::new(10_000, 2))].into(), BTreeMap::new());
-        let payment = Payment {
-            currency: usd,
-            amount: Decimal::new(500, 2),
-            from: Some("ops".into()),
-            to: Some("vendor".into()),
-            source: None,
-            reference: None,
-            memo: None,
-            date: None,
-        };
+        let payment = Payment::new(usd, Decimal::new(500, 2), Some("ops"), Some("vendor"));
         let op =
             crate::ledger::plan::operation(&book, 5, &crate::ledger::plan::Intent::Pay { payment, approvers: vec![] })
                 .unwrap();

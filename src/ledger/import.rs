@@ -35,15 +35,11 @@ pub fn payments(text: &[u8], origin: &str) -> Result<Vec<Payment>, String> {
             return Err(bad(format!("date {date:?} is neither YYYY-MM-DD nor an RFC 3339 time")));
         }
         let currency = Currency::parse(&field(4)).map_err(&bad)?;
+        let (from, to) = (optional(field(1)), optional(field(2)));
         let payment = Payment {
-            currency,
-            amount: parse_amount(&field(3), currency).map_err(&bad)?,
-            from: optional(field(1)),
-            to: optional(field(2)),
-            source: None,
             reference: optional(field(5)),
-            memo: None,
             date: optional(date),
+            ..Payment::new(currency, parse_amount(&field(3), currency).map_err(&bad)?, from.as_deref(), to.as_deref())
         };
         payment.validate().map_err(&bad)?;
         out.push(payment);

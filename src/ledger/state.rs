@@ -79,6 +79,20 @@ pub struct Payment {
 }
 
 impl Payment {
+    /// `amount` out of `from` into `to`, with no source, reference, memo or date.
+    pub fn new(currency: Currency, amount: Decimal, from: Option<&str>, to: Option<&str>) -> Payment {
+        Payment {
+            currency,
+            amount,
+            from: from.map(str::to_owned),
+            to: to.map(str::to_owned),
+            source: None,
+            reference: None,
+            memo: None,
+            date: None,
+        }
+    }
+
     /// How the ledger's total of the currency changes.
     pub fn total_change(&self) -> Decimal {
         match (&self.from, &self.to) {

@@ -74,8 +74,9 @@ impl Snapshot {
     }
 
     /// Like [`take`](Snapshot::take), reading only the files whose stat changed since `cache` saw them.
+    /// `threads` walk the tree as the scanner's would (0: one per core).
     pub fn take_cached(dir: &Path, threads: usize, cache: &HashCache) -> Result<Snapshot> {
-        let walk = crate::scan::walk::walk(dir, threads);
+        let walk = crate::scan::walk::walk(dir, crate::scan::clamp_threads(threads, usize::MAX));
         let hashed: Vec<Result<(String, (String, Mode))>> = walk
             .files
             .par_iter()

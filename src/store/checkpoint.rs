@@ -7,7 +7,7 @@ use std::path::Path;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
-use super::{Store, append_in, find_by_name, insert_new_chain, new_chain_id, store_error};
+use super::{Store, append_in, chain_named_in, store_error, unused_short_id};
 use crate::core::entry::Transition;
 use crate::core::hash::sha256_hex;
 use crate::error::{Error, Result};
@@ -60,7 +60,7 @@ impl Store {
         let store_dir = self.dir.clone();
         let err = |e| store_error(&store_dir, e);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
-        let id = unused_id(&tx).map_err(err)?;
+        let id = unused_short_id(&tx, &store_dir, "checkpoints")?;
         let mut listed: Vec<(String, String, i64)> = Vec::with_capacity(snapshot.files.len());
         let (mut bytes, mut new_blobs) = (0u64, 0u64);
         for (path, (hash, mode)) in &snapshot.files {
@@ -98,7 +98,7 @@ impl Store {
             listed.push((path.clone(), hash, mode));
         }
         let tree_hash = crate::scan::graph::tree_hash(listed.iter().map(|(p, h, _)| (h.as_str(), p.as_str())));
-        let chain = checkpoint_chain(&tx).map_err(err)?;
+        let chain = chain_named_in(&tx, &store_dir, CHECKPOINT_CHAIN)?;
         let state = object([
             ("type", CHECKPOINT_TYPE.into()),
             ("id", id.as_str().into()),
@@ -238,7 +238,7 @@ impl Store {
         let dir = self.dir.clone();
         let err = |e| store_error(&dir, e);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
-        let chain = checkpoint_chain(&tx).map_err(err)?;
+        let chain = chain_named_in(&tx, &dir, CHECKPOINT_CHAIN)?;
         let state = object([
             ("type", RESTORE_TYPE.into()),
             ("checkpoint", checkpoint.id.as_str().into()),
@@ -323,31 +323,6 @@ fn info_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<CheckpointInfo> {
         created_at: row.get(6)?,
         new_blobs: None,
     })
-}
-
-fn unused_id(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<String> {
-    loop {
-        let mut bytes = [0u8; 4];
-        getrandom::fill(&mut bytes).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-        let id = hex::encode(bytes);
-        let taken: bool =
-            tx.query_row("SELECT EXISTS (SELECT 1 FROM checkpoints WHERE id = ?1)", [&id], |row| row.get(0))?;
-        if !taken {
-            return Ok(id);
-        }
-    }
-}
-
-fn checkpoint_chain(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<String> {
-    match find_by_name(tx, CHECKPOINT_CHAIN)? {
-        Some(id) => Ok(id),
-        None => {
-            let id = new_chain_id()
-                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(std::io::Error::other(e.to_string()))))?;
-            insert_new_chain(tx, &id, CHECKPOINT_CHAIN)?;
-            Ok(id)
-        }
-    }
 }
 
 fn record_tree_in(tx: &rusqlite::Transaction<'_>, root: &str, tree_hash: &str, what: &str) -> rusqlite::Result<()> {

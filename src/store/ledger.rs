@@ -84,17 +84,21 @@ impl Store {
 impl Store {
     /// The rules ledger `chain_id` was opened with (its entry 0).
     pub fn ledger_setup(&self, chain_id: &str) -> Result<Setup> {
-        let state: Option<String> = self
-            .conn
-            .query_row("SELECT y_state FROM entries WHERE chain_id = ?1 AND idx = 0", [chain_id], |row| row.get(0))
-            .optional()
-            .map_err(|e| self.error(e))?
-            .flatten();
-        state
-            .and_then(|t| crate::core::json::parse(&t).ok())
-            .and_then(|v| Setup::from_state(Some(&v)).ok())
-            .ok_or_else(|| Error::InvalidInput(format!("chain {chain_id} is not a ledger (its entry 0 opens none)")))
+        setup_in(&self.conn, &self.dir, chain_id)
     }
+}
+
+/// Entry 0's rules, read through `conn` (the store's, or a transaction's).
+fn setup_in(conn: &rusqlite::Connection, dir: &std::path::Path, chain_id: &str) -> Result<Setup> {
+    let state: Option<String> = conn
+        .query_row("SELECT y_state FROM entries WHERE chain_id = ?1 AND idx = 0", [chain_id], |row| row.get(0))
+        .optional()
+        .map_err(|e| store_error(dir, e))?
+        .flatten();
+    state
+        .and_then(|t| crate::core::json::parse(&t).ok())
+        .and_then(|v| Setup::from_state(Some(&v)).ok())
+        .ok_or_else(|| Error::InvalidInput(format!("chain {chain_id} is not a ledger (its entry 0 opens none)")))
 }
 
 fn next_index(tx: &rusqlite::Transaction<'_>, chain_id: &str) -> rusqlite::Result<u64> {
@@ -121,14 +125,8 @@ fn load_book(tx: &rusqlite::Transaction<'_>, dir: &std::path::Path, chain_id: &s
         })
         .optional()
         .map_err(err)?;
-    let setup_state: Option<String> = tx
-        .query_row("SELECT y_state FROM entries WHERE chain_id = ?1 AND idx = 0", [chain_id], |row| row.get(0))
-        .optional()
-        .map_err(err)?
-        .flatten();
     let not_a_ledger = || Error::InvalidInput(format!("chain {chain_id} is not a ledger (its entry 0 opens none)"));
-    let setup_value = setup_state.and_then(|t| crate::core::json::parse(&t).ok()).ok_or_else(not_a_ledger)?;
-    let setup = Setup::from_state(Some(&setup_value)).map_err(|_| not_a_ledger())?;
+    let setup = setup_in(tx, dir, chain_id)?;
     if head.is_none() || saved != head {
         let chain = load_chain(tx, dir, chain_id)?;
         let (report, book) = verify::replay(&chain);

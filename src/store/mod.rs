@@ -193,6 +193,18 @@ impl Store {
         Ok(id)
     }
 
+    /// The id of the chain named `name`, created empty when there is none
+    /// (atomically: two callers get the same chain).
+    pub fn chain_named(&mut self, name: &str) -> Result<String> {
+        validate_name(name)?;
+        let dir = self.dir.clone();
+        let tx =
+            self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| store_error(&dir, e))?;
+        let id = chain_named_in(&tx, &dir, name)?;
+        tx.commit().map_err(|e| store_error(&dir, e))?;
+        Ok(id)
+    }
+
     /// Every chain, by name.
     pub fn list(&self) -> Result<Vec<ChainInfo>> {
         let mut statement = self
@@ -320,28 +332,10 @@ impl Store {
         let dir = self.dir.clone();
         let err = |e| store_error(&dir, e);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
-        let id = loop {
-            let mut bytes = [0u8; 4];
-            getrandom::fill(&mut bytes)?;
-            let id = hex::encode(bytes);
-            let taken: bool = tx
-                .query_row("SELECT EXISTS (SELECT 1 FROM scans WHERE id = ?1)", [&id], |row| row.get(0))
-                .map_err(err)?;
-            if !taken {
-                break id;
-            }
-        };
+        let id = unused_short_id(&tx, &dir, "scans")?;
         let services = document.services.iter().filter(|s| !s.kind.is_external()).count() as i64;
         let git = document.git.as_ref();
-        let history_name = history_chain_name(root);
-        let history = match find_by_name(&tx, &history_name).map_err(err)? {
-            Some(chain) => chain,
-            None => {
-                let chain = new_chain_id()?;
-                insert_new_chain(&tx, &chain, &history_name).map_err(err)?;
-                chain
-            }
-        };
+        let history = chain_named_in(&tx, &dir, &history_chain_name(root))?;
         let state = history_state(&id, root, document, services as u64);
         let entry = append_in(&tx, &history, Transition::new("scan", Some(state)), None).map_err(err)?;
         tx.execute(
@@ -494,6 +488,30 @@ impl Store {
 }
 
 /// Registers an empty chain created now, with the default settings.
+/// The id of the chain named `name`, created empty if there is none, in the caller's transaction.
+fn chain_named_in(tx: &rusqlite::Transaction<'_>, dir: &Path, name: &str) -> Result<String> {
+    if let Some(id) = find_by_name(tx, name).map_err(|e| store_error(dir, e))? {
+        return Ok(id);
+    }
+    let id = new_chain_id()?;
+    insert_new_chain(tx, &id, name).map_err(|e| store_error(dir, e))?;
+    Ok(id)
+}
+
+/// A random 8-hex-digit id no row of `table` (`scans`, `checkpoints`) has yet.
+fn unused_short_id(tx: &rusqlite::Transaction<'_>, dir: &Path, table: &'static str) -> Result<String> {
+    let query = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)");
+    loop {
+        let mut bytes = [0u8; 4];
+        getrandom::fill(&mut bytes)?;
+        let id = hex::encode(bytes);
+        let taken: bool = tx.query_row(&query, [&id], |row| row.get(0)).map_err(|e| store_error(dir, e))?;
+        if !taken {
+            return Ok(id);
+        }
+    }
+}
+
 fn insert_new_chain(tx: &rusqlite::Transaction<'_>, id: &str, name: &str) -> rusqlite::Result<()> {
     tx.execute(
         "INSERT INTO chains (id, name, created_at, auto_redact, auto_checkpoint, checkpoint_interval)

@@ -128,10 +128,7 @@ fn any_subject() -> String {
 impl Policy {
     /// Reads a policy file; the message names the file and what is wrong.
     pub fn load(path: &Path) -> Result<Policy, String> {
-        // A policy is a few lines; the cap keeps a wrong path (a device) from being read forever.
-        let bytes = crate::bounded::read_file(path, &path.display().to_string(), crate::bounded::DEFAULT_MAX_INPUT)
-            .map_err(|e| e.to_string())?;
-        let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text", path.display()))?;
+        let text = crate::policy::read_text(path)?;
         Policy::parse(&text).map_err(|e| format!("{}: {e}", path.display())).map(|mut policy| {
             policy.origin = Some(path.to_owned());
             policy
@@ -139,7 +136,7 @@ impl Policy {
     }
 
     pub fn parse(text: &str) -> Result<Policy, String> {
-        let file: PolicyFile = toml::from_str(text).map_err(|e| one_line(&e.to_string()))?;
+        let file: PolicyFile = crate::policy::parse(text)?;
         let Some(diff) = file.diff else { return Ok(Policy::default()) };
         let fail_on = diff
             .fail_on
@@ -190,10 +187,6 @@ fn wildcard(pattern: &str, text: &str) -> bool {
         }
     }
     true
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
