@@ -20,6 +20,7 @@ pub mod error;
 pub mod identity;
 pub mod ledger;
 pub mod policy;
+pub mod prove;
 pub mod provenance;
 pub mod receipt;
 pub mod records;

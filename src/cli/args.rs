@@ -100,6 +100,10 @@ pub enum Command {
     /// Proof records: JSON artifacts any program emits and `pruv verify --json` judges.
     #[command(subcommand)]
     Record(RecordCommand),
+    /// Patch & prove: a failing command, patches proposed and judged by a policy, a bundle
+    /// anyone can verify, replay and attest.
+    #[command(subcommand)]
+    Prove(super::prove_args::ProveCommand),
     /// Store a tree to bring it back later: create, list, preview, restore.
     #[command(subcommand)]
     Checkpoint(CheckpointCommand),
@@ -189,6 +193,7 @@ impl Command {
             Command::Run(_) => "run",
             Command::Checkpoint(_) => "checkpoint",
             Command::Record(_) => "record",
+            Command::Prove(_) => "prove",
             Command::Undo { .. } => "undo",
             Command::Approve(_) => "approve",
             Command::Deny(_) => "deny",

@@ -16,6 +16,8 @@ mod ledger;
 mod ledger_args;
 mod log;
 mod output;
+mod prove;
+mod prove_args;
 mod provenance;
 mod receipt;
 mod records;
@@ -111,6 +113,7 @@ fn dispatch(cli: &Cli) -> Result<u8> {
         args::Command::Run(_) => unreachable!("handled above"),
         args::Command::Checkpoint(command) => checkpoint::run(&ctx, command),
         args::Command::Record(command) => records::run(&ctx, command),
+        args::Command::Prove(command) => prove::run(&ctx, command),
         args::Command::Undo { chain, force } => checkpoint::undo(&ctx, chain, *force),
         args::Command::Approve(decide) => approval::decide(&ctx, decide, true),
         args::Command::Deny(decide) => approval::decide(&ctx, decide, false),

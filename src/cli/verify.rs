@@ -14,12 +14,16 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitCode> {
     if args.records {
         return super::records::verify(ctx, args, pinned_key);
     }
-    let (value, origin) = read_json(&args.file)?;
     let options = VerifyOptions {
         pinned_key,
         require_signatures: args.require_signatures,
         require_signed_head: args.require_signed_head,
     };
+    let path = ctx.cwd.join(&args.file);
+    if crate::prove::bundle::is_bundle(&path) {
+        return verify_bundle(ctx, &path, &options);
+    }
+    let (value, origin) = read_json(&args.file)?;
     if crate::receipt::is_receipt(&value) {
         return super::receipt::verify(ctx, &value, &origin, &options);
     }
@@ -42,6 +46,26 @@ pub fn run(ctx: &Context, args: &VerifyArgs) -> Result<ExitCode> {
     }
     let balanced = ledger.as_ref().is_none_or(|l| l.valid);
     Ok(if report.intact && balanced { ExitCode::Ok } else { ExitCode::VerificationFailed })
+}
+
+/// A prove bundle: its chain, and every file its entries bind.
+fn verify_bundle(ctx: &Context, dir: &std::path::Path, options: &VerifyOptions) -> Result<ExitCode> {
+    let report = crate::prove::bundle::verify(dir, options)?;
+    match ctx.format {
+        Format::Json => emit_json(&report)?,
+        _ => {
+            let mut text = render_text(&report.chain, false);
+            if report.files.is_empty() {
+                text += &format!("{} every file the attempts bind is as recorded\n", paint(OK, "✓"));
+            } else {
+                for problem in &report.files {
+                    text += &format!("{} {}\n", paint(BAD, "✗"), escape_controls(problem));
+                }
+            }
+            emit(&text)?
+        }
+    }
+    Ok(if report.intact { ExitCode::Ok } else { ExitCode::VerificationFailed })
 }
 
 /// The verdict for a person: one line, then what backs it or what broke.

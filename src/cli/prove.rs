@@ -1,0 +1,174 @@
+//! `pruv prove run|replay|attest|verify-attestation`.
+
+use std::path::{Path, PathBuf};
+
+use super::Context;
+use super::args::Format;
+use super::output::{BAD, DIM, OK, emit, emit_json, escape_controls, paint};
+use super::prove_args::ProveCommand;
+use crate::core::sign::PublicKey;
+use crate::error::{Error, ExitCode, Result};
+use crate::prove::attest::{self, Key};
+use crate::prove::replay::Replay;
+use crate::prove::{self, Status, policy, proposer::Proposer};
+
+pub fn run(ctx: &Context, command: &ProveCommand) -> Result<ExitCode> {
+    match command {
+        ProveCommand::Run { command, policy, proposer, dir, redact, threads } => {
+            let tree = dir.as_ref().map_or_else(|| ctx.cwd.clone(), |d| ctx.cwd.join(d));
+            if !tree.is_dir() {
+                return Err(Error::InvalidInput(format!(
+                    "{}: not a directory; --dir names the project's root",
+                    tree.display()
+                )));
+            }
+            let policy_path = policy.as_ref().map(|p| ctx.cwd.join(p));
+            let loaded = policy::load(policy_path.as_deref(), &tree).map_err(Error::Policy)?;
+            let env_var = |name: &str| std::env::var(name).ok();
+            let request = prove::Request {
+                command: command.clone(),
+                tree,
+                policy: loaded,
+                proposer: Proposer::configured(proposer.as_deref(), &env_var)?,
+                env: std::env::vars_os().collect(),
+                redact: redact.clone(),
+                threads: *threads,
+            };
+            let mut progress = |line: &str| eprintln!("{}", escape_controls(line));
+            let outcome = prove::run(request, &mut progress)?;
+            match ctx.format {
+                Format::Json => emit_json(&outcome)?,
+                _ => {
+                    let (mark, style) = if outcome.status == Status::Proven { ("✓", OK) } else { ("✗", BAD) };
+                    let mut text = format!("{} {}\n", paint(style, mark), escape_controls(&outcome.message));
+                    text += &format!("  bundle   {}\n", shown(ctx, &outcome.bundle));
+                    if !outcome.files_changed.is_empty() {
+                        text += &format!("  changed  {}\n", escape_controls(&outcome.files_changed.join(", ")));
+                    }
+                    emit(&text)?
+                }
+            }
+            Ok(outcome.status.exit_code())
+        }
+        ProveCommand::Replay { bundle, tree, threads } => {
+            let bundle = ctx.cwd.join(bundle);
+            let tree = match tree {
+                Some(tree) => ctx.cwd.join(tree),
+                None => prove::replay::default_tree(&bundle).unwrap_or_else(|| ctx.cwd.clone()),
+            };
+            let env: Vec<_> = std::env::vars_os().collect();
+            let replay = prove::replay::replay(&bundle, &tree, &env, *threads)?;
+            if ctx.format == Format::Json {
+                emit_json(&replay)?;
+            }
+            match replay {
+                Replay::TreeDiffers { expected, found } => {
+                    if ctx.format != Format::Json {
+                        emit(&format!(
+                            "{} not replayed: {} is not the recorded tree (tree hash {}, recorded {}); check out the recorded revision first\n",
+                            paint(BAD, "✗"),
+                            shown(ctx, &tree),
+                            &found[..12.min(found.len())],
+                            &expected[..12.min(expected.len())]
+                        ))?;
+                    }
+                    Ok(ExitCode::DriftDetected)
+                }
+                Replay::Ran { reproduced, recorded_passed, passed, runs, patched } => {
+                    if ctx.format != Format::Json {
+                        let word = |p: bool| if p { "passed" } else { "failed" };
+                        let (mark, style) = if reproduced { ("✓", OK) } else { ("✗", BAD) };
+                        let mut text = format!(
+                            "{} {}: recorded {}, replayed {} ({} patched)\n",
+                            paint(style, mark),
+                            if reproduced { "reproduced" } else { "did not reproduce" },
+                            word(recorded_passed),
+                            word(passed),
+                            patched.len()
+                        );
+                        for run in runs {
+                            let code = run.exit_code.map_or_else(|| "killed".to_owned(), |c| format!("exit {c}"));
+                            text += &format!("  {}  {}\n", paint(DIM, code), escape_controls(&run.command));
+                        }
+                        emit(&text)?;
+                    }
+                    Ok(if reproduced { ExitCode::Ok } else { ExitCode::VerificationFailed })
+                }
+            }
+        }
+        ProveCommand::Attest { bundle, mode, key_env, key } => {
+            let bundle = ctx.cwd.join(bundle);
+            let secret_key;
+            let key = match (mode, key_env, key) {
+                (attest::Mode::HmacSha256, Some(name), _) => Key::Env { name, value: std::env::var(name).ok() },
+                (attest::Mode::Ed25519, _, Some(file)) => {
+                    secret_key = super::files::load_secret_key(&ctx.cwd.join(file))?;
+                    Key::Ed25519(&secret_key)
+                }
+                _ => {
+                    return Err(Error::InvalidInput(
+                        "--mode hmac-sha256 needs --key-env VAR; --mode ed25519 needs --key FILE".into(),
+                    ));
+                }
+            };
+            let attestation = attest::attest(&bundle, &key)?;
+            match ctx.format {
+                Format::Json => emit_json(&attestation)?,
+                _ => emit(&format!(
+                    "{} attested {} files of {} ({})\n",
+                    paint(OK, "✓"),
+                    attestation.files.len(),
+                    shown(ctx, &bundle),
+                    attest_mode_name(attestation.mode)
+                ))?,
+            }
+            Ok(ExitCode::Ok)
+        }
+        ProveCommand::VerifyAttestation { bundle, key_env, public_key } => {
+            let bundle = ctx.cwd.join(bundle);
+            let pinned = public_key.as_deref().map(PublicKey::resolve).transpose()?;
+            let env_var = |name: &str| std::env::var(name).ok();
+            let check = attest::check(&bundle, &env_var, key_env.as_deref(), pinned.as_ref())?;
+            match ctx.format {
+                Format::Json => emit_json(&check)?,
+                _ => {
+                    let mut text = if check.valid {
+                        format!(
+                            "{} attestation holds: {} files unchanged, {}\n",
+                            paint(OK, "✓"),
+                            check.files,
+                            check.key
+                        )
+                    } else {
+                        format!("{} attestation does not hold\n", paint(BAD, "✗"))
+                    };
+                    for (what, paths) in
+                        [("edited", &check.edited), ("missing", &check.missing), ("added", &check.added)]
+                    {
+                        for path in paths {
+                            text += &format!("  {}  {}\n", paint(BAD, what), escape_controls(path));
+                        }
+                    }
+                    if !check.key_valid {
+                        text += &format!("  {}  {} does not match\n", paint(BAD, "key"), check.key);
+                    }
+                    emit(&text)?
+                }
+            }
+            Ok(if check.valid { ExitCode::Ok } else { ExitCode::VerificationFailed })
+        }
+    }
+}
+
+fn attest_mode_name(mode: attest::Mode) -> &'static str {
+    match mode {
+        attest::Mode::HmacSha256 => "hmac-sha256",
+        attest::Mode::Ed25519 => "ed25519",
+    }
+}
+
+/// A path as the user would type it: relative to the working directory when under it.
+fn shown(ctx: &Context, path: &Path) -> String {
+    let relative: PathBuf = path.strip_prefix(&ctx.cwd).map_or_else(|_| path.to_path_buf(), Path::to_path_buf);
+    escape_controls(&relative.display().to_string())
+}

@@ -1,0 +1,346 @@
+//! `pruv prove`: a failing command turned into evidence. The command runs
+//! in a sandboxed copy of the tree; while it fails, a proposer is shown what
+//! failed and asked for a unified diff; the diff is judged against the
+//! policy (never applied when it breaks it), applied to the copy, and the
+//! command runs again. Everything lands in a bundle (docs/prove.md) that
+//! anyone can verify, replay on the recorded tree, and attest.
+
+pub mod attest;
+pub mod bundle;
+pub mod context;
+pub mod patch;
+pub mod policy;
+pub mod proposer;
+pub mod replay;
+pub mod sandbox;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::error::{Error, ExitCode, Result};
+use crate::run::redact::Redactor;
+use crate::run::tree::Snapshot;
+use bundle::Bundle;
+use context::{Previous, Rules};
+use policy::Policy;
+use proposer::{Proposal, Proposer};
+use sandbox::{RunOutput, Sandbox};
+
+/// Files a patch may change are read up to this size.
+const MAX_PATCHED_FILE: u64 = 16 << 20;
+
+pub struct Request {
+    pub command: String,
+    /// The project's root: what is copied, and where `.pruv/prove/` is.
+    pub tree: PathBuf,
+    pub policy: policy::Loaded,
+    pub proposer: Option<Proposer>,
+    /// The environment the commands run with (names recorded, never values).
+    pub env: Vec<(OsString, OsString)>,
+    pub redact: Vec<String>,
+    pub threads: usize,
+}
+
+/// What an attempt led to; every one but `applied` and `did_not_apply` ends the session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PatchOutcome {
+    /// The commands passed: nothing to patch.
+    Passed,
+    Applied,
+    /// It broke the policy and was not applied.
+    Refused,
+    /// Its hunks did not fit the files; the next attempt hears why.
+    DidNotApply,
+    NothingProposed,
+    NoProposer,
+    ProposerFailed,
+    /// Failed at the last attempt the policy allows.
+    LastAttempt,
+}
+
+impl PatchOutcome {
+    pub fn name(self) -> &'static str {
+        match self {
+            PatchOutcome::Passed => "passed",
+            PatchOutcome::Applied => "applied",
+            PatchOutcome::Refused => "refused",
+            PatchOutcome::DidNotApply => "did_not_apply",
+            PatchOutcome::NothingProposed => "nothing_proposed",
+            PatchOutcome::NoProposer => "no_proposer",
+            PatchOutcome::ProposerFailed => "proposer_failed",
+            PatchOutcome::LastAttempt => "last_attempt",
+        }
+    }
+
+    /// The session's status when this outcome ends it.
+    fn status(self) -> Status {
+        match self {
+            PatchOutcome::Passed => Status::Proven,
+            PatchOutcome::Refused => Status::Refused,
+            PatchOutcome::ProposerFailed => Status::ProposerFailed,
+            _ => Status::NotProven,
+        }
+    }
+}
+
+/// How a session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The command and every target passed.
+    Proven,
+    /// They still fail: no proposer, nothing proposed, or attempts used up.
+    NotProven,
+    /// A proposal broke the policy; it was not applied.
+    Refused,
+    /// The proposer could not be asked (it failed, timed out, or is absent).
+    ProposerFailed,
+}
+
+impl Status {
+    pub fn exit_code(self) -> ExitCode {
+        match self {
+            Status::Proven => ExitCode::Ok,
+            Status::NotProven | Status::ProposerFailed => ExitCode::VerificationFailed,
+            Status::Refused => ExitCode::UnsafeOperation,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub session: String,
+    pub bundle: PathBuf,
+    pub status: Status,
+    pub attempts: u32,
+    /// One sentence: what happened.
+    pub message: String,
+    pub files_changed: Vec<String>,
+}
+
+/// What became of one attempt's proposal.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    pub attempt: u32,
+    pub passed: bool,
+    pub patch: PatchOutcome,
+    pub reason: Option<String>,
+    pub files: Vec<String>,
+}
+
+/// Runs a session to its end and writes its bundle.
+/// `progress` hears what happens, a line at a time, for a person (stderr).
+pub fn run(request: Request, progress: &mut dyn FnMut(&str)) -> Result<Outcome> {
+    let policy = &request.policy.policy;
+    for command in std::iter::once(&request.command).chain(&policy.targets) {
+        if let Some(why) = policy.refuses_command(command) {
+            return Err(Error::Unsafe(format!("not run: {why}")));
+        }
+    }
+    let (sandbox, original) = Sandbox::prepare(&request.tree, policy, request.threads)?;
+    let mut bundle = Bundle::create(&request.tree)?;
+    progress(&format!("pruv prove: session {} in a copy of {} files", bundle.session, original.files.len()));
+    if !sandbox.network.enforced && policy.network == policy::Network::Deny {
+        progress(&format!("warning: network = \"deny\" {}", sandbox.network.how));
+    }
+    bundle.write_start(&request, &sandbox, &original)?;
+
+    let text_env: Vec<(String, String)> =
+        request.env.iter().map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned())).collect();
+    let redactor = Redactor::new(text_env.iter().map(|(k, v)| (k.as_str(), v.as_str())), &request.redact);
+    let timeout = Duration::from_secs(policy.limits.timeout_secs);
+    let writes = policy.writes().map_err(Error::Policy)?;
+    let mut originals: BTreeMap<String, Option<String>> = BTreeMap::new();
+    let mut previous: Vec<Previous> = Vec::new();
+    let mut attempt = 0;
+    // The commands never see the endpoint's key; the proposer is asked by pruv itself.
+    let key_env = match &request.proposer {
+        Some(Proposer::Endpoint { key_env, .. }) => Some(OsString::from(key_env)),
+        _ => None,
+    };
+    let command_env: Vec<(OsString, OsString)> =
+        request.env.iter().filter(|(name, _)| Some(name) != key_env.as_ref()).cloned().collect();
+
+    // Every way out ends the last attempt with its verdict; it is recorded
+    // once final.patch is known, so its entry binds that too.
+    let last: Verdict = loop {
+        attempt += 1;
+        let runs = run_all(&sandbox, &request.command, &policy.targets, timeout, &command_env)?;
+        let passed = runs.iter().all(RunOutput::passed);
+        progress(&format!("attempt {attempt}: {}", if passed { "passed" } else { "failed" }));
+        bundle.write_outputs(attempt, &runs, &redactor)?;
+        if passed {
+            break Verdict { attempt, passed, patch: PatchOutcome::Passed, reason: None, files: vec![] };
+        }
+        let files: BTreeSet<String> = Snapshot::take(sandbox.path(), request.threads)?.files.into_keys().collect();
+        let rules = Rules {
+            write_allow: policy.write.allow.clone(),
+            write_deny: policy::PROTECTED
+                .iter()
+                .map(|s| (*s).to_owned())
+                .chain(policy.write.deny.iter().cloned())
+                .collect(),
+            files_changed_left: policy.limits.files_changed.saturating_sub(originals.len()),
+            patch_bytes: policy.limits.patch_bytes,
+        };
+        let context = context::build(attempt, &runs, sandbox.path(), &files, &redactor, previous.clone(), rules);
+        let context_json = serde_json::to_string_pretty(&context).expect("a context serialises");
+        bundle.write_attempt_file(attempt, "context.json", context_json.as_bytes())?;
+
+        let stop = |patch, reason: String| Verdict { attempt, passed, patch, reason: Some(reason), files: vec![] };
+        let Some(proposer) = &request.proposer else {
+            let reason = "no proposer configured (--proposer CMD, or PRUV_PROVE_BASE_URL and PRUV_PROVE_MODEL): the failure is recorded, no patch was proposed".to_owned();
+            break stop(PatchOutcome::NoProposer, reason);
+        };
+        if attempt == policy.limits.attempts {
+            let reason = format!("still failing after {attempt} attempts, the policy's limit");
+            break stop(PatchOutcome::LastAttempt, reason);
+        }
+        let env_var = |name: &str| std::env::var(name).ok();
+        let before = Snapshot::take(sandbox.path(), request.threads)?;
+        let proposal = proposer.propose(&context_json, sandbox.path(), timeout, &env_var);
+        let after = Snapshot::take(sandbox.path(), request.threads)?;
+        let changed = before.changes_to(&after);
+        if changed != Default::default() {
+            let touched: Vec<String> = [changed.added, changed.modified, changed.removed].concat();
+            let reason =
+                format!("the proposer changed files itself ({}) instead of proposing a diff", touched.join(", "));
+            break Verdict { attempt, passed, patch: PatchOutcome::Refused, reason: Some(reason), files: touched };
+        }
+        let diff = match proposal {
+            Err(error) => {
+                let reason = format!("the proposer failed: {error}");
+                break stop(PatchOutcome::ProposerFailed, reason);
+            }
+            Ok(Proposal::Nothing(said)) => {
+                let reason = format!("{} proposed no diff", proposer.describe());
+                bundle.write_attempt_file(attempt, "proposer-answer.txt", redactor.redact(&said).as_bytes())?;
+                break stop(PatchOutcome::NothingProposed, reason);
+            }
+            Ok(Proposal::Diff(diff)) => diff,
+        };
+        bundle.write_attempt_file(attempt, "patch.diff", diff.as_bytes())?;
+        match judge_and_apply(&diff, policy, &writes, sandbox.path(), &mut originals) {
+            Applied::Yes(files) => {
+                progress(&format!("attempt {attempt}: patch applied to {}", files.join(", ")));
+                previous.push(Previous {
+                    attempt,
+                    outcome: format!("applied to {}; the command was run again", files.join(", ")),
+                });
+                bundle.finish_attempt(
+                    &Verdict { attempt, passed, patch: PatchOutcome::Applied, reason: None, files },
+                    None,
+                )?;
+            }
+            Applied::Refused(reason, files) => {
+                progress(&format!("attempt {attempt}: patch refused: {reason}"));
+                break Verdict { attempt, passed, patch: PatchOutcome::Refused, reason: Some(reason), files };
+            }
+            Applied::DidNotApply(reason) => {
+                progress(&format!("attempt {attempt}: patch did not apply: {reason}"));
+                previous.push(Previous { attempt, outcome: format!("the patch did not apply: {reason}") });
+                bundle.finish_attempt(&stop(PatchOutcome::DidNotApply, reason), None)?;
+            }
+        }
+    };
+
+    let mut changes = BTreeMap::new();
+    for (path, before) in &originals {
+        let now = patch::read_current(sandbox.path(), path, MAX_PATCHED_FILE).unwrap_or(None);
+        changes.insert(path.clone(), (before.clone(), now));
+    }
+    let final_patch = patch::unified(&changes);
+    bundle.finish_attempt(&last, Some(&final_patch))?;
+    let files_changed: Vec<String> = changes.iter().filter(|(_, (b, a))| b != a).map(|(p, _)| p.clone()).collect();
+    let outcome = Outcome {
+        session: bundle.session.clone(),
+        bundle: bundle.dir.clone(),
+        status: last.patch.status(),
+        attempts: bundle.attempts(),
+        message: match (&last.patch, &last.reason) {
+            (PatchOutcome::Passed, _) => format!("passed at attempt {}", last.attempt),
+            (PatchOutcome::Refused, Some(reason)) => format!("refused, nothing of it applied: {reason}"),
+            (_, reason) => reason.clone().unwrap_or_default(),
+        },
+        files_changed,
+    };
+    bundle.write_end(&outcome, &request.command, policy, &sandbox.network)?;
+    Ok(outcome)
+}
+
+/// The command, then each target (each runs whatever the others did, so the context shows every failure).
+fn run_all(
+    sandbox: &Sandbox,
+    command: &str,
+    targets: &[String],
+    timeout: Duration,
+    env: &[(OsString, OsString)],
+) -> Result<Vec<RunOutput>> {
+    std::iter::once(command).chain(targets.iter().map(String::as_str)).map(|c| sandbox.run(c, timeout, env)).collect()
+}
+
+enum Applied {
+    Yes(Vec<String>),
+    /// Broke the policy: the session stops (exit 8).
+    Refused(String, Vec<String>),
+    /// Could not be applied (context not found, malformed): the next attempt hears why.
+    DidNotApply(String),
+}
+
+/// Judges a proposed diff against the policy and, when it keeps it,
+/// applies it to the copy, all files or none.
+fn judge_and_apply(
+    diff: &str,
+    policy: &Policy,
+    writes: &policy::Writes,
+    root: &Path,
+    originals: &mut BTreeMap<String, Option<String>>,
+) -> Applied {
+    if diff.len() > policy.limits.patch_bytes {
+        return Applied::Refused(
+            format!("the patch is {} bytes; the policy allows {}", diff.len(), policy.limits.patch_bytes),
+            vec![],
+        );
+    }
+    let files = match patch::parse(diff) {
+        Ok(files) => files,
+        Err(e @ patch::PatchError::UnsafePath(_)) => return Applied::Refused(e.to_string(), vec![]),
+        Err(e) => return Applied::DidNotApply(e.to_string()),
+    };
+    let touched: BTreeSet<String> = files.iter().flat_map(|f| f.paths().map(str::to_owned)).collect();
+    let touched_list: Vec<String> = touched.iter().cloned().collect();
+    let refusals: Vec<String> = touched.iter().filter_map(|p| writes.refuses(p)).collect();
+    if !refusals.is_empty() {
+        return Applied::Refused(refusals.join("; "), touched_list);
+    }
+    let all: BTreeSet<&String> = originals.keys().chain(&touched).collect();
+    if all.len() > policy.limits.files_changed {
+        return Applied::Refused(
+            format!(
+                "the session's patches would change {} files; the policy allows {}",
+                all.len(),
+                policy.limits.files_changed
+            ),
+            touched_list,
+        );
+    }
+    let planned = match patch::plan(root, &files, MAX_PATCHED_FILE) {
+        Ok(planned) => planned,
+        Err(e @ patch::PatchError::ThroughLink(_)) => return Applied::Refused(e.to_string(), touched_list),
+        Err(e) => return Applied::DidNotApply(e.to_string()),
+    };
+    for path in planned.keys() {
+        if !originals.contains_key(path) {
+            originals.insert(path.clone(), patch::read_current(root, path, MAX_PATCHED_FILE).unwrap_or(None));
+        }
+    }
+    match patch::write(root, &planned) {
+        Ok(()) => Applied::Yes(planned.into_keys().collect()),
+        Err(e) => Applied::DidNotApply(format!("writing the patched files failed: {e}")),
+    }
+}
