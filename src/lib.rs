@@ -9,7 +9,9 @@
 //!   anyone can verify offline.
 //! - [`run`]: a command's run recorded as an execution event;
 //!   [`checkpoint`]: a tree stored to be restored, verified.
-//! - [`records`]: proof records any program emits, validated by JSON Schema.
+//! - [`records`]: proof records any program emits, validated by JSON Schema;
+//!   [`prove`]: a failing command, patches judged by a policy, a bundle
+//!   anyone can verify, replay and attest.
 //! - [`cli`]: the command line, callable in-process through [`cli::run`].
 
 pub mod bounded;

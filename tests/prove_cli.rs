@@ -33,11 +33,22 @@ fn json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap()
 }
 
-/// Runs `pruv prove run` with `--format json`; the outcome and the bundle's path.
+/// Runs `pruv prove run "sh test.sh" ARGS` with `--format json`; the outcome and the bundle's path.
 fn prove(sandbox: &Sandbox, args: &[&str], code: i32) -> (serde_json::Value, PathBuf) {
-    let mut all = vec!["--format", "json", "prove", "run", "sh test.sh"];
-    all.extend_from_slice(args);
-    let outcome: serde_json::Value = serde_json::from_str(&sandbox.run(&all, code)).unwrap();
+    prove_command(sandbox, "sh test.sh", args, code)
+}
+
+fn prove_command(sandbox: &Sandbox, command: &str, args: &[&str], code: i32) -> (serde_json::Value, PathBuf) {
+    let output = sandbox
+        .pruv()
+        .args(["--format", "json", "prove", "run", command])
+        .args(args)
+        // Whatever the developer's shell configures, these tests choose their proposer.
+        .env_remove("PRUV_PROVE_BASE_URL")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(code), "{}", String::from_utf8_lossy(&output.stderr));
+    let outcome: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let bundle = PathBuf::from(outcome["bundle"].as_str().unwrap());
     assert!(bundle.starts_with(sandbox.path().join(".pruv/prove")), "{}", bundle.display());
     (outcome, bundle)
@@ -305,4 +316,76 @@ fn the_openai_compatible_endpoint_proposes_the_fix() {
         }
     }
     assert_eq!(json(&bundle.join("repro.json"))["proposer"], format!("test-model at {base}"));
+}
+
+/// A stand-in for docker that logs its arguments and runs the command in
+/// the mounted directory, so the container backend's invocation is checked
+/// on machines without a container engine.
+const FAKE_DOCKER: &str = r#"#!/bin/sh
+echo "$*" >> "$FAKE_DOCKER_LOG"
+case "$1" in
+  info) echo 28.0.0; exit 0 ;;
+  kill) exit 0 ;;
+  run)
+    shift
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        -v) src="${2%:/work}"; shift 2 ;;
+        --rm) shift ;;
+        --name|-w|--network|--user) shift 2 ;;
+        *) break ;;
+      esac
+    done
+    shift
+    cd "$src" && exec "$@" ;;
+esac
+exit 1
+"#;
+
+#[cfg(unix)]
+#[test]
+fn the_container_backend_mounts_the_copy_and_cuts_the_network() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let sandbox = project();
+    let bin = tempfile::tempdir().unwrap();
+    let docker = bin.path().join("docker");
+    std::fs::write(&docker, FAKE_DOCKER).unwrap();
+    std::fs::set_permissions(&docker, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let log = bin.path().join("log");
+    sandbox.write("pruv.toml", "[prove]\nsandbox = \"container\"\nimage = \"alpine:3\"\n");
+    let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap());
+    let output = sandbox
+        .pruv()
+        .args(["--format", "json", "prove", "run", "sh test.sh", "--proposer", &proposer("fix.sh")])
+        .env("PATH", path)
+        .env("FAKE_DOCKER_LOG", &log)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let outcome: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let calls = std::fs::read_to_string(&log).unwrap();
+    let runs: Vec<&str> =
+        calls.lines().filter(|l| l.starts_with("run ") && l.ends_with("alpine:3 sh -c sh test.sh")).collect();
+    assert_eq!(runs.len(), 2, "{calls}");
+    assert!(
+        runs.iter().all(|r| r.contains("--network none") && r.contains(":/work") && r.contains("-w /work")),
+        "{calls}"
+    );
+    let environment = json(&PathBuf::from(outcome["bundle"].as_str().unwrap()).join("environment.json"));
+    assert_eq!(environment["network"]["enforced"], true);
+    assert_eq!(environment["sandbox"], "container");
+}
+
+#[test]
+fn a_command_past_the_policys_timeout_is_stopped_and_recorded_as_such() {
+    let sandbox = project();
+    sandbox.write("pruv.toml", "[prove.limits]\ntimeout_secs = 1\n");
+    let started = std::time::Instant::now();
+    let (outcome, bundle) = prove_command(&sandbox, "sleep 30", &[], 2);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    assert_eq!(outcome["status"], "not_proven");
+    let outputs = json(&bundle.join("attempts/1/outputs.json"));
+    assert_eq!((outputs[0]["timed_out"].as_bool(), outputs[0]["exit_code"].as_i64()), (Some(true), None));
+    let summary = std::fs::read_to_string(bundle.join("final_summary.md")).unwrap();
+    assert!(summary.contains("| 1 | timed out | no_proposer |"), "{summary}");
 }

@@ -77,8 +77,11 @@ static FAILING_TEST: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r"(?m)^FAILED (\S+::\S+)",
         // unittest: `FAIL: test_y (tests.test_x.TestX)`
         r"(?m)^(?:FAIL|ERROR): (\S+ \([\w.]+\))",
-        // cargo test / libtest: `test a::b ... FAILED`
+        // cargo test / libtest: `test a::b ... FAILED`, `a::b --- FAILED` (-q),
+        // and the failures list `---- a::b stdout ----`
         r"(?m)^test (\S+) \.\.\. FAILED",
+        r"(?m)^(\S+) --- FAILED$",
+        r"(?m)^---- (\S+) stdout ----$",
         // go test: `--- FAIL: TestY (0.00s)`
         r"(?m)^\s*--- FAIL: (\S+)",
         // jest and vitest: `✕ adds numbers (3 ms)`
@@ -220,6 +223,8 @@ mod tests {
             ("FAILED tests/test_calc.py::test_add - assert 1 == 2", "tests/test_calc.py::test_add"),
             ("FAIL: test_add (tests.test_calc.CalcTest)", "test_add (tests.test_calc.CalcTest)"),
             ("test calc::adds ... FAILED", "calc::adds"),
+            ("tests::doubles --- FAILED", "tests::doubles"),
+            ("---- tests::doubles stdout ----", "tests::doubles"),
             ("    --- FAIL: TestAdd (0.00s)", "TestAdd"),
             ("  ✕ adds numbers (3 ms)", "adds numbers"),
             ("[ERROR] testAdd(com.x.CalcTest)  Time elapsed: 0.01 s  <<< FAILURE!", "testAdd(com.x.CalcTest)"),

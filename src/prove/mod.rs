@@ -344,3 +344,111 @@ fn judge_and_apply(
         Err(e) => Applied::DidNotApply(format!("writing the patched files failed: {e}")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIX: &str = "--- a/src/a.txt\n+++ b/src/a.txt\n@@ -1 +1 @@\n-one\n+ONE\n";
+
+    fn tree() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src")).unwrap();
+        std::fs::write(dir.path().join("src/a.txt"), "one\n").unwrap();
+        std::fs::write(dir.path().join("src/b.txt"), "two\n").unwrap();
+        dir
+    }
+
+    fn judge(diff: &str, policy: &Policy, root: &Path) -> (Applied, BTreeMap<String, Option<String>>) {
+        let mut originals = BTreeMap::new();
+        let applied = judge_and_apply(diff, policy, &policy.writes().unwrap(), root, &mut originals);
+        (applied, originals)
+    }
+
+    /// Each rule a proposal is judged by, broken once; a refused or failed
+    /// proposal leaves the files as they were.
+    #[test]
+    fn every_rule_of_the_policy_refuses_a_patch_before_anything_is_written() {
+        let limited = |f: fn(&mut Policy)| {
+            let mut policy = Policy::default();
+            f(&mut policy);
+            policy
+        };
+        let cases: Vec<(&str, String, Policy, &str)> = vec![
+            ("too large", FIX.to_owned(), limited(|p| p.limits.patch_bytes = 10), "refused"),
+            ("out of the tree", FIX.replace("src/a.txt", "../a.txt"), Policy::default(), "refused"),
+            ("absolute", FIX.replace("a/src/a.txt", "/etc/passwd"), Policy::default(), "refused"),
+            ("denied", FIX.replace("src/a.txt", "src/.env"), Policy::default(), "refused"),
+            ("not allowed", FIX.to_owned(), limited(|p| p.write.allow = vec!["docs/**".into()]), "refused"),
+            (
+                "too many files",
+                format!("{FIX}{}", FIX.replace("a.txt", "b.txt").replace("one", "two").replace("ONE", "TWO")),
+                limited(|p| p.limits.files_changed = 1),
+                "refused",
+            ),
+            (
+                "malformed",
+                "--- a/src/a.txt\n+++ b/src/a.txt\n@@ -1 +1 @@\n".to_owned(),
+                Policy::default(),
+                "did not apply",
+            ),
+            ("context not found", FIX.replace("-one", "-uno"), Policy::default(), "did not apply"),
+            (
+                "new file over an old one",
+                "--- /dev/null\n+++ b/src/a.txt\n@@ -0,0 +1 @@\n+x\n".to_owned(),
+                Policy::default(),
+                "did not apply",
+            ),
+            ("kept", FIX.to_owned(), Policy::default(), "applied"),
+        ];
+        for (name, diff, policy, expected) in cases {
+            let dir = tree();
+            let (applied, originals) = judge(&diff, &policy, dir.path());
+            let got = match &applied {
+                Applied::Yes(_) => "applied",
+                Applied::Refused(..) => "refused",
+                Applied::DidNotApply(_) => "did not apply",
+            };
+            assert_eq!(got, expected, "{name}");
+            let a = std::fs::read_to_string(dir.path().join("src/a.txt")).unwrap();
+            let b = std::fs::read_to_string(dir.path().join("src/b.txt")).unwrap();
+            if expected == "applied" {
+                assert_eq!(
+                    (a.as_str(), originals.get("src/a.txt")),
+                    ("ONE\n", Some(&Some("one\n".to_owned()))),
+                    "{name}"
+                );
+            } else {
+                assert_eq!((a.as_str(), b.as_str()), ("one\n", "two\n"), "{name}: nothing written");
+                assert!(originals.is_empty(), "{name}");
+            }
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_patch_through_a_symbolic_link_is_refused() {
+        let dir = tree();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("a.txt"), "one\n").unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("link")).unwrap();
+        let (applied, _) = judge(&FIX.replace("src/a.txt", "link/a.txt"), &Policy::default(), dir.path());
+        assert!(matches!(applied, Applied::Refused(ref why, _) if why.contains("symbolic link")));
+        assert_eq!(std::fs::read_to_string(outside.path().join("a.txt")).unwrap(), "one\n");
+    }
+
+    /// The files a session changes are counted across its patches, not per patch.
+    #[test]
+    fn the_file_limit_counts_every_patch_of_the_session() {
+        let dir = tree();
+        let policy = Policy { limits: policy::Limits { files_changed: 1, ..Default::default() }, ..Policy::default() };
+        let writes = policy.writes().unwrap();
+        let mut originals = BTreeMap::new();
+        assert!(matches!(judge_and_apply(FIX, &policy, &writes, dir.path(), &mut originals), Applied::Yes(_)));
+        let second = FIX.replace("a.txt", "b.txt").replace("one", "two").replace("ONE", "TWO");
+        assert!(matches!(judge_and_apply(&second, &policy, &writes, dir.path(), &mut originals), Applied::Refused(..)));
+        // The same file again is within the limit.
+        let again = "--- a/src/a.txt\n+++ b/src/a.txt\n@@ -1 +1 @@\n-ONE\n+One\n";
+        assert!(matches!(judge_and_apply(again, &policy, &writes, dir.path(), &mut originals), Applied::Yes(_)));
+    }
+}
