@@ -5,8 +5,6 @@
 //! with nothing applied; a proposer that never fixes stopped at the limit;
 //! no proposer; the OpenAI-compatible endpoint against a server on 127.0.0.1.
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 
 mod common;
@@ -241,44 +239,15 @@ fn a_container_sandbox_without_docker_or_podman_is_a_missing_dependency() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("docker or podman"));
 }
 
-/// A one-request OpenAI-compatible server: answers a chat completion with `content`.
-fn chat_server(content: String) -> (String, std::thread::JoinHandle<(String, Vec<String>, serde_json::Value)>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}/v1", listener.local_addr().unwrap());
-    let handle = std::thread::spawn(move || {
-        let (stream, _) = listener.accept().unwrap();
-        let mut reader = BufReader::new(stream.try_clone().unwrap());
-        let mut request_line = String::new();
-        reader.read_line(&mut request_line).unwrap();
-        let mut headers = Vec::new();
-        let mut length = 0;
-        loop {
-            let mut line = String::new();
-            reader.read_line(&mut line).unwrap();
-            if line.trim().is_empty() {
-                break;
-            }
-            if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                length = value.trim().parse().unwrap();
-            }
-            headers.push(line.trim().to_owned());
-        }
-        let mut body = vec![0; length];
-        reader.read_exact(&mut body).unwrap();
-        let answer =
-            serde_json::json!({ "choices": [{ "message": { "role": "assistant", "content": content } }] }).to_string();
-        let mut stream = stream;
-        write!(stream, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}", answer.len()).unwrap();
-        (request_line, headers, serde_json::from_slice(&body).unwrap())
-    });
-    (base, handle)
-}
-
 #[test]
 fn the_openai_compatible_endpoint_proposes_the_fix() {
     let sandbox = project();
     let diff = "--- a/calc.sh\n+++ b/calc.sh\n@@ -4 +4 @@\n-  echo $(($1 - $2))\n+  echo $(($1 + $2))\n";
-    let (base, server) = chat_server(format!("Here you are:\n```diff\n{diff}```\n"));
+    let content = format!("Here you are:\n```diff\n{diff}```\n");
+    let answer =
+        serde_json::json!({ "choices": [{ "message": { "role": "assistant", "content": content } }] }).to_string();
+    let (server_url, server) = common::one_request_server(move |_| Some(answer), std::time::Duration::ZERO);
+    let base = format!("{server_url}/v1");
     // A target that fails if the commands could read the endpoint's key.
     sandbox.write("pruv.toml", "[prove]\ntargets = ['test -z \"$MY_KEY\"']\n");
     let output = sandbox
@@ -295,8 +264,8 @@ fn the_openai_compatible_endpoint_proposes_the_fix() {
     let outcome: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!((outcome["status"].as_str(), outcome["attempts"].as_u64()), (Some("proven"), Some(2)));
 
-    let (request_line, headers, body) = server.join().unwrap();
-    assert!(request_line.starts_with("POST /v1/chat/completions "), "{request_line}");
+    let common::HttpRequest { line, headers, body } = server.join().unwrap();
+    assert!(line.starts_with("POST /v1/chat/completions "), "{line}");
     assert!(headers.iter().any(|h| h.eq_ignore_ascii_case("authorization: Bearer sk-test-secret")), "{headers:?}");
     assert_eq!((body["model"].as_str(), body["max_tokens"].as_u64()), (Some("test-model"), Some(512)));
     let context: serde_json::Value = serde_json::from_str(body["messages"][1]["content"].as_str().unwrap()).unwrap();

@@ -2,7 +2,6 @@
 //! time out, bad signature, unreachable) and from a second process
 //! (`pruv approve`, `pruv deny`), with the exit codes 0, 4 and 7.
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::TcpListener;
 use std::time::Duration;
 
@@ -12,40 +11,14 @@ use pruv::run::approval::Decision;
 mod common;
 use common::Sandbox;
 
-/// A one-request HTTP server: answers with what `answer` makes of the request body.
+/// The approval webhook: one request, answered with what `answer` makes of its body.
 fn webhook(
     answer: impl FnOnce(serde_json::Value) -> Option<String> + Send + 'static,
 ) -> (String, std::thread::JoinHandle<serde_json::Value>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/approve", listener.local_addr().unwrap());
-    let handle = std::thread::spawn(move || {
-        let (stream, _) = listener.accept().unwrap();
-        let mut reader = BufReader::new(stream.try_clone().unwrap());
-        let mut length = 0;
-        loop {
-            let mut line = String::new();
-            reader.read_line(&mut line).unwrap();
-            if line.trim().is_empty() {
-                break;
-            }
-            if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                length = value.trim().parse().unwrap();
-            }
-        }
-        let mut body = vec![0; length];
-        reader.read_exact(&mut body).unwrap();
-        let request: serde_json::Value = serde_json::from_slice(&body).unwrap();
-        match answer(request.clone()) {
-            Some(json) => {
-                let mut stream = stream;
-                write!(stream, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{json}", json.len()).unwrap();
-            }
-            // No answer: hold the connection past the run's timeout.
-            None => std::thread::sleep(Duration::from_secs(4)),
-        }
-        request
-    });
-    (url, handle)
+    // No answer: the connection is held past the run's timeout.
+    let (base, server) =
+        common::one_request_server(move |request| answer(request.body.clone()), Duration::from_secs(4));
+    (format!("{base}/approve"), std::thread::spawn(move || server.join().unwrap().body))
 }
 
 fn decision_for(request: &serde_json::Value, approved: bool, key: &SecretKey) -> String {

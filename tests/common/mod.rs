@@ -137,3 +137,55 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
     assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8(output.stdout).unwrap().trim().to_owned()
 }
+
+/// What a [`one_request_server`] received.
+pub struct HttpRequest {
+    /// `POST /v1/chat/completions HTTP/1.1`
+    pub line: String,
+    pub headers: Vec<String>,
+    pub body: serde_json::Value,
+}
+
+/// An HTTP server on 127.0.0.1 that takes one request with a JSON body and
+/// answers `200` with what `answer` makes of it, or, for `None`, holds the
+/// connection for `hold` without answering. Returns its base URL
+/// (`http://127.0.0.1:PORT`) and what it received.
+pub fn one_request_server(
+    answer: impl FnOnce(&HttpRequest) -> Option<String> + Send + 'static,
+    hold: std::time::Duration,
+) -> (String, std::thread::JoinHandle<HttpRequest>) {
+    use std::io::{BufRead as _, Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        let (mut headers, mut length) = (Vec::new(), 0);
+        loop {
+            let mut header = String::new();
+            reader.read_line(&mut header).unwrap();
+            if header.trim().is_empty() {
+                break;
+            }
+            if let Some(value) = header.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = value.trim().parse().unwrap();
+            }
+            headers.push(header.trim().to_owned());
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+        let request =
+            HttpRequest { line: line.trim().to_owned(), headers, body: serde_json::from_slice(&body).unwrap() };
+        match answer(&request) {
+            Some(json) => {
+                let mut stream = stream;
+                write!(stream, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{json}", json.len()).unwrap();
+            }
+            None => std::thread::sleep(hold),
+        }
+        request
+    });
+    (base, handle)
+}
