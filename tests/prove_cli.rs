@@ -358,3 +358,37 @@ fn a_command_past_the_policys_timeout_is_stopped_and_recorded_as_such() {
     let summary = std::fs::read_to_string(bundle.join("final_summary.md")).unwrap();
     assert!(summary.contains("| 1 | timed out | no_proposer |"), "{summary}");
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_command_and_its_group_and_the_bundle_is_still_written() {
+    let sandbox = project();
+    let pid_file = sandbox.path().join("command.pid");
+    let command = format!("echo $$ > {}; exec sleep 30", pid_file.display());
+    let mut child = sandbox
+        .std_pruv()
+        .args(["--format", "json", "prove", "run", &command])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while !pid_file.is_file() || std::fs::read_to_string(&pid_file).unwrap().trim().is_empty() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "the command never started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let command_pid: i32 = std::fs::read_to_string(&pid_file).unwrap().trim().parse().unwrap();
+    // SAFETY: signals to a child of this test and a probe of a pid.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    let outcome: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(outcome["message"].as_str().unwrap().starts_with("interrupted"), "{outcome}");
+    let bundle = PathBuf::from(outcome["bundle"].as_str().unwrap());
+    assert_eq!(json(&bundle.join("attempts/1/verdict.json"))["patch"], "interrupted");
+    assert_eq!(json(&bundle.join("attempts/1/outputs.json"))[0]["interrupted"], true);
+    sandbox.run(&["verify", bundle.to_str().unwrap()], 0);
+    // The command did not outlive pruv.
+    let alive = unsafe { libc::kill(command_pid, 0) } == 0;
+    assert!(!alive, "the command (pid {command_pid}) is still running");
+}

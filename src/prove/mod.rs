@@ -8,6 +8,7 @@
 pub mod attest;
 pub mod bundle;
 pub mod context;
+pub mod interrupt;
 pub mod patch;
 pub mod policy;
 pub mod proposer;
@@ -61,6 +62,8 @@ pub enum PatchOutcome {
     ProposerFailed,
     /// Failed at the last attempt the policy allows.
     LastAttempt,
+    /// pruv was asked to stop (Ctrl-C, SIGTERM) and stopped the command.
+    Interrupted,
 }
 
 impl PatchOutcome {
@@ -74,6 +77,7 @@ impl PatchOutcome {
             PatchOutcome::NoProposer => "no_proposer",
             PatchOutcome::ProposerFailed => "proposer_failed",
             PatchOutcome::LastAttempt => "last_attempt",
+            PatchOutcome::Interrupted => "interrupted",
         }
     }
 
@@ -143,6 +147,7 @@ pub fn run(request: Request, progress: &mut dyn FnMut(&str)) -> Result<Outcome> 
         }
     }
     let (sandbox, original) = Sandbox::prepare(&request.tree, policy, request.threads)?;
+    let _watching = sandbox.interrupt.watch()?;
     let mut bundle = Bundle::create(&request.tree)?;
     progress(&format!("pruv prove: session {} in a copy of {} files", bundle.session, original.files.len()));
     if !sandbox.network.enforced && policy.network == policy::Network::Deny {
@@ -172,6 +177,11 @@ pub fn run(request: Request, progress: &mut dyn FnMut(&str)) -> Result<Outcome> 
         attempt += 1;
         let runs = run_all(&sandbox, &request.command, &policy.targets, timeout, &command_env)?;
         let passed = runs.iter().all(RunOutput::passed);
+        if runs.iter().any(|r| r.interrupted) {
+            bundle.write_outputs(attempt, &runs, &redactor)?;
+            let reason = "interrupted: pruv was asked to stop, and stopped the command".to_owned();
+            break Verdict { attempt, passed, patch: PatchOutcome::Interrupted, reason: Some(reason), files: vec![] };
+        }
         progress(&format!("attempt {attempt}: {}", if passed { "passed" } else { "failed" }));
         bundle.write_outputs(attempt, &runs, &redactor)?;
         if passed {
@@ -203,7 +213,7 @@ pub fn run(request: Request, progress: &mut dyn FnMut(&str)) -> Result<Outcome> 
         }
         let env_var = |name: &str| std::env::var(name).ok();
         let before = Snapshot::take(sandbox.path(), request.threads)?;
-        let proposal = proposer.propose(&context_json, sandbox.path(), timeout, &env_var);
+        let proposal = proposer.propose(&context_json, sandbox.path(), timeout, &env_var, &sandbox.interrupt);
         let after = Snapshot::take(sandbox.path(), request.threads)?;
         let changed = before.changes_to(&after);
         if changed != Default::default() {

@@ -72,9 +72,10 @@ impl Proposer {
         cwd: &Path,
         timeout: Duration,
         env: &dyn Fn(&str) -> Option<String>,
+        interrupt: &super::interrupt::Interrupt,
     ) -> Result<Proposal> {
         let text = match self {
-            Proposer::Command { command } => run_command(command, context_json, cwd, timeout)?,
+            Proposer::Command { command } => run_command(command, context_json, cwd, timeout, interrupt)?,
             Proposer::Endpoint { base_url, model, key_env, max_tokens } => {
                 let key = env(key_env);
                 ask_endpoint(base_url, model, key.as_deref(), *max_tokens, context_json, timeout)?
@@ -87,7 +88,13 @@ impl Proposer {
     }
 }
 
-fn run_command(command: &str, input: &str, cwd: &Path, timeout: Duration) -> Result<String> {
+fn run_command(
+    command: &str,
+    input: &str,
+    cwd: &Path,
+    timeout: Duration,
+    interrupt: &super::interrupt::Interrupt,
+) -> Result<String> {
     let mut child = Command::new("sh")
         .args(["-c", command])
         .current_dir(cwd)
@@ -107,12 +114,21 @@ fn run_command(command: &str, input: &str, cwd: &Path, timeout: Duration) -> Res
     std::thread::spawn(move || {
         let _ = send.send(crate::bounded::read_limited(stdout, MAX_PROPOSAL, "the proposer's output"));
     });
-    let output = match receive.recv_timeout(timeout) {
-        Ok(output) => output,
-        Err(_) => {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(Error::Verification(format!("the proposer `{command}` gave no answer within {timeout:?}")));
+    let started = std::time::Instant::now();
+    let output = loop {
+        match receive.recv_timeout(Duration::from_millis(100)) {
+            Ok(output) => break output,
+            Err(_) if interrupt.is_set() || started.elapsed() >= timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                let why = if interrupt.is_set() {
+                    "pruv was asked to stop".to_owned()
+                } else {
+                    format!("no answer within {timeout:?}")
+                };
+                return Err(Error::Verification(format!("the proposer `{command}` was stopped: {why}")));
+            }
+            Err(_) => {}
         }
     };
     let status = child.wait().map_err(|e| Error::io("the proposer", e))?;

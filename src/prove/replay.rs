@@ -75,6 +75,7 @@ pub fn replay(bundle_dir: &Path, tree: &Path, env: &[(OsString, OsString)], thre
         return Ok(Replay::TreeDiffers { expected: repro.tree.hash, found });
     }
     let (sandbox, _) = Sandbox::prepare(tree, &policy, threads)?;
+    let _watching = sandbox.interrupt.watch()?;
     let final_patch = std::fs::read_to_string(bundle_dir.join(bundle::FINAL_PATCH))
         .map_err(|e| Error::io(bundle_dir.join(bundle::FINAL_PATCH), e))?;
     let mut patched = Vec::new();

@@ -27,6 +27,8 @@ pub struct Sandbox {
     engine: Option<String>,
     image: Option<String>,
     pub network: NetworkStatus,
+    /// Set by a signal to stop: the running command is stopped with its group.
+    pub interrupt: super::interrupt::Interrupt,
 }
 
 /// What the network was, for the bundle: asked for, and what happened.
@@ -45,6 +47,8 @@ pub struct RunOutput {
     pub exit_code: Option<i32>,
     pub signal: Option<i32>,
     pub timed_out: bool,
+    /// Stopped because pruv was asked to stop (Ctrl-C, SIGTERM).
+    pub interrupted: bool,
     pub duration_ms: u64,
     pub stdout: Stream,
     pub stderr: Stream,
@@ -52,7 +56,7 @@ pub struct RunOutput {
 
 impl RunOutput {
     pub fn passed(&self) -> bool {
-        self.exit_code == Some(0) && !self.timed_out
+        self.exit_code == Some(0) && !self.timed_out && !self.interrupted
     }
 }
 
@@ -90,7 +94,8 @@ impl Sandbox {
             },
             (Network::Deny, Backend::Local) => isolation::probe(),
         };
-        Ok((Sandbox { dir, backend: policy.sandbox, engine, image, network }, snapshot))
+        let interrupt = Default::default();
+        Ok((Sandbox { dir, backend: policy.sandbox, engine, image, network, interrupt }, snapshot))
     }
 
     pub fn path(&self) -> &Path {
@@ -134,12 +139,12 @@ impl Sandbox {
         let mut child = process.spawn().map_err(|e| Error::io(format!("sh -c {command}"), e))?;
         let out = keep(child.stdout.take().expect("piped"));
         let err = keep(child.stderr.take().expect("piped"));
-        let mut timed_out = false;
+        let (mut timed_out, mut interrupted) = (false, false);
         let status = loop {
             match child.try_wait().map_err(|e| Error::io("the command", e))? {
                 Some(status) => break status,
-                None if started.elapsed() >= timeout => {
-                    timed_out = true;
+                None if started.elapsed() >= timeout || self.interrupt.is_set() => {
+                    (timed_out, interrupted) = (!self.interrupt.is_set(), self.interrupt.is_set());
                     stop(&mut child, container.as_ref());
                     break child.wait().map_err(|e| Error::io("the command", e))?;
                 }
@@ -158,6 +163,7 @@ impl Sandbox {
             exit_code,
             signal,
             timed_out,
+            interrupted,
             duration_ms,
             stdout: out.finish(),
             stderr: err.finish(),
@@ -426,6 +432,21 @@ mod tests {
         let out = sandbox.run("sleep 30 & sleep 30", Duration::from_millis(300), &env()).unwrap();
         assert!(out.timed_out && !out.passed());
         assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn an_interrupt_stops_the_running_command() {
+        let tree = tempfile::tempdir().unwrap();
+        let policy = Policy { network: Network::Allow, ..Policy::default() };
+        let (sandbox, _) = Sandbox::prepare(tree.path(), &policy, 1).unwrap();
+        let interrupt = sandbox.interrupt.clone();
+        let setter = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(200));
+            interrupt.set();
+        });
+        let out = sandbox.run("sleep 30", Duration::from_secs(60), &env()).unwrap();
+        setter.join().unwrap();
+        assert!(out.interrupted && !out.timed_out && !out.passed());
     }
 
     #[test]
