@@ -365,10 +365,11 @@ fn ctrl_c_stops_the_command_and_its_group_and_the_bundle_is_still_written() {
     let sandbox = project();
     let pid_file = sandbox.path().join("command.pid");
     let command = format!("echo $$ > {}; exec sleep 30", pid_file.display());
-    let mut child = sandbox
+    let child = sandbox
         .std_pruv()
         .args(["--format", "json", "prove", "run", &command])
         .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let started = std::time::Instant::now();
@@ -391,4 +392,23 @@ fn ctrl_c_stops_the_command_and_its_group_and_the_bundle_is_still_written() {
     // The command did not outlive pruv.
     let alive = unsafe { libc::kill(command_pid, 0) } == 0;
     assert!(!alive, "the command (pid {command_pid}) is still running");
+}
+
+#[test]
+fn apply_writes_a_proven_fix_into_the_tree_which_then_replays_as_it_is() {
+    let sandbox = project();
+    let (outcome, bundle) = prove(&sandbox, &["--proposer", &proposer("fix.sh"), "--apply"], 0);
+    assert_eq!(outcome["applied"], serde_json::json!(["calc.sh"]));
+    assert!(sandbox.read("calc.sh").contains("echo $(($1 + $2))"));
+    sandbox.run(&["verify", bundle.to_str().unwrap()], 0);
+    // The tree is now the recorded one with final.patch: replayed as it is.
+    let replayed = sandbox.run(&["prove", "replay", bundle.to_str().unwrap()], 0);
+    assert!(replayed.contains("recorded passed, replayed passed (the tree already holds final.patch)"), "{replayed}");
+
+    // A tree changed while the session ran is not written.
+    let sandbox = project();
+    let meddler = format!("{} && echo meddled >> {}", proposer("fix.sh"), sandbox.path().join("README.md").display());
+    let stderr = sandbox.run_err(&["prove", "run", "sh test.sh", "--proposer", &meddler, "--apply"], 8);
+    assert!(stderr.contains("changed while the session ran; not applied"), "{stderr}");
+    assert!(sandbox.read("calc.sh").contains("echo $(($1 - $2))"));
 }

@@ -31,6 +31,10 @@ pub enum ProveCommand {
         /// Threads for copying and hashing the tree (0: one per core).
         #[arg(short = 'j', long, default_value_t = 0)]
         threads: usize,
+        /// When proven, apply final.patch to the tree itself (refused, exit 8, if the
+        /// tree changed while the session ran).
+        #[arg(long)]
+        apply: bool,
     },
     /// Apply a bundle's final.patch to a fresh copy of the recorded tree and run the
     /// command again: exit 0 when the recorded result reproduces, 2 when not, 5 when the

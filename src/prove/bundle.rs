@@ -37,6 +37,13 @@ pub struct Bundle {
     bound: Vec<(String, String)>,
 }
 
+/// What the last attempt's entry binds besides its files.
+pub struct Final<'a> {
+    pub patch: &'a str,
+    /// The tree hash of the recorded tree with `final.patch` applied.
+    pub tree_after: &'a str,
+}
+
 /// `repro.json`: enough to run the same thing on the same tree again.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Repro {
@@ -152,7 +159,7 @@ impl Bundle {
 
     /// Writes the verdict and appends the attempt's entry, which binds every
     /// file of the attempt; the last attempt's binds `final.patch` too.
-    pub fn finish_attempt(&mut self, verdict: &Verdict, final_patch: Option<&str>) -> Result<()> {
+    pub fn finish_attempt(&mut self, verdict: &Verdict, last: Option<Final<'_>>) -> Result<()> {
         let dir = self.attempt_dir(verdict.attempt)?;
         write_file(&dir.join("verdict.json"), &pretty(&serde_json::to_value(verdict).expect("serialises")))?;
         let files = hash_dir(&dir)?;
@@ -162,9 +169,10 @@ impl Bundle {
         state.insert("attempt".into(), u64::from(verdict.attempt).into());
         state.insert("passed".into(), verdict.passed.into());
         state.insert("patch".into(), verdict.patch.name().into());
-        if let Some(text) = final_patch {
-            write_file(&self.dir.join(FINAL_PATCH), text.as_bytes())?;
-            state.insert("final_patch".into(), crate::core::hash::sha256_hex(text.as_bytes()).into());
+        if let Some(last) = last {
+            write_file(&self.dir.join(FINAL_PATCH), last.patch.as_bytes())?;
+            state.insert("final_patch".into(), crate::core::hash::sha256_hex(last.patch.as_bytes()).into());
+            state.insert("tree_after".into(), last.tree_after.into());
         }
         let bound: json::Map = self.bound.iter().map(|(n, h)| (n.clone(), h.as_str().into())).collect();
         state.insert("bundle".into(), Value::Object(bound));
@@ -360,6 +368,13 @@ pub fn verify(dir: &Path, options: &VerifyOptions) -> Result<BundleReport> {
     }
     problems.dedup();
     Ok(BundleReport { intact: chain.intact && problems.is_empty(), chain, files: problems })
+}
+
+/// A bundle's JSON file, capped.
+pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+    let origin = path.display().to_string();
+    let bytes = crate::bounded::read_file(path, &origin, MAX_BUNDLE_FILE)?;
+    serde_json::from_slice(&bytes).map_err(|e| Error::InvalidInput(format!("{origin}: {e}")))
 }
 
 fn pretty(value: &serde_json::Value) -> Vec<u8> {

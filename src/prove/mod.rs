@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use crate::error::{Error, ExitCode, Result};
 use crate::run::redact::Redactor;
-use crate::run::tree::Snapshot;
+use crate::run::tree::{Mode, Snapshot};
 use bundle::Bundle;
 use context::{Previous, Rules};
 use policy::Policy;
@@ -182,7 +182,9 @@ pub fn run(request: Request, progress: &mut dyn FnMut(&str)) -> Result<Outcome> 
             let reason = "interrupted: pruv was asked to stop, and stopped the command".to_owned();
             break Verdict { attempt, passed, patch: PatchOutcome::Interrupted, reason: Some(reason), files: vec![] };
         }
-        progress(&format!("attempt {attempt}: {}", if passed { "passed" } else { "failed" }));
+        if passed {
+            progress(&format!("attempt {attempt}: passed"));
+        }
         bundle.write_outputs(attempt, &runs, &redactor)?;
         if passed {
             break Verdict { attempt, passed, patch: PatchOutcome::Passed, reason: None, files: vec![] };
@@ -199,6 +201,7 @@ pub fn run(request: Request, progress: &mut dyn FnMut(&str)) -> Result<Outcome> 
             patch_bytes: policy.limits.patch_bytes,
         };
         let context = context::build(attempt, &runs, sandbox.path(), &files, &redactor, previous.clone(), rules);
+        progress(&describe_failure(attempt, &runs, &context));
         let context_json = serde_json::to_string_pretty(&context).expect("a context serialises");
         bundle.write_attempt_file(attempt, "context.json", context_json.as_bytes())?;
 
@@ -265,7 +268,16 @@ pub fn run(request: Request, progress: &mut dyn FnMut(&str)) -> Result<Outcome> 
         changes.insert(path.clone(), (before.clone(), now));
     }
     let final_patch = patch::unified(&changes);
-    bundle.finish_attempt(&last, Some(&final_patch))?;
+    let mut after = original.clone();
+    for (path, (_, now)) in &changes {
+        match now {
+            Some(text) => {
+                after.files.insert(path.clone(), (crate::core::hash::sha256_hex(text.as_bytes()), Mode::File(0o644)))
+            }
+            None => after.files.remove(path),
+        };
+    }
+    bundle.finish_attempt(&last, Some(bundle::Final { patch: &final_patch, tree_after: &after.tree_hash() }))?;
     let files_changed: Vec<String> = changes.iter().filter(|(_, (b, a))| b != a).map(|(p, _)| p.clone()).collect();
     let outcome = Outcome {
         session: bundle.session.clone(),
@@ -281,6 +293,68 @@ pub fn run(request: Request, progress: &mut dyn FnMut(&str)) -> Result<Outcome> 
     };
     bundle.write_end(&outcome, &request.command, policy, &sandbox.network)?;
     Ok(outcome)
+}
+
+/// `attempt 1: failed: sh test.sh exit 1; failing: add 2 3 is 5; at calc.sh:4`.
+fn describe_failure(attempt: u32, runs: &[RunOutput], context: &context::Context) -> String {
+    let mut line = format!("attempt {attempt}: failed:");
+    for run in runs.iter().filter(|r| !r.passed()) {
+        let how = match (run.timed_out, run.exit_code, run.signal) {
+            (true, ..) => "timed out".to_owned(),
+            (_, Some(code), _) => format!("exit {code}"),
+            (_, None, Some(signal)) => format!("signal {signal}"),
+            _ => "ended".to_owned(),
+        };
+        line += &format!(" {} {how};", run.command);
+    }
+    let list = |items: Vec<String>| {
+        let more = items.len().saturating_sub(3);
+        let shown: Vec<String> = items.into_iter().take(3).collect();
+        if more > 0 { format!("{} (+{more})", shown.join(", ")) } else { shown.join(", ") }
+    };
+    if !context.failing_tests.is_empty() {
+        line += &format!(" failing: {};", list(context.failing_tests.clone()));
+    }
+    if !context.locations.is_empty() {
+        line += &format!(" at {};", list(context.locations.iter().map(|l| format!("{}:{}", l.file, l.line)).collect()));
+    }
+    line.trim_end_matches(';').to_owned()
+}
+
+/// Applies a bundle's `final.patch` to `root` (the tree, or a copy of it)
+/// under `policy`'s write rules, all files or none; the files written.
+pub fn apply_final_patch(root: &Path, text: &str, policy: &Policy) -> Result<Vec<String>> {
+    if text.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let files = patch::parse(text).map_err(|e| Error::Verification(format!("final.patch: {e}")))?;
+    let writes = policy.writes().map_err(Error::Policy)?;
+    for path in files.iter().flat_map(|f| f.paths()) {
+        if let Some(why) = writes.refuses(path) {
+            return Err(Error::Unsafe(format!("final.patch breaks the recorded policy: {why}")));
+        }
+    }
+    let planned = patch::plan(root, &files, MAX_PATCHED_FILE)
+        .map_err(|e| Error::Verification(format!("final.patch does not apply to {}: {e}", root.display())))?;
+    patch::write(root, &planned).map_err(|e| Error::io(root, e))?;
+    Ok(planned.into_keys().collect())
+}
+
+/// `prove run --apply`: a proven session's fix written into the tree
+/// itself, when the tree is still the one the session copied.
+pub fn apply_to_tree(tree: &Path, outcome: &Outcome, policy: &Policy, threads: usize) -> Result<Vec<String>> {
+    let repro: bundle::Repro = bundle::read_json(&outcome.bundle.join(bundle::REPRO_FILE))?;
+    let now = Snapshot::take(tree, threads)?.tree_hash();
+    if now != repro.tree.hash {
+        return Err(Error::Unsafe(format!(
+            "{} changed while the session ran; not applied: apply {} yourself",
+            tree.display(),
+            outcome.bundle.join(bundle::FINAL_PATCH).display()
+        )));
+    }
+    let text = std::fs::read_to_string(outcome.bundle.join(bundle::FINAL_PATCH))
+        .map_err(|e| Error::io(outcome.bundle.join(bundle::FINAL_PATCH), e))?;
+    apply_final_patch(tree, &text, policy)
 }
 
 /// The command, then each target (each runs whatever the others did, so the context shows every failure).

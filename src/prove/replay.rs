@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::bundle::{self, Repro};
+use super::bundle::{self, Repro, read_json};
 use super::policy::Policy;
 use super::sandbox::{RunOutput, Sandbox};
 use crate::core::verify::VerifyOptions;
@@ -19,16 +19,15 @@ use crate::run::tree::Snapshot;
 #[serde(tag = "verdict", rename_all = "snake_case")]
 pub enum Replay {
     /// The tree is not the recorded one: nothing was run.
-    TreeDiffers {
-        expected: String,
-        found: String,
-    },
+    TreeDiffers { expected: String, found: String },
     Ran {
         reproduced: bool,
         recorded_passed: bool,
         passed: bool,
         runs: Vec<RunSummary>,
         patched: Vec<String>,
+        /// The tree already holds the fix (`prove run --apply`, `git apply`): run as it is.
+        already_applied: bool,
     },
 }
 
@@ -64,34 +63,23 @@ pub fn replay(bundle_dir: &Path, tree: &Path, env: &[(OsString, OsString)], thre
     let policy: Policy = serde_json::from_value(policy_file["policy"].clone())
         .map_err(|e| Error::InvalidInput(format!("{}: policy.json: {e}", bundle_dir.display())))?;
     let chain: serde_json::Value = read_json(&bundle_dir.join(bundle::CHAIN_FILE))?;
-    let recorded_passed = chain["entries"]
-        .as_array()
-        .and_then(|e| e.last())
-        .and_then(|e| e["y_state"]["passed"].as_bool())
-        .unwrap_or(false);
+    let last = chain["entries"].as_array().and_then(|e| e.last()).map(|e| e["y_state"].clone()).unwrap_or_default();
+    let recorded_passed = last["passed"].as_bool().unwrap_or(false);
 
     let found = Snapshot::take(tree, threads)?.tree_hash();
-    if found != repro.tree.hash {
+    let already_applied = found != repro.tree.hash && last["tree_after"].as_str() == Some(found.as_str());
+    if found != repro.tree.hash && !already_applied {
         return Ok(Replay::TreeDiffers { expected: repro.tree.hash, found });
     }
     let (sandbox, _) = Sandbox::prepare(tree, &policy, threads)?;
     let _watching = sandbox.interrupt.watch()?;
-    let final_patch = std::fs::read_to_string(bundle_dir.join(bundle::FINAL_PATCH))
-        .map_err(|e| Error::io(bundle_dir.join(bundle::FINAL_PATCH), e))?;
-    let mut patched = Vec::new();
-    if !final_patch.trim().is_empty() {
-        let files = super::patch::parse(&final_patch).map_err(|e| Error::Verification(format!("final.patch: {e}")))?;
-        let writes = policy.writes().map_err(Error::Policy)?;
-        for path in files.iter().flat_map(|f| f.paths()) {
-            if let Some(why) = writes.refuses(path) {
-                return Err(Error::Unsafe(format!("final.patch breaks the recorded policy: {why}")));
-            }
-        }
-        let planned = super::patch::plan(sandbox.path(), &files, 16 << 20)
-            .map_err(|e| Error::Verification(format!("final.patch does not apply to the recorded tree: {e}")))?;
-        super::patch::write(sandbox.path(), &planned).map_err(|e| Error::io(sandbox.path(), e))?;
-        patched = planned.into_keys().collect();
-    }
+    let patched = if already_applied {
+        Vec::new()
+    } else {
+        let final_patch = std::fs::read_to_string(bundle_dir.join(bundle::FINAL_PATCH))
+            .map_err(|e| Error::io(bundle_dir.join(bundle::FINAL_PATCH), e))?;
+        super::apply_final_patch(sandbox.path(), &final_patch, &policy)?
+    };
     let timeout = Duration::from_secs(policy.limits.timeout_secs);
     let runs: Vec<RunOutput> = std::iter::once(&repro.command)
         .chain(&repro.targets)
@@ -107,11 +95,5 @@ pub fn replay(bundle_dir: &Path, tree: &Path, env: &[(OsString, OsString)], thre
             duration_ms: r.duration_ms,
         })
         .collect();
-    Ok(Replay::Ran { reproduced: passed == recorded_passed, recorded_passed, passed, runs, patched })
-}
-
-fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
-    let origin = path.display().to_string();
-    let bytes = crate::bounded::read_file(path, &origin, bundle::MAX_BUNDLE_FILE)?;
-    serde_json::from_slice(&bytes).map_err(|e| Error::InvalidInput(format!("{origin}: {e}")))
+    Ok(Replay::Ran { reproduced: passed == recorded_passed, recorded_passed, passed, runs, patched, already_applied })
 }
