@@ -412,3 +412,25 @@ fn apply_writes_a_proven_fix_into_the_tree_which_then_replays_as_it_is() {
     assert!(stderr.contains("changed while the session ran; not applied"), "{stderr}");
     assert!(sandbox.read("calc.sh").contains("echo $(($1 - $2))"));
 }
+
+#[test]
+fn a_proposer_that_fails_is_not_proven_and_one_that_is_not_there_is_a_missing_dependency() {
+    let sandbox = project();
+    let (outcome, bundle) = prove(&sandbox, &["--proposer", "cat > /dev/null; exit 3"], 2);
+    assert_eq!(outcome["status"], "proposer_failed");
+    assert_eq!(json(&bundle.join("attempts/1/verdict.json"))["patch"], "proposer_failed");
+    let (outcome, _) = prove(&sandbox, &["--proposer", "no-such-proposer-anywhere"], 7);
+    assert_eq!(outcome["status"], "proposer_unavailable");
+    // An endpoint nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let output = sandbox
+        .pruv()
+        .args(["--format", "json", "prove", "run", "sh test.sh"])
+        .env("PRUV_PROVE_BASE_URL", format!("http://127.0.0.1:{port}/v1"))
+        .env("PRUV_PROVE_MODEL", "m")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(7), "{}", String::from_utf8_lossy(&output.stderr));
+    let outcome: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(outcome["message"].as_str().unwrap().contains("unreachable"), "{outcome}");
+}

@@ -60,6 +60,8 @@ pub enum PatchOutcome {
     NothingProposed,
     NoProposer,
     ProposerFailed,
+    /// The proposer is not there: its command not found, its endpoint unreachable.
+    ProposerUnavailable,
     /// Failed at the last attempt the policy allows.
     LastAttempt,
     /// pruv was asked to stop (Ctrl-C, SIGTERM) and stopped the command.
@@ -76,6 +78,7 @@ impl PatchOutcome {
             PatchOutcome::NothingProposed => "nothing_proposed",
             PatchOutcome::NoProposer => "no_proposer",
             PatchOutcome::ProposerFailed => "proposer_failed",
+            PatchOutcome::ProposerUnavailable => "proposer_unavailable",
             PatchOutcome::LastAttempt => "last_attempt",
             PatchOutcome::Interrupted => "interrupted",
         }
@@ -87,6 +90,7 @@ impl PatchOutcome {
             PatchOutcome::Passed => Status::Proven,
             PatchOutcome::Refused => Status::Refused,
             PatchOutcome::ProposerFailed => Status::ProposerFailed,
+            PatchOutcome::ProposerUnavailable => Status::ProposerUnavailable,
             _ => Status::NotProven,
         }
     }
@@ -102,8 +106,10 @@ pub enum Status {
     NotProven,
     /// A proposal broke the policy; it was not applied.
     Refused,
-    /// The proposer could not be asked (it failed, timed out, or is absent).
+    /// The proposer failed or gave no answer in time.
     ProposerFailed,
+    /// The proposer is not there (exit 7).
+    ProposerUnavailable,
 }
 
 impl Status {
@@ -112,6 +118,7 @@ impl Status {
             Status::Proven => ExitCode::Ok,
             Status::NotProven | Status::ProposerFailed => ExitCode::VerificationFailed,
             Status::Refused => ExitCode::UnsafeOperation,
+            Status::ProposerUnavailable => ExitCode::MissingDependency,
         }
     }
 }
@@ -227,8 +234,11 @@ pub fn run(request: Request, progress: &mut dyn FnMut(&str)) -> Result<Outcome> 
         }
         let diff = match proposal {
             Err(error) => {
-                let reason = format!("the proposer failed: {error}");
-                break stop(PatchOutcome::ProposerFailed, reason);
+                let outcome = match error.exit_code() {
+                    ExitCode::MissingDependency => PatchOutcome::ProposerUnavailable,
+                    _ => PatchOutcome::ProposerFailed,
+                };
+                break stop(outcome, format!("the proposer failed: {error}"));
             }
             Ok(Proposal::Nothing(said)) => {
                 let reason = format!("{} proposed no diff", proposer.describe());

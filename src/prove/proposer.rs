@@ -134,8 +134,11 @@ fn run_command(
     let status = child.wait().map_err(|e| Error::io("the proposer", e))?;
     let _ = writer.join();
     let output = output?;
-    if !status.success() {
-        return Err(Error::Verification(format!("the proposer `{command}` failed ({status})")));
+    match status.code() {
+        Some(0) => {}
+        // What sh says when the command is not there.
+        Some(127) => return Err(Error::MissingTool(format!("the proposer `{command}` was not found (sh exit 127)"))),
+        _ => return Err(Error::Verification(format!("the proposer `{command}` failed ({status})"))),
     }
     Ok(String::from_utf8_lossy(&output).into_owned())
 }
