@@ -167,36 +167,33 @@ pub fn run(request: Request, progress: &mut dyn FnMut(&str)) -> Result<Outcome> 
     let redactor = Redactor::new(text_env.iter().map(|(k, v)| (k.as_str(), v.as_str())), &request.redact);
     let timeout = Duration::from_secs(policy.limits.timeout_secs);
     let writes = policy.writes().map_err(Error::Policy)?;
+    // Each file the session's patches touched, as it was and as they left it
+    // (not as the commands may have left it since): final.patch is their difference.
     let mut originals: BTreeMap<String, Option<String>> = BTreeMap::new();
+    let mut written: BTreeMap<String, Option<String>> = BTreeMap::new();
     let mut previous: Vec<Previous> = Vec::new();
+    let command_env = env_for_commands(&request);
     let mut attempt = 0;
-    // The commands never see the endpoint's key; the proposer is asked by pruv itself.
-    let key_env = match &request.proposer {
-        Some(Proposer::Endpoint { key_env, .. }) => Some(OsString::from(key_env)),
-        _ => None,
-    };
-    let command_env: Vec<(OsString, OsString)> =
-        request.env.iter().filter(|(name, _)| Some(name) != key_env.as_ref()).cloned().collect();
 
     // Every way out ends the last attempt with its verdict; it is recorded
     // once final.patch is known, so its entry binds that too.
     let last: Verdict = loop {
         attempt += 1;
         let runs = run_all(&sandbox, &request.command, &policy.targets, timeout, &command_env)?;
+        bundle.write_outputs(attempt, &runs, &redactor)?;
         let passed = runs.iter().all(RunOutput::passed);
         if runs.iter().any(|r| r.interrupted) {
-            bundle.write_outputs(attempt, &runs, &redactor)?;
             let reason = "interrupted: pruv was asked to stop, and stopped the command".to_owned();
             break Verdict { attempt, passed, patch: PatchOutcome::Interrupted, reason: Some(reason), files: vec![] };
         }
         if passed {
             progress(&format!("attempt {attempt}: passed"));
-        }
-        bundle.write_outputs(attempt, &runs, &redactor)?;
-        if passed {
             break Verdict { attempt, passed, patch: PatchOutcome::Passed, reason: None, files: vec![] };
         }
-        let files: BTreeSet<String> = Snapshot::take(sandbox.path(), request.threads)?.files.into_keys().collect();
+        // The copy as the proposer will find it: what the context may point at,
+        // and what the proposer must leave as it is.
+        let before = Snapshot::take(sandbox.path(), request.threads)?;
+        let files: BTreeSet<String> = before.files.keys().cloned().collect();
         let rules = Rules {
             write_allow: policy.write.allow.clone(),
             write_deny: policy::PROTECTED
@@ -222,7 +219,6 @@ pub fn run(request: Request, progress: &mut dyn FnMut(&str)) -> Result<Outcome> 
             break stop(PatchOutcome::LastAttempt, reason);
         }
         let env_var = |name: &str| std::env::var(name).ok();
-        let before = Snapshot::take(sandbox.path(), request.threads)?;
         let proposal = proposer.propose(&context_json, sandbox.path(), timeout, &env_var, &sandbox.interrupt);
         let after = Snapshot::take(sandbox.path(), request.threads)?;
         let changed = before.changes_to(&after);
@@ -249,7 +245,9 @@ pub fn run(request: Request, progress: &mut dyn FnMut(&str)) -> Result<Outcome> 
         };
         bundle.write_attempt_file(attempt, "patch.diff", diff.as_bytes())?;
         match judge_and_apply(&diff, policy, &writes, sandbox.path(), &mut originals) {
-            Applied::Yes(files) => {
+            Applied::Yes(planned) => {
+                let files: Vec<String> = planned.keys().cloned().collect();
+                written.extend(planned);
                 progress(&format!("attempt {attempt}: patch applied to {}", files.join(", ")));
                 previous.push(Previous {
                     attempt,
@@ -272,11 +270,10 @@ pub fn run(request: Request, progress: &mut dyn FnMut(&str)) -> Result<Outcome> 
         }
     };
 
-    let mut changes = BTreeMap::new();
-    for (path, before) in &originals {
-        let now = patch::read_current(sandbox.path(), path, MAX_PATCHED_FILE).unwrap_or(None);
-        changes.insert(path.clone(), (before.clone(), now));
-    }
+    let changes: BTreeMap<String, (Option<String>, Option<String>)> = originals
+        .iter()
+        .map(|(path, before)| (path.clone(), (before.clone(), written.get(path).cloned().flatten())))
+        .collect();
     let final_patch = patch::unified(&changes);
     let mut after = original.clone();
     for (path, (_, now)) in &changes {
@@ -303,6 +300,16 @@ pub fn run(request: Request, progress: &mut dyn FnMut(&str)) -> Result<Outcome> 
     };
     bundle.write_end(&outcome, &request.command, policy, &sandbox.network)?;
     Ok(outcome)
+}
+
+/// The environment minus the endpoint's key: the proposer is asked by pruv
+/// itself, and the commands being proved have no use for it.
+fn env_for_commands(request: &Request) -> Vec<(OsString, OsString)> {
+    let key_env = match &request.proposer {
+        Some(Proposer::Endpoint { key_env, .. }) => Some(OsString::from(key_env)),
+        _ => None,
+    };
+    request.env.iter().filter(|(name, _)| Some(name) != key_env.as_ref()).cloned().collect()
 }
 
 /// `attempt 1: failed: sh test.sh exit 1; failing: add 2 3 is 5; at calc.sh:4`.
@@ -379,7 +386,8 @@ fn run_all(
 }
 
 enum Applied {
-    Yes(Vec<String>),
+    /// The files written, with what was written (`None`: deleted).
+    Yes(BTreeMap<String, Option<String>>),
     /// Broke the policy: the session stops (exit 8).
     Refused(String, Vec<String>),
     /// Could not be applied (context not found, malformed): the next attempt hears why.
@@ -434,7 +442,7 @@ fn judge_and_apply(
         }
     }
     match patch::write(root, &planned) {
-        Ok(()) => Applied::Yes(planned.into_keys().collect()),
+        Ok(()) => Applied::Yes(planned),
         Err(e) => Applied::DidNotApply(format!("writing the patched files failed: {e}")),
     }
 }
