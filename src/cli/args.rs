@@ -79,7 +79,7 @@ pub enum Command {
     /// Manage Ed25519 signing keys.
     #[command(subcommand)]
     Key(KeyCommand),
-    /// Verify an exported chain (a ledger's books too), a receipt, or proof records (--json), offline, with no store.
+    /// Verify an exported chain (a ledger's books too), a receipt, a prove bundle, or proof records (--json), offline, with no store.
     Verify(VerifyArgs),
     /// Map a repository's architecture and hash it into a scan chain.
     Scan(ScanArgs),
@@ -378,7 +378,8 @@ pub enum KeyCommand {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The exported chain or receipt (- for standard input); with --json, proof records.
+    /// The exported chain or receipt (- for standard input), or a prove bundle's directory;
+    /// with --json, proof records.
     pub file: String,
     /// Require every signature to be by this key: a key file, or the key in base64 or hex.
     #[arg(long, value_name = "KEY")]
