@@ -99,11 +99,12 @@ static FAILING_TEST: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 });
 
 /// How tools point at source: `path:line[:col]` (compilers, linters, Go,
-/// Node stacks), Python's `File "path", line N`, and JVM stack frames
-/// `(File.java:42)`, which name the file only.
+/// Node stacks), `path(line,col)` (tsc, the C# compiler, MSBuild), Python's
+/// `File "path", line N`, and JVM stack frames `(File.java:42)`, which
+/// name the file only.
 static LOCATION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"File "(?P<py>[^"]+)", line (?P<pyline>\d+)|\((?P<jvm>[\w$]+\.(?:java|kt|scala|groovy)):(?P<jvmline>\d+)\)|(?P<path>[\w.\-/@+]+\.[A-Za-z0-9]+):(?P<line>\d+)"#,
+        r#"File "(?P<py>[^"]+)", line (?P<pyline>\d+)|\((?P<jvm>[\w$]+\.(?:java|kt|scala|groovy)):(?P<jvmline>\d+)\)|(?P<path>[\w.\-/@+]+\.[A-Za-z0-9]+)(?::(?P<line>\d+)|\((?P<msline>\d+),\d+\))"#,
     )
     .expect("a valid pattern")
 });
@@ -136,7 +137,9 @@ pub fn locations(output: &str, root: &Path, files: &BTreeSet<String>) -> Vec<(St
         let (raw, line) = match (captures.name("py"), captures.name("jvm"), captures.name("path")) {
             (Some(p), _, _) => (p.as_str(), &captures["pyline"]),
             (_, Some(j), _) => (j.as_str(), &captures["jvmline"]),
-            (_, _, Some(p)) => (p.as_str(), &captures["line"]),
+            (_, _, Some(p)) => {
+                (p.as_str(), captures.name("line").or(captures.name("msline")).map_or("", |m| m.as_str()))
+            }
             _ => continue,
         };
         let Ok(line) = line.parse::<usize>() else { continue };
@@ -241,11 +244,17 @@ mod tests {
     #[test]
     fn locations_are_the_trees_own_files_in_every_pointing_convention() {
         let root = Path::new("/tmp/pruv-prove-x");
-        let files: BTreeSet<String> =
-            ["src/calc.py", "tests/test_calc.py", "src/main/java/com/x/Calc.java", "a/util.go", "b/util.go"]
-                .into_iter()
-                .map(String::from)
-                .collect();
+        let files: BTreeSet<String> = [
+            "src/calc.py",
+            "tests/test_calc.py",
+            "src/main/java/com/x/Calc.java",
+            "a/util.go",
+            "b/util.go",
+            "src/app.ts",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
         let output = "\
   File \"/tmp/pruv-prove-x/tests/test_calc.py\", line 7, in test_add
   File \"/usr/lib/python3.12/unittest/case.py\", line 58, in testPartExecutor
@@ -254,6 +263,7 @@ src/calc.py:3: AssertionError
 ./a/util.go:9:2: undefined: x
 util.go:4: ambiguous
 src/calc.py:3: said twice
+src/app.ts(14,7): error TS2322: Type 'string' is not assignable to type 'number'.
 ";
         assert_eq!(
             locations(output, root, &files),
@@ -262,6 +272,7 @@ src/calc.py:3: said twice
                 ("src/calc.py".to_owned(), 3),
                 ("src/main/java/com/x/Calc.java".to_owned(), 12),
                 ("a/util.go".to_owned(), 9),
+                ("src/app.ts".to_owned(), 14),
             ]
         );
     }

@@ -1,7 +1,7 @@
 //! Unified diffs as proposers write them: several files in one text (git's
 //! `diff --git` headers or bare `---`/`+++` pairs), created and deleted
-//! files, and hunks whose line numbers are a little off, as model-written
-//! diffs often are. Written here rather than taken from a crate because the
+//! files, and hunks whose line numbers or counts are a little off, as
+//! model-written diffs often are. Written here rather than taken from a crate because the
 //! crates at hand apply one file per patch and only at the stated lines,
 //! and the policy has to see every path before anything is written.
 
@@ -79,46 +79,20 @@ pub fn parse(text: &str) -> Result<Vec<FilePatch>, PatchError> {
             let (old_start, old_len, new_len) = hunk_header(header)
                 .ok_or_else(|| PatchError::Malformed(format!("line {}: bad hunk header {header:?}", i + 1)))?;
             i += 1;
-            let mut hunk = Hunk { old_start, lines: Vec::new(), new_ends_bare: false };
-            let (mut old_seen, mut new_seen) = (0, 0);
-            while old_seen < old_len || new_seen < new_len {
-                let Some(line) = lines.get(i) else { break };
-                let parsed = match line.chars().next() {
-                    Some(' ') => Line::Context(line[1..].to_owned()),
-                    // An empty line inside a hunk is a context line whose space an editor dropped.
-                    None => Line::Context(String::new()),
-                    Some('-') => Line::Remove(line[1..].to_owned()),
-                    Some('+') => Line::Add(line[1..].to_owned()),
-                    Some('\\') => {
-                        i += 1;
-                        continue;
-                    }
-                    _ => break,
-                };
-                match parsed {
-                    Line::Context(_) => (old_seen, new_seen) = (old_seen + 1, new_seen + 1),
-                    Line::Remove(_) => old_seen += 1,
-                    Line::Add(_) => new_seen += 1,
-                }
-                hunk.lines.push(parsed);
-                i += 1;
-            }
-            if old_seen != old_len || new_seen != new_len {
+            let (hunk_lines, new_ends_bare, next) = match counted(&lines, i, old_len, new_len) {
+                Some(read) => read,
+                // Model-written diffs often miscount; the context is what places a hunk anyway.
+                None => uncounted(&lines, i),
+            };
+            if hunk_lines.is_empty() {
                 return Err(PatchError::Malformed(format!(
-                    "hunk at line {} of {} promises {old_len}/{new_len} lines and holds {old_seen}/{new_seen}",
-                    old_start,
+                    "line {}: an empty hunk in {}",
+                    i,
                     file.new_path.as_deref().or(file.old_path.as_deref()).unwrap_or("?")
                 )));
             }
-            // `\ No newline at end of file` right after the hunk's last added or kept line.
-            if lines.get(i).is_some_and(|l| l.starts_with('\\')) {
-                hunk.new_ends_bare = !matches!(hunk.lines.last(), Some(Line::Remove(_)));
-                i += 1;
-                if lines.get(i).is_some_and(|l| l.starts_with('\\')) {
-                    hunk.new_ends_bare = true;
-                    i += 1;
-                }
-            }
+            i = next;
+            let hunk = Hunk { old_start, lines: hunk_lines, new_ends_bare };
             file.hunks.push(hunk);
         }
         if file.hunks.is_empty() && file.old_path.is_some() && file.new_path.is_some() {
@@ -133,6 +107,83 @@ pub fn parse(text: &str) -> Result<Vec<FilePatch>, PatchError> {
         return Err(PatchError::Malformed("no `---`/`+++` file headers".into()));
     }
     Ok(files)
+}
+
+/// A line of a hunk, or `None` for a `\ No newline at end of file` marker.
+fn hunk_line(line: &str) -> Option<Option<Line>> {
+    match line.chars().next() {
+        Some(' ') => Some(Some(Line::Context(line[1..].to_owned()))),
+        // An empty line inside a hunk is a context line whose space an editor dropped.
+        None => Some(Some(Line::Context(String::new()))),
+        Some('-') => Some(Some(Line::Remove(line[1..].to_owned()))),
+        Some('+') => Some(Some(Line::Add(line[1..].to_owned()))),
+        Some('\\') => Some(None),
+        _ => None,
+    }
+}
+
+/// Where a hunk must end: the next hunk, the next file, or text that is not a diff.
+fn is_boundary(lines: &[&str], i: usize) -> bool {
+    let Some(line) = lines.get(i) else { return true };
+    line.starts_with("@@")
+        || line.starts_with("diff ")
+        || (line.starts_with("--- ") && lines.get(i + 1).is_some_and(|l| l.starts_with("+++ ")))
+        || line.trim().is_empty()
+        || hunk_line(line).is_none()
+}
+
+/// A marker after the hunk's last added or kept line: the new text ends bare.
+fn marks_bare_end(read: &[Line]) -> bool {
+    !matches!(read.last(), Some(Line::Remove(_)) | None)
+}
+
+/// The hunk's lines as its header counts them, if they end where a hunk
+/// ends; its new side's bare ending; the next line.
+fn counted(lines: &[&str], mut i: usize, old_len: usize, new_len: usize) -> Option<(Vec<Line>, bool, usize)> {
+    let (mut read, mut bare) = (Vec::new(), false);
+    let (mut old_seen, mut new_seen) = (0, 0);
+    while old_seen < old_len || new_seen < new_len {
+        match hunk_line(lines.get(i)?)? {
+            None => bare = marks_bare_end(&read),
+            Some(line) => {
+                match line {
+                    Line::Context(_) => (old_seen, new_seen) = (old_seen + 1, new_seen + 1),
+                    Line::Remove(_) => old_seen += 1,
+                    Line::Add(_) => new_seen += 1,
+                }
+                read.push(line);
+            }
+        }
+        i += 1;
+    }
+    while lines.get(i).is_some_and(|l| l.starts_with('\\')) {
+        bare = marks_bare_end(&read);
+        i += 1;
+    }
+    (old_seen == old_len && new_seen == new_len && is_boundary(lines, i)).then_some((read, bare, i))
+}
+
+/// The hunk's lines up to the next boundary, whatever its header counted;
+/// blank lines at its end are taken as separators, not context.
+fn uncounted(lines: &[&str], mut i: usize) -> (Vec<Line>, bool, usize) {
+    let (mut read, mut bare) = (Vec::new(), false);
+    while let Some(line) = lines.get(i) {
+        let header = line.starts_with("@@") || line.starts_with("diff ");
+        let next_file = line.starts_with("--- ") && lines.get(i + 1).is_some_and(|l| l.starts_with("+++ "));
+        if header || next_file {
+            break;
+        }
+        match hunk_line(line) {
+            None => break,
+            Some(None) => bare = marks_bare_end(&read),
+            Some(Some(parsed)) => read.push(parsed),
+        }
+        i += 1;
+    }
+    while matches!(read.last(), Some(Line::Context(text)) if text.is_empty()) {
+        read.pop();
+    }
+    (read, bare, i)
 }
 
 /// The path of a `---`/`+++` header: git's `a/`/`b/` prefixes and a
@@ -368,6 +419,10 @@ pub fn write(root: &Path, planned: &BTreeMap<String, Option<String>>) -> std::io
 
 /// One unified diff of `before` → `after` per changed file, in path order,
 /// with git's `a/`/`b/` headers (`git apply` and `patch -p1` take it).
+/// The hunks come from `similar`; their headers are written here, counted
+/// from the lines each hunk holds (similar 2.7's own can start the new side a line
+/// late and count one line short when a hunk opens with a deletion; `git
+/// apply` trusts the count and silently drops the hunk's last line).
 pub fn unified(changes: &BTreeMap<String, (Option<String>, Option<String>)>) -> String {
     let mut out = String::new();
     for (path, (before, after)) in changes {
@@ -378,12 +433,56 @@ pub fn unified(changes: &BTreeMap<String, (Option<String>, Option<String>)>) -> 
         let new = after.as_deref().unwrap_or_default();
         let old_name = if before.is_some() { format!("a/{path}") } else { "/dev/null".to_owned() };
         let new_name = if after.is_some() { format!("b/{path}") } else { "/dev/null".to_owned() };
-        out += &format!("diff --git a/{path} b/{path}\n");
+        out += &format!("diff --git a/{path} b/{path}\n--- {old_name}\n+++ {new_name}\n");
         let diff = similar::TextDiff::from_lines(old, new);
-        out +=
-            &diff.unified_diff().context_radius(3).header(&old_name, &new_name).missing_newline_hint(true).to_string();
+        // Lines gained so far: a hunk starts this much later in the new text.
+        let mut gained: isize = 0;
+        for group in diff.grouped_ops(3) {
+            let Some(first) = group.first() else { continue };
+            let mut body = String::new();
+            let (mut old_len, mut new_len) = (0usize, 0usize);
+            for op in &group {
+                for change in diff.iter_changes(op) {
+                    let sign = match change.tag() {
+                        similar::ChangeTag::Equal => {
+                            (old_len, new_len) = (old_len + 1, new_len + 1);
+                            ' '
+                        }
+                        similar::ChangeTag::Delete => {
+                            old_len += 1;
+                            '-'
+                        }
+                        similar::ChangeTag::Insert => {
+                            new_len += 1;
+                            '+'
+                        }
+                    };
+                    let text = change.value();
+                    body.push(sign);
+                    body += text.strip_suffix('\n').unwrap_or(text);
+                    body.push('\n');
+                    if change.missing_newline() {
+                        body += "\\ No newline at end of file\n";
+                    }
+                }
+            }
+            let old_start = first.old_range().start;
+            let new_start = (old_start as isize + gained).max(0) as usize;
+            gained += new_len as isize - old_len as isize;
+            out += &format!("@@ -{} +{} @@\n{body}", hunk_range(old_start, old_len), hunk_range(new_start, new_len));
+        }
     }
     out
+}
+
+/// A hunk header's range from its 0-based start: `start,len` 1-based,
+/// `start` alone for one line, and for no lines the line before (`0,0` at the top).
+fn hunk_range(start: usize, len: usize) -> String {
+    match len {
+        0 => format!("{start},0"),
+        1 => format!("{}", start + 1),
+        n => format!("{},{n}", start + 1),
+    }
 }
 
 #[cfg(test)]
@@ -430,6 +529,25 @@ diff --git a/src/calc.py b/src/calc.py
     }
 
     #[test]
+    fn miscounted_hunks_are_read_by_their_lines_and_counted_ones_by_their_counts() {
+        // A model's diff: the header promises 2/2, the hunk holds 3/3, then prose.
+        let sloppy = "--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n a\n-b\n+B\n c\n\nThat should do it.\n";
+        let file = &parse(sloppy).unwrap()[0];
+        assert_eq!(file.hunks[0].lines.len(), 4);
+        assert_eq!(apply_to("a\nb\nc\n", file).unwrap(), "a\nB\nc\n");
+        // Two miscounted hunks and a second file: each ends at the next header.
+        let two =
+            "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+A\n b\n@@ -9 +9 @@\n-z\n+Z\n--- a/y\n+++ b/y\n@@ -1 +1 @@\n-q\n+Q\n";
+        let files = parse(two).unwrap();
+        assert_eq!((files.len(), files[0].hunks.len()), (2, 2));
+        assert_eq!(apply_to("a\nb\nz\n", &files[0]).unwrap(), "A\nb\nZ\n");
+        // Counts that hold are trusted: a removed SQL comment `-- x` reads as `--- x`.
+        let sql = "--- a/q.sql\n+++ b/q.sql\n@@ -1,2 +1,1 @@\n--- x\n select 1;\n";
+        let file = &parse(sql).unwrap()[0];
+        assert_eq!(apply_to("-- x\nselect 1;\n", file).unwrap(), "select 1;\n");
+    }
+
+    #[test]
     fn line_endings_and_missing_final_breaks_are_kept_or_changed_as_the_patch_says() {
         let file = &parse("--- a/x\n+++ b/x\n@@ -1,1 +1,1 @@\n-a\n+b\n").unwrap()[0];
         assert_eq!(apply_to("a\r\n", file).unwrap(), "b\r\n");
@@ -446,7 +564,7 @@ diff --git a/src/calc.py b/src/calc.py
             assert!(matches!(parse(bad), Err(PatchError::UnsafePath(_))), "{bad}");
         }
         assert!(matches!(parse("just words"), Err(PatchError::Malformed(_))));
-        assert!(matches!(parse("--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n-a\n+b\n"), Err(PatchError::Malformed(_))));
+        assert!(matches!(parse("--- a/x\n+++ b/x\n@@ -1 +1 @@\n"), Err(PatchError::Malformed(_))));
         assert!(matches!(parse("--- a/x\nnot a header\n"), Err(PatchError::Malformed(_))));
     }
 
@@ -485,5 +603,81 @@ diff --git a/src/calc.py b/src/calc.py
         assert_eq!(apply_to("one\ntwo\n", &files[0]).unwrap(), "one\n2\n");
         assert_eq!(files[1].old_path, None);
         assert_eq!(apply_to("", &files[1]).unwrap(), "hi\n");
+    }
+
+    /// Regression (found by the roundtrip property): a hunk that opens with a
+    /// deletion, where similar's own header said `+2,20` over 21 new lines and
+    /// `git apply` dropped the last one. final.patch must apply, by pruv and by git, to the exact text.
+    #[test]
+    fn final_patch_is_taken_by_git_apply() {
+        let before = ["fn x() {", "c", "a", "a", "", "", "c", "a", "b", "c", "a"].join("\n") + "\n";
+        let after =
+            ["c", "b", "b", "b", "c", "", "", "a", "c", "c", "b", "}", "b", "}", "b", "}", "}", "a", "a", "a", "a"]
+                .join("\n");
+        let mut changes = BTreeMap::new();
+        changes.insert("f.txt".to_owned(), (Some(before.clone()), Some(after.clone())));
+        let text = unified(&changes);
+        assert!(text.contains("@@ -1,11 +1,21 @@"), "{text}");
+        assert_eq!(apply_to(&before, &parse(&text).unwrap()[0]).unwrap(), after);
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("f.txt"), &before).unwrap();
+        std::fs::write(dir.path().join("final.patch"), &text).unwrap();
+        let git = std::process::Command::new("git").args(["apply", "final.patch"]).current_dir(dir.path()).output();
+        let Ok(git) = git else { return }; // No git on this machine: the parse above still holds.
+        assert!(git.status.success(), "{}", String::from_utf8_lossy(&git.stderr));
+        assert_eq!(std::fs::read_to_string(dir.path().join("f.txt")).unwrap(), after);
+    }
+
+    mod roundtrip {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Lines from a small alphabet, so contexts repeat as in real code.
+        fn text() -> impl Strategy<Value = Vec<String>> {
+            prop::collection::vec(prop::sample::select(vec!["a", "b", "c", "}", "", "fn x() {"]), 0..40)
+                .prop_map(|lines| lines.into_iter().map(str::to_owned).collect())
+        }
+
+        fn joined(lines: &[String], final_break: bool) -> String {
+            let mut text = lines.join("\n");
+            if final_break && !lines.is_empty() {
+                text.push('\n');
+            }
+            text
+        }
+
+        proptest! {
+            /// Whatever the edit, the diff pruv writes for final.patch is read back
+            /// and applied to the original to give the edited text, final line break included.
+            #[test]
+            fn a_written_diff_applies_back(before in text(), after in text(), breaks in (any::<bool>(), any::<bool>())) {
+                let (old, new) = (joined(&before, breaks.0), joined(&after, breaks.1));
+                let mut changes = BTreeMap::new();
+                changes.insert("f.txt".to_owned(), (Some(old.clone()), Some(new.clone())));
+                let diff = unified(&changes);
+                prop_assume!(!diff.is_empty());
+                let files = parse(&diff).map_err(|e| TestCaseError::fail(format!("{e}\n{diff}")))?;
+                prop_assert_eq!(apply_to(&old, &files[0]).unwrap(), new);
+            }
+
+            /// Lines added above the hunks (a diff made against an older
+            /// version) shift them; they still land where their context is.
+            #[test]
+            fn hunks_follow_their_context_when_lines_moved(
+                (n, edits, shift) in (5usize..60).prop_flat_map(|n| (Just(n), prop::collection::btree_set(0..n, 1..5), 1usize..30))
+            ) {
+                let before: Vec<String> = (0..n).map(|i| format!("line {i}")).collect();
+                let mut after = before.clone();
+                for &e in &edits {
+                    after[e] = format!("changed {e}");
+                }
+                let mut changes = BTreeMap::new();
+                changes.insert("f.txt".to_owned(), (Some(joined(&before, true)), Some(joined(&after, true))));
+                let files = parse(&unified(&changes)).unwrap();
+                let prefix: String = (0..shift).map(|i| format!("new {i}\n")).collect();
+                let applied = apply_to(&format!("{prefix}{}", joined(&before, true)), &files[0]).unwrap();
+                prop_assert_eq!(applied, format!("{prefix}{}", joined(&after, true)));
+            }
+        }
     }
 }
