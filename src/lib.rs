@@ -30,5 +30,6 @@ pub mod run;
 pub mod scan;
 pub mod store;
 pub mod typed_state;
+pub mod unified;
 
 pub use error::{Error, ExitCode};

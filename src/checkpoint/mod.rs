@@ -98,8 +98,7 @@ fn text_diff(store: &Store, current: &Path, path: &str, hash: &str) -> Result<Op
     let Ok(now) = std::fs::read(current) else { return Ok(None) };
     let then = store.blob(hash)?;
     let (Some(now), Some(then)) = (as_text(&now), as_text(&then)) else { return Ok(None) };
-    let diff = similar::TextDiff::from_lines(now, then);
-    Ok(Some(diff.unified_diff().context_radius(3).header(&format!("a/{path}"), &format!("b/{path}")).to_string()))
+    Ok(Some(crate::unified::file_diff(path, Some(now), Some(then))))
 }
 
 /// Bytes a diff can show: UTF-8, no NUL, of a readable size.
