@@ -118,7 +118,9 @@ impl Sandbox {
                 #[cfg(unix)]
                 if engine.ends_with("docker") {
                     // Files the command writes stay the user's, so the copy can be cleaned up.
-                    process.args(["--user", &format!("{}:{}", unsafe { libc::getuid() }, unsafe { libc::getgid() })]);
+                    // SAFETY: getuid(2) and getgid(2) cannot fail.
+                    let (uid, gid) = unsafe { (libc::getuid(), libc::getgid()) };
+                    process.args(["--user", &format!("{uid}:{gid}")]);
                 }
                 process.args([image.as_str(), "sh", "-c", command]);
                 (process, Some((engine.clone(), name)))
@@ -140,22 +142,30 @@ impl Sandbox {
         let out = keep(child.stdout.take().expect("piped"));
         let err = keep(child.stderr.take().expect("piped"));
         let (mut timed_out, mut interrupted) = (false, false);
-        let status = loop {
-            match child.try_wait().map_err(|e| Error::io("the command", e))? {
-                Some(status) => break status,
-                None if started.elapsed() >= timeout || self.interrupt.is_set() => {
-                    (timed_out, interrupted) = (!self.interrupt.is_set(), self.interrupt.is_set());
-                    stop(&mut child, container.as_ref());
-                    break child.wait().map_err(|e| Error::io("the command", e))?;
-                }
-                None => std::thread::sleep(Duration::from_millis(10)),
+        loop {
+            if has_exited(&mut child).map_err(|e| Error::io("the command", e))? {
+                break;
             }
-        };
-        // Whatever the command left running in its group goes with it.
+            if started.elapsed() >= timeout || self.interrupt.is_set() {
+                (timed_out, interrupted) = (!self.interrupt.is_set(), self.interrupt.is_set());
+                if let Some((engine, name)) = &container {
+                    let _ =
+                        Command::new(engine).args(["kill", name]).stdout(Stdio::null()).stderr(Stdio::null()).status();
+                }
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        // The command is not reaped yet, so its process group id cannot have
+        // been reused: whatever it left running in the group goes with it.
         #[cfg(unix)]
+        // SAFETY: kill(2) of the process group this child leads (process_group(0) above).
         unsafe {
             libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL);
         }
+        #[cfg(not(unix))]
+        let _ = child.kill();
+        let status = child.wait().map_err(|e| Error::io("the command", e))?;
         let duration_ms = started.elapsed().as_millis() as u64;
         let (exit_code, signal) = exit_of(status);
         Ok(RunOutput {
@@ -171,15 +181,23 @@ impl Sandbox {
     }
 }
 
-fn stop(child: &mut std::process::Child, container: Option<&(String, String)>) {
-    if let Some((engine, name)) = container {
-        let _ = Command::new(engine).args(["kill", name]).stdout(Stdio::null()).stderr(Stdio::null()).status();
+/// Whether the child has ended, without reaping it (so its pid, and its
+/// process group's id, stay reserved until `wait`).
+#[cfg(unix)]
+fn has_exited(child: &mut std::process::Child) -> std::io::Result<bool> {
+    // SAFETY: waitid(2) on our own child into a zeroed siginfo; WNOWAIT leaves it to Child::wait.
+    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    let flags = libc::WEXITED | libc::WNOHANG | libc::WNOWAIT;
+    if unsafe { libc::waitid(libc::P_PID, child.id() as libc::id_t, &mut info, flags) } != 0 {
+        return Err(std::io::Error::last_os_error());
     }
-    #[cfg(unix)]
-    unsafe {
-        libc::kill(-(child.id() as libc::pid_t), libc::SIGKILL);
-    }
-    let _ = child.kill();
+    // SAFETY: si_pid is set by waitid (0 when no child has changed state).
+    Ok(unsafe { info.si_pid() } != 0)
+}
+
+#[cfg(not(unix))]
+fn has_exited(child: &mut std::process::Child) -> std::io::Result<bool> {
+    child.try_wait().map(|status| status.is_some())
 }
 
 #[cfg(unix)]
@@ -346,6 +364,7 @@ mod isolation {
     pub fn apply(command: &mut std::process::Command) {
         use std::os::unix::process::CommandExt as _;
         // Built before the fork: between fork and exec only system calls happen.
+        // SAFETY: getuid(2) and getgid(2) cannot fail.
         let (uid, gid) = unsafe { (libc::getuid(), libc::getgid()) };
         let uid_map = format!("{uid} {uid} 1\n");
         let gid_map = format!("{gid} {gid} 1\n");
