@@ -209,6 +209,9 @@ fn a_proposer_that_never_fixes_stops_at_the_attempt_limit() {
     // The second context tells the proposer what became of the first patch.
     let second = json(&bundle.join("attempts/2/context.json"));
     assert!(second["previous"][0]["outcome"].as_str().unwrap().starts_with("applied to calc.sh"));
+    // And shows what the patches so far did, as one diff.
+    assert!(second["applied"].as_str().unwrap().contains("+# (a comment changes nothing)"), "{second}");
+    assert!(json(&bundle.join("attempts/1/context.json")).get("applied").is_none());
     sandbox.run(&["verify", bundle.to_str().unwrap()], 0);
     // Replay reproduces a failure too: recorded failed, replayed failed.
     let replayed = sandbox.run(&["prove", "replay", bundle.to_str().unwrap()], 0);

@@ -29,6 +29,10 @@ pub struct Context {
     pub locations: Vec<Location>,
     /// What became of the earlier proposals, so a proposer does not repeat one.
     pub previous: Vec<Previous>,
+    /// The session's patches applied so far, as one diff against the
+    /// original tree: the files are already so, and a new patch applies on top.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub applied: String,
     /// The limits the patch must keep.
     pub rules: Rules,
 }
@@ -205,7 +209,16 @@ pub fn build(
             stderr_tail: redactor.redact(tail(&r.stderr.kept)),
         })
         .collect();
-    Context { schema: "pruv.prove.context/1", attempt, runs, failing_tests, locations, previous, rules }
+    Context {
+        schema: "pruv.prove.context/1",
+        attempt,
+        runs,
+        failing_tests,
+        locations,
+        previous,
+        applied: String::new(),
+        rules,
+    }
 }
 
 fn tail(text: &str) -> &str {

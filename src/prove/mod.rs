@@ -204,7 +204,8 @@ pub fn run(request: Request, progress: &mut dyn FnMut(&str)) -> Result<Outcome> 
             files_changed_left: policy.limits.files_changed.saturating_sub(originals.len()),
             patch_bytes: policy.limits.patch_bytes,
         };
-        let context = context::build(attempt, &runs, sandbox.path(), &files, &redactor, previous.clone(), rules);
+        let mut context = context::build(attempt, &runs, sandbox.path(), &files, &redactor, previous.clone(), rules);
+        context.applied = patch::unified(&session_changes(&originals, &written));
         progress(&describe_failure(attempt, &runs, &context));
         let context_json = serde_json::to_string_pretty(&context).expect("a context serialises");
         bundle.write_attempt_file(attempt, "context.json", context_json.as_bytes())?;
@@ -270,10 +271,7 @@ pub fn run(request: Request, progress: &mut dyn FnMut(&str)) -> Result<Outcome> 
         }
     };
 
-    let changes: BTreeMap<String, (Option<String>, Option<String>)> = originals
-        .iter()
-        .map(|(path, before)| (path.clone(), (before.clone(), written.get(path).cloned().flatten())))
-        .collect();
+    let changes = session_changes(&originals, &written);
     let final_patch = patch::unified(&changes);
     let mut after = original.clone();
     for (path, (_, now)) in &changes {
@@ -300,6 +298,17 @@ pub fn run(request: Request, progress: &mut dyn FnMut(&str)) -> Result<Outcome> 
     };
     bundle.write_end(&outcome, &request.command, policy, &sandbox.network)?;
     Ok(outcome)
+}
+
+/// Each file the session's patches touched: (as it was, as they left it).
+fn session_changes(
+    originals: &BTreeMap<String, Option<String>>,
+    written: &BTreeMap<String, Option<String>>,
+) -> BTreeMap<String, (Option<String>, Option<String>)> {
+    originals
+        .iter()
+        .map(|(path, before)| (path.clone(), (before.clone(), written.get(path).cloned().flatten())))
+        .collect()
 }
 
 /// The environment minus the endpoint's key: the proposer is asked by pruv
