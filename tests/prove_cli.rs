@@ -221,12 +221,19 @@ fn a_proposer_that_never_fixes_stops_at_the_attempt_limit() {
 #[test]
 fn without_a_proposer_the_failure_is_recorded_and_nothing_is_called_proven() {
     let sandbox = project();
+    assert!(sandbox.run(&["prove", "list"], 0).starts_with("no prove sessions in .pruv/prove"));
     let output =
         sandbox.pruv().args(["prove", "run", "sh test.sh"]).env_remove("PRUV_PROVE_BASE_URL").output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(stdout.contains("✗ no proposer configured") && stdout.contains("no patch was proposed"), "{stdout}");
     let bundle = std::fs::read_dir(sandbox.path().join(".pruv/prove")).unwrap().next().unwrap().unwrap().path();
+    // Listed with its status, a line per session.
+    let listed = sandbox.run(&["prove", "list"], 0);
+    assert!(listed.contains("not_proven") && listed.contains("1 attempt  no proposer configured"), "{listed}");
+    let json_list: serde_json::Value =
+        serde_json::from_str(&sandbox.run(&["--format", "json", "prove", "list"], 0)).unwrap();
+    assert_eq!(json_list[0]["result"]["status"], "not_proven");
     assert_eq!(json(&bundle.join("attempts/1/verdict.json"))["patch"], "no_proposer");
     assert!(bundle.join("attempts/1/context.json").is_file());
     assert!(std::fs::read_to_string(bundle.join("attempts/1/run-1.stdout.txt")).unwrap().contains("not ok 1"));

@@ -18,6 +18,7 @@ pub fn run(ctx: &Context, command: &ProveCommand) -> Result<ExitCode> {
             let request = Session { command, policy, proposer, dir, redact, threads: *threads, apply: *apply };
             session(ctx, request)
         }
+        ProveCommand::List { dir } => list(ctx, dir.as_deref()),
         ProveCommand::Replay { bundle, tree, threads } => replay(ctx, bundle, tree.as_deref(), *threads),
         ProveCommand::Attest { bundle, mode, key_env, key } => attest(ctx, bundle, *mode, key_env, key),
         ProveCommand::VerifyAttestation { bundle, key_env, public_key } => {
@@ -83,6 +84,38 @@ fn session(ctx: &Context, args: Session<'_>) -> Result<ExitCode> {
         }
     }
     Ok(outcome.status.exit_code())
+}
+
+fn list(ctx: &Context, dir: Option<&Path>) -> Result<ExitCode> {
+    let tree = dir.map_or_else(|| ctx.cwd.clone(), |d| ctx.cwd.join(d));
+    let sessions = prove::bundle::list(&tree)?;
+    if ctx.format == Format::Json {
+        emit_json(&sessions)?;
+        return Ok(ExitCode::Ok);
+    }
+    if sessions.is_empty() {
+        emit(&format!("no prove sessions in {}\n", shown(ctx, &tree.join(".pruv/prove"))))?;
+        return Ok(ExitCode::Ok);
+    }
+    let mut text = String::new();
+    for session in &sessions {
+        let field = |key: &str| session.result.as_ref().and_then(|r| r[key].as_str()).unwrap_or_default().to_owned();
+        let attempts = session.result.as_ref().and_then(|r| r["attempts"].as_u64()).unwrap_or(0);
+        let (status, style) = match field("status").as_str() {
+            "" => ("incomplete".to_owned(), BAD),
+            "proven" => ("proven".to_owned(), OK),
+            other => (other.to_owned(), BAD),
+        };
+        text += &format!(
+            "{}  {}  {}  {}\n",
+            session.session,
+            paint(style, format!("{status:<20}")),
+            paint(DIM, format!("{attempts} attempt{}", if attempts == 1 { "" } else { "s" })),
+            escape_controls(&field("message"))
+        );
+    }
+    emit(&text)?;
+    Ok(ExitCode::Ok)
 }
 
 fn replay(ctx: &Context, bundle: &Path, tree: Option<&Path>, threads: usize) -> Result<ExitCode> {

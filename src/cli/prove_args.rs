@@ -36,6 +36,12 @@ pub enum ProveCommand {
         #[arg(long)]
         apply: bool,
     },
+    /// The sessions recorded under .pruv/prove/, oldest first: status, attempts, what happened.
+    List {
+        /// The project's root (default: the current directory).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Apply a bundle's final.patch to a fresh copy of the recorded tree and run the
     /// command again: exit 0 when the recorded result reproduces, 2 when not, 5 when the
     /// tree is no longer the recorded one.

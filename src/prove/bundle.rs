@@ -370,6 +370,36 @@ pub fn verify(dir: &Path, options: &VerifyOptions) -> Result<BundleReport> {
     Ok(BundleReport { intact: chain.intact && problems.is_empty(), chain, files: problems })
 }
 
+/// One session as `pruv prove list` shows it, from its `result.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listed {
+    pub session: String,
+    pub bundle: PathBuf,
+    /// `None` when the result is missing or unreadable (a session cut off before its end).
+    pub result: Option<serde_json::Value>,
+}
+
+/// The sessions under `tree/.pruv/prove/`, oldest first (session ids start with their time).
+pub fn list(tree: &Path) -> Result<Vec<Listed>> {
+    let root = tree.join(".pruv").join("prove");
+    let entries = match std::fs::read_dir(&root) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io(&root, e)),
+    };
+    let mut listed: Vec<Listed> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| {
+            let bundle = e.path();
+            let result = read_json::<serde_json::Value>(&bundle.join(RESULT_FILE)).ok();
+            Listed { session: e.file_name().to_string_lossy().into_owned(), bundle, result }
+        })
+        .collect();
+    listed.sort_by(|a, b| a.session.cmp(&b.session));
+    Ok(listed)
+}
+
 /// A bundle's JSON file, capped.
 pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
     let origin = path.display().to_string();
