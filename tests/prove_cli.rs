@@ -84,6 +84,8 @@ fn a_failing_test_is_fixed_proven_and_the_bundle_verifies_replays_and_attests() 
     assert_eq!(sandbox.read("calc.sh"), original);
     let summary = std::fs::read_to_string(bundle.join("final_summary.md")).unwrap();
     assert!(summary.contains("**proven**") && summary.contains("| 1 | exit 1 | applied |"), "{summary}");
+    assert!(summary.contains("- Failing: `add 2 3 is 5`\n- At: `calc.sh:4`"), "{summary}");
+    assert!(summary.contains("```diff\ndiff --git a/calc.sh b/calc.sh\n"), "{summary}");
     let repro = json(&bundle.join("repro.json"));
     assert_eq!(repro["command"], "sh test.sh");
     assert_eq!(repro["tree"]["files"], 3);

@@ -233,10 +233,43 @@ fn summary(dir: &Path, outcome: &Outcome, command: &str, policy: &Policy, networ
             verdict["reason"].as_str().unwrap_or_default().replace('|', "\\|")
         );
     }
+    // What failed first, as the proposer was told.
+    let first_context = dir.join("attempts").join("1").join("context.json");
+    if let Ok(context) = read_json::<serde_json::Value>(&first_context) {
+        let items = |key: &str, show: &dyn Fn(&serde_json::Value) -> String| -> Vec<String> {
+            context[key].as_array().into_iter().flatten().map(show).collect()
+        };
+        let tests = items("failing_tests", &|t| format!("`{}`", t.as_str().unwrap_or_default()));
+        let places = items("locations", &|l| format!("`{}:{}`", l["file"].as_str().unwrap_or_default(), l["line"]));
+        if !tests.is_empty() || !places.is_empty() {
+            out += "\n## First failure\n\n";
+            if !tests.is_empty() {
+                out += &format!("- Failing: {}\n", tests.join(", "));
+            }
+            if !places.is_empty() {
+                out += &format!("- At: {}\n", places.join(", "));
+            }
+        }
+    }
+    let patch = std::fs::read_to_string(dir.join(FINAL_PATCH)).unwrap_or_default();
+    if !patch.is_empty() {
+        out += "\n## The fix (`final.patch`)\n\n";
+        if patch.len() <= SUMMARY_PATCH_BYTES {
+            // A fence longer than any run of backticks in the patch.
+            let longest = patch.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+            let fence = "`".repeat(longest.max(2) + 1);
+            out += &format!("{fence}diff\n{patch}{fence}\n");
+        } else {
+            out += &format!("{} bytes: too long to show here; see `final.patch`.\n", patch.len());
+        }
+    }
     out += "\nVerify: `pruv verify <this directory>`. Replay: `pruv prove replay <this directory>`. ";
     out += "Apply the fix to your tree: `git apply final.patch` (or `patch -p1 < final.patch`).\n";
     Ok(out)
 }
+
+/// The longest final.patch the summary shows inline.
+const SUMMARY_PATCH_BYTES: usize = 16 * 1024;
 
 /// Versions of what the session ran with: pruv, and the command's program
 /// when it is found on PATH (its `--version` asked in the sandbox, else its path).
