@@ -375,9 +375,14 @@ mod isolation {
                 if libc::unshare(libc::CLONE_NEWUSER | libc::CLONE_NEWNET) != 0 {
                     return Err(std::io::Error::last_os_error());
                 }
+                // Older kernels have no setgroups file; the maps are required:
+                // unmapped, the command would run as the overflow user.
                 write_proc(c"/proc/self/setgroups", b"deny");
-                write_proc(c"/proc/self/uid_map", uid_map.as_bytes());
-                write_proc(c"/proc/self/gid_map", gid_map.as_bytes());
+                if !write_proc(c"/proc/self/uid_map", uid_map.as_bytes())
+                    || !write_proc(c"/proc/self/gid_map", gid_map.as_bytes())
+                {
+                    return Err(std::io::Error::other("could not map the user into the new namespace"));
+                }
                 loopback_up();
                 Ok(())
             });
@@ -388,13 +393,16 @@ mod isolation {
     pub fn apply(_: &mut std::process::Command) {}
 
     #[cfg(target_os = "linux")]
-    unsafe fn write_proc(path: &std::ffi::CStr, text: &[u8]) {
+    /// Writes `text` to a /proc file whole; whether it was.
+    unsafe fn write_proc(path: &std::ffi::CStr, text: &[u8]) -> bool {
         unsafe {
             let fd = libc::open(path.as_ptr(), libc::O_WRONLY);
-            if fd >= 0 {
-                libc::write(fd, text.as_ptr().cast(), text.len());
-                libc::close(fd);
+            if fd < 0 {
+                return false;
             }
+            let written = libc::write(fd, text.as_ptr().cast(), text.len());
+            libc::close(fd);
+            written == text.len() as isize
         }
     }
 
