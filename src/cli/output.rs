@@ -75,3 +75,8 @@ pub fn pad(text: &str, width: usize) -> String {
     let len = text.chars().count();
     if len >= width { text.to_owned() } else { format!("{text}{}", " ".repeat(width - len)) }
 }
+
+/// A path as the user would type it: relative to `cwd` when under it.
+pub fn relative_path(cwd: &std::path::Path, path: &std::path::Path) -> String {
+    path.strip_prefix(cwd).unwrap_or(path).display().to_string()
+}

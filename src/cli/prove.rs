@@ -242,8 +242,7 @@ fn attest_mode_name(mode: attest::Mode) -> &'static str {
     }
 }
 
-/// A path as the user would type it: relative to the working directory when under it.
+/// A path relative to the working directory, escaped for the terminal.
 fn shown(ctx: &Context, path: &Path) -> String {
-    let relative: PathBuf = path.strip_prefix(&ctx.cwd).map_or_else(|_| path.to_path_buf(), Path::to_path_buf);
-    escape_controls(&relative.display().to_string())
+    escape_controls(&super::output::relative_path(&ctx.cwd, path))
 }

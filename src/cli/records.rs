@@ -59,7 +59,7 @@ pub fn verify(ctx: &Context, args: &VerifyArgs, public_key: Option<PublicKey>) -
     };
     let mut verdicts: Vec<Verdict> = Vec::new();
     for file in &files {
-        let origin = if file == Path::new("-") { "-".to_owned() } else { display(ctx, file) };
+        let origin = if file == Path::new("-") { "-".to_owned() } else { super::output::relative_path(&ctx.cwd, file) };
         let text = match super::files::read_text(&file.display().to_string()) {
             Ok((text, _)) => text,
             Err(e) => {
@@ -108,8 +108,4 @@ pub fn verify(ctx: &Context, args: &VerifyArgs, public_key: Option<PublicKey>) -
     } else {
         ExitCode::Ok
     })
-}
-
-fn display(ctx: &Context, path: &Path) -> String {
-    path.strip_prefix(&ctx.cwd).unwrap_or(path).display().to_string()
 }

@@ -1,7 +1,7 @@
 //! `pruv scan [PATH]`
 
 use std::io::IsTerminal as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::Context;
 use super::args::{Format, ScanArgs};
@@ -103,7 +103,7 @@ pub fn run(ctx: &Context, args: &ScanArgs) -> Result<ExitCode> {
 pub(super) fn helm_mode(arg: &str) -> Result<HelmMode> {
     match arg {
         "never" => Ok(HelmMode::Off),
-        "auto" => Ok(find_on_path("helm").map_or(HelmMode::Off, HelmMode::Binary)),
+        "auto" => Ok(crate::run::find_on_path("helm").map_or(HelmMode::Off, HelmMode::Binary)),
         path => {
             let path = Path::new(path);
             if path.is_file() {
@@ -115,24 +115,6 @@ pub(super) fn helm_mode(arg: &str) -> Result<HelmMode> {
                 )))
             }
         }
-    }
-}
-
-/// The first executable file called `name` in the directories of PATH.
-fn find_on_path(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|candidate| is_executable(candidate))
-}
-
-fn is_executable(path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        path.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-    }
-    #[cfg(not(unix))]
-    {
-        path.with_extension("exe").is_file() || path.is_file()
     }
 }
 

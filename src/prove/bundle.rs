@@ -282,7 +282,7 @@ fn tool_versions(
     tools.insert("pruv".to_owned(), env!("CARGO_PKG_VERSION").to_owned());
     let program = command.split_whitespace().find(|w| !w.contains('=')).unwrap_or_default();
     let plain = !program.is_empty() && program.chars().all(|c| c.is_ascii_alphanumeric() || "-_.+".contains(c));
-    if let Some(found) = super::sandbox::on_path(program).filter(|_| plain) {
+    if let Some(found) = crate::run::find_on_path(program).filter(|_| plain) {
         tools.insert(program.to_owned(), found.display().to_string());
         let asked = sandbox.run(&format!("{program} --version"), std::time::Duration::from_secs(5), env);
         if let Some(out) = asked.ok().filter(|o| o.passed()) {

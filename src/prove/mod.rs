@@ -196,11 +196,7 @@ pub fn run(request: Request, progress: &mut dyn FnMut(&str)) -> Result<Outcome> 
         let files: BTreeSet<String> = before.files.keys().cloned().collect();
         let rules = Rules {
             write_allow: policy.write.allow.clone(),
-            write_deny: policy::PROTECTED
-                .iter()
-                .map(|s| (*s).to_owned())
-                .chain(policy.write.deny.iter().cloned())
-                .collect(),
+            write_deny: policy.denied(),
             files_changed_left: policy.limits.files_changed.saturating_sub(originals.len()),
             patch_bytes: policy.limits.patch_bytes,
         };

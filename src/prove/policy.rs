@@ -181,9 +181,13 @@ impl Policy {
 
     /// The write rules, compiled.
     pub fn writes(&self) -> Result<Writes, String> {
-        let deny: Vec<String> =
-            PROTECTED.iter().map(|s| (*s).to_owned()).chain(self.write.deny.iter().cloned()).collect();
+        let deny = self.denied();
         Ok(Writes { allow: glob_set(&self.write.allow)?, deny: glob_set(&deny)?, deny_patterns: deny })
+    }
+
+    /// Every pattern a patch may not write: the protected paths, then the policy's own.
+    pub fn denied(&self) -> Vec<String> {
+        PROTECTED.iter().map(|s| (*s).to_owned()).chain(self.write.deny.iter().cloned()).collect()
     }
 
     /// Why `command` may not run under this policy, if it may not.

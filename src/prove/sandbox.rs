@@ -7,7 +7,7 @@
 use std::collections::VecDeque;
 use std::ffi::OsString;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -296,7 +296,7 @@ pub fn copy_tree(from: &Path, to: &Path, threads: usize) -> Result<Snapshot> {
 fn container_engine() -> Result<String> {
     let mut tried = Vec::new();
     for engine in ["docker", "podman"] {
-        let Some(path) = on_path(engine) else { continue };
+        let Some(path) = crate::run::find_on_path(engine) else { continue };
         let answer = Command::new(&path).args(["info", "--format", "{{.ServerVersion}}"]).stdin(Stdio::null()).output();
         match answer {
             Ok(output) if output.status.success() => return Ok(path.display().to_string()),
@@ -311,20 +311,6 @@ fn container_engine() -> Result<String> {
     Err(Error::MissingTool(format!(
         "the container sandbox needs docker or podman with a running engine ({found}); install one, or use sandbox = \"local\""
     )))
-}
-
-/// `program` in the directories of PATH.
-pub fn on_path(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|dir| dir.join(program)).find(|candidate| {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt as _;
-            candidate.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        }
-        #[cfg(not(unix))]
-        candidate.is_file()
-    })
 }
 
 /// Cutting a local command off the network: a new user and network
